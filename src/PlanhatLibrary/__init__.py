@@ -1,0 +1,3 @@
+"""Robot Framework keyword library for the Planhat customer-success platform."""
+
+__version__ = "0.1.0"

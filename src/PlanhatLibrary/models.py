@@ -1,0 +1,167 @@
+"""The one registry of Planhat models, shared by the library and the simulator.
+
+Facts come from ``shared/planhat-api.md`` section 2 and 3: the API path of each model, which
+operations it offers, how many items one list page may hold, the fields a create needs and which
+fields identify an object in a bulk upsert ("keyables").
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from types import MappingProxyType
+
+
+class Operation(str, Enum):
+    """One thing the API lets a client do with a model."""
+
+    CREATE = "create"  # POST /{path}
+    UPDATE = "update"  # PUT /{path}/{id}
+    GET = "get"  # GET /{path}/{id}
+    LIST = "list"  # GET /{path}
+    DELETE = "delete"  # DELETE /{path}/{id}
+    BULK = "bulk"  # PUT /{path} with a JSON array
+
+
+ALL_OPERATIONS = frozenset(Operation)
+#: Bulk upsert payloads may hold at most this many items (every model).
+BULK_LIMIT = 5000
+#: Keyables tried in this order when a bulk item is matched to a stored object.
+DEFAULT_KEYABLES = ("_id", "sourceId", "externalId")
+
+
+@dataclass(frozen=True)
+class Model:
+    """A Planhat object model as the REST API exposes it."""
+
+    name: str
+    path: str
+    operations: frozenset[Operation] = ALL_OPERATIONS
+    page_cap: int = 2000
+    default_limit: int = 100
+    required: tuple[str, ...] = ()
+    keyables: tuple[str, ...] = DEFAULT_KEYABLES
+    company_field: str | None = "companyId"
+    defaults: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))
+    aliases: tuple[str, ...] = ()
+
+    def supports(self, operation: Operation) -> bool:
+        return operation in self.operations
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every name this model answers to (compared case-insensitively)."""
+        return (self.name, self.path, *self.aliases)
+
+
+MODELS: tuple[Model, ...] = (
+    Model("Asset", "assets", required=("companyId",)),
+    Model("Campaign", "campaigns", required=("name",), company_field=None),
+    Model("Churn", "churn", page_cap=1000, required=("companyId",), aliases=("churns",)),
+    Model("Company", "companies", page_cap=5000, required=("name",), company_field=None),
+    Model("Conversation", "conversations", default_limit=30, required=("companyId",)),
+    Model(
+        "CustomField",
+        "customfields",
+        operations=ALL_OPERATIONS - {Operation.BULK},
+        required=("name", "type", "parent"),
+        company_field=None,
+        aliases=("custom field", "custom_field"),
+    ),
+    Model(
+        "EndUser",
+        "endusers",
+        required=("email", "companyId"),
+        keyables=(*DEFAULT_KEYABLES, "email"),
+        aliases=("end user", "end_user"),
+    ),
+    Model("Invoice", "invoices", required=("cId",), company_field="cId"),
+    Model("Issue", "issues", company_field="companyIds"),
+    Model("License", "licenses", required=("companyId",)),
+    Model(
+        "Note",
+        "conversations",
+        default_limit=30,
+        required=("companyId",),
+        defaults=MappingProxyType({"type": "note"}),
+        aliases=("notes",),
+    ),
+    Model("NPS", "nps", page_cap=10000, required=("companyId",)),
+    Model("Opportunity", "opportunities", required=("companyId",)),
+    Model("Objective", "objectives", required=("companyId",)),
+    Model("Project", "projects", required=("name", "companyId")),
+    Model("Sale", "sales", required=("companyId",), aliases=("nrr",)),
+    Model("Task", "tasks", page_cap=10000, default_limit=500, required=("companyId",)),
+    Model(
+        "Ticket",
+        "tickets",
+        operations=frozenset({Operation.BULK, Operation.LIST, Operation.DELETE}),
+        required=("companyId",),
+    ),
+    Model(
+        "User",
+        "users",
+        page_cap=10000,
+        default_limit=10000,
+        required=("email", "nickName", "firstName", "lastName"),
+        keyables=(*DEFAULT_KEYABLES, "email"),
+        company_field=None,
+        aliases=("team member", "team_member"),
+    ),
+    Model("Workspace", "workspaces", required=("name",), company_field=None),
+    Model("TimeEntry", "timeentries", company_field=None, aliases=("time entry", "time_entry")),
+    Model("Timesheet", "timesheets", company_field=None),
+)
+
+
+def _index() -> dict[str, Model]:
+    index: dict[str, Model] = {}
+    for model in MODELS:
+        for name in model.names:
+            # "conversations" belongs to Conversation; Note answers only to its own names.
+            index.setdefault(name.lower(), model)
+    return index
+
+
+_BY_NAME = _index()
+_BY_PATH = {model.path: model for model in reversed(MODELS)}
+
+
+class UnknownModelError(ValueError):
+    """Raised for a model name the registry does not know."""
+
+    def __init__(self, name: object) -> None:
+        self.name = name
+        valid = ", ".join(model.name for model in MODELS)
+        close = difflib.get_close_matches(str(name).lower(), list(_BY_NAME), n=1)
+        hint = f" Did you mean '{_BY_NAME[close[0]].name}'?" if close else ""
+        super().__init__(f"Unknown Planhat model '{name}'.{hint} Valid models: {valid}.")
+
+
+def resolve_model(name: str | Model) -> Model:
+    """Return the model for any accepted name: ``companies``, ``company`` or ``Company``.
+
+    Plural forms of the class name are accepted too (``Tasks``, ``Licenses``).
+    """
+    if isinstance(name, Model):
+        return name
+    if not isinstance(name, str) or not name.strip():
+        raise UnknownModelError(name)
+    key = name.strip().lower()
+    model = _BY_NAME.get(key)
+    if model is None and key.endswith("s"):
+        model = _BY_NAME.get(key[:-1])
+    if model is None:
+        raise UnknownModelError(name)
+    return model
+
+
+def model_for_path(path: str) -> Model | None:
+    """The model that owns an API path segment (``conversations`` -> Conversation)."""
+    return _BY_PATH.get(path)
+
+
+def all_paths() -> tuple[str, ...]:
+    return tuple(dict.fromkeys(model.path for model in MODELS))

@@ -1,0 +1,62 @@
+"""``planhat-simulator``: run the local Planhat API until interrupted."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+
+from .server import DEFAULT_API_KEY, DEFAULT_TENANT, PlanhatSimulator
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="planhat-simulator",
+        description="A local Planhat API (main and analytics endpoints) on 127.0.0.1, with fault injection.",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=0, help="port; 0 picks a free one (default)")
+    parser.add_argument("--api-key", default=DEFAULT_API_KEY, help="the API token clients must send")
+    parser.add_argument("--read-only-key", default=None, help="a token that may read but not write (403)")
+    parser.add_argument("--tenant", default=DEFAULT_TENANT, help="tenant token used in analytics paths")
+    parser.add_argument("--seed", default=None, help='JSON file {"companies": [...], ...} loaded at start')
+    parser.add_argument("--state", default=None, help="JSON state file: loaded at start, saved at stop")
+    parser.add_argument("--rate-limit", default=None, help="requests per minute, e.g. 200/min")
+    parser.add_argument("--per-second", type=int, default=None, help="requests per second cap")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        simulator = PlanhatSimulator(
+            api_key=args.api_key,
+            tenant=args.tenant,
+            read_only_key=args.read_only_key,
+            host=args.host,
+            port=args.port,
+            rate_limit=args.rate_limit,
+            per_second=args.per_second,
+            seed=args.seed,
+            state_file=args.state,
+        )
+        url = simulator.start()
+    except (OSError, ValueError) as error:
+        print(f"planhat-simulator: {error}", file=sys.stderr)
+        return 2
+    print(url, flush=True)
+    stopped = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    try:
+        stopped.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        simulator.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,318 @@
+"""HTTP/1.1 request handling: faults, rate limits, auth, then routing to the store."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import contextlib
+import json
+import socket
+import struct
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from ..models import Model, Operation, model_for_path
+from .analytics import list_metrics, record_activities, record_metrics
+from .control import handle_control
+from .store import StoreError, permission_denied
+
+if TYPE_CHECKING:
+    from .server import SimulatorState
+
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+_NO_BODY = object()
+
+
+class DroppedConnectionError(Exception):
+    """The connection was closed on purpose without an answer."""
+
+
+@dataclass(frozen=True)
+class ApiCall:
+    """One main-API request after faults and auth were applied."""
+
+    method: str
+    path: str
+    query: dict[str, str]
+    body: Any
+    fail_items: frozenset[str] = frozenset()
+    read_only: bool = False
+
+
+class PlanhatRequestHandler(BaseHTTPRequestHandler):
+    """One connection; keep-alive because every answer carries a Content-Length."""
+
+    protocol_version = "HTTP/1.1"
+    server_version = "PlanhatSimulator/1.0"
+    state: SimulatorState  # set on a subclass by the server
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet: the request log is the record."""
+
+    def finish(self) -> None:
+        with contextlib.suppress(OSError, ValueError):  # dropped on purpose or by the client
+            super().finish()
+
+    def do_GET(self) -> None:
+        self._handle("GET")
+
+    def do_POST(self) -> None:
+        self._handle("POST")
+
+    def do_PUT(self) -> None:
+        self._handle("PUT")
+
+    def do_PATCH(self) -> None:
+        self._handle("PATCH")
+
+    def do_DELETE(self) -> None:
+        self._handle("DELETE")
+
+    # ------------------------------------------------------------------ flow
+    def _handle(self, method: str) -> None:
+        url = urlsplit(self.path)
+        path = url.path
+        query = dict(parse_qsl(url.query, keep_blank_values=True))
+        body: Any = None
+        status = 500
+        try:
+            raw = self._read_body()
+            if path.startswith("/_simulator/") or path == "/_simulator":
+                status, payload = handle_control(self.state, method, path, query, self._json(raw))
+                self._send(status, payload)
+                return
+            body = self._json(raw)
+            status, payload, headers = self._serve(method, path, query, body)
+            self._send(status, payload, headers)
+        except DroppedConnectionError:
+            status = 0
+        except StoreError as error:
+            status = error.status
+            self._send(status, {"error": error.message})
+        except Exception as error:
+            status = 500
+            self._send(status, {"error": f"Simulator error: {type(error).__name__}: {error}"})
+        finally:
+            if not path.startswith("/_simulator"):
+                logged = None if body is _NO_BODY else body
+                self.state.log.add(method, path, url.query, status, logged)
+
+    def _serve(
+        self, method: str, path: str, query: dict[str, str], body: Any
+    ) -> tuple[int, Any, dict[str, str] | None]:
+        fault = self.state.faults.take(method, path)
+        fail_items: frozenset[str] = frozenset()
+        if fault is not None:
+            if fault.latency:
+                time.sleep(fault.latency)
+            if fault.drop:
+                self._drop()
+            if fault.status is not None:
+                extra = {"Retry-After": fault.retry_after} if fault.retry_after else None
+                return fault.status, fault.body if fault.body is not None else _fault_text(fault.status), extra
+            fail_items = frozenset(fault.fail_items)
+        if _is_analytics(path):
+            return (*self._analytics(method, path, query, body), None)
+        read_only = self._authorize()
+        headers: dict[str, str] = {}
+        limiter = self.state.limiter
+        if limiter.active:
+            decision = limiter.check()
+            headers["X-Rate-Limit-Limit"] = str(decision.limit)
+            headers["X-Rate-Limit-Remaining"] = str(decision.remaining)
+            if not decision.allowed:
+                headers["Retry-After"] = str(decision.retry_after)
+                return 429, "Too many requests", headers
+        status, payload = self._api(ApiCall(method, path, query, body, fail_items, read_only))
+        return status, payload, headers
+
+    # ------------------------------------------------------------------ auth
+    def _authorize(self) -> bool:
+        """Check the token; True when it is the read-only one."""
+        key = _key_from_header(self.headers.get("Authorization", ""))
+        config = self.state.config
+        if key is None or key not in (config.api_key, config.read_only_key):
+            raise StoreError(401, "Unauthorized: missing or invalid API access token")
+        return key != config.api_key
+
+    # ------------------------------------------------------------------- api
+    def _api(self, call: ApiCall) -> tuple[int, Any]:
+        method, path, query = call.method, call.path, call.query
+        parts = [unquote(part) for part in path.strip("/").split("/")]
+        if parts == ["dimensiondata"] and method == "GET":
+            return 200, list_metrics(self.state.store, query)
+        if parts == ["leancompanies"] and method == "GET":
+            return 200, self._lean_companies(query)
+        model = model_for_path(parts[0]) if len(parts) in (1, 2) else None
+        if model is None:
+            raise StoreError(404, f"Not found: {method} {path}")
+        ident = parts[1] if len(parts) == 2 else None
+        if ident == "":
+            raise StoreError(404, f"Not found: {method} {path}")
+        operation = _operation(method, ident is not None)
+        if operation is None:
+            raise StoreError(405, f"Method {method} is not allowed on {path}")
+        if not model.supports(operation):
+            raise StoreError(405, f"{model.name} does not support {operation.value} ({method} {path})")
+        if call.read_only and method in WRITE_METHODS:
+            if operation is Operation.BULK:
+                return 403, permission_denied(model, _array(call.body))
+            raise StoreError(403, "Forbidden: this token has read-only access")
+        return self._dispatch(model, operation, ident, call)
+
+    def _dispatch(self, model: Model, operation: Operation, ident: str | None, call: ApiCall) -> tuple[int, Any]:
+        store, query, body = self.state.store, call.query, call.body
+        handlers: dict[Operation, Callable[[], tuple[int, Any]]] = {
+            Operation.LIST: lambda: (200, store.select(model, query)),
+            Operation.GET: lambda: (200, store.get(model, str(ident))),
+            Operation.DELETE: lambda: (200, store.delete(model, str(ident))),
+            Operation.CREATE: lambda: (200, store.create(model, _object(body))),
+            Operation.UPDATE: lambda: (200, store.update(model, str(ident), _object(body))),
+            Operation.BULK: lambda: store.bulk_upsert(model, _array(body), call.fail_items),
+        }
+        return handlers[operation]()
+
+    def _lean_companies(self, query: dict[str, str]) -> list[dict[str, Any]]:
+        fields = ("_id", "name", "externalId", "sourceId", "slug")
+        store = self.state.store
+        with store.lock:
+            return [
+                {key: item[key] for key in fields if key in item}
+                for item in store.collections["companies"].by_id.values()
+                if all(str(item.get(key)) == query[key] for key in ("externalId", "sourceId", "status") if key in query)
+            ]
+
+    def _analytics(self, method: str, path: str, query: dict[str, str], body: Any) -> tuple[int, Any]:
+        parts = path.strip("/").split("/")
+        if method != "POST":
+            raise StoreError(405, f"Method {method} is not allowed on {parts[0]}")
+        if unquote(parts[-1]) != self.state.config.tenant:
+            raise StoreError(404, "Unknown tenant token")
+        store = self.state.store
+        if parts[0] == "dimensiondata":
+            items = body if isinstance(body, list) else [_object(body)]
+            return 200, record_metrics(store, items)
+        if parts[1] == "bulk":
+            return 200, record_activities(store, _array(body))
+        return 200, record_activities(store, [_object(body)])
+
+    # -------------------------------------------------------------- plumbing
+    def _read_body(self) -> bytes:
+        length_header = self.headers.get("Content-Length")
+        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+            raise StoreError(411, "Chunked request bodies are not supported; send a Content-Length")
+        if not length_header:
+            return b""
+        try:
+            length = int(length_header)
+        except ValueError:
+            raise StoreError(400, f"Invalid Content-Length '{length_header}'") from None
+        limit = self.state.config.max_body_bytes
+        if length > limit:
+            self._discard(length)
+            raise StoreError(413, f"Request body of {length} bytes exceeds the {limit // (1024 * 1024)} MB limit")
+        return self.rfile.read(length)
+
+    def _discard(self, length: int) -> None:
+        remaining = length
+        while remaining > 0:
+            chunk = self.rfile.read(min(remaining, 1 << 20))
+            if not chunk:
+                break
+            remaining -= len(chunk)
+
+    def _json(self, raw: bytes) -> Any:
+        if not raw:
+            return _NO_BODY
+        content_type = self.headers.get("Content-Type", "")
+        if "json" not in content_type.lower():
+            raise StoreError(400, f"Content-Type must be application/json, got '{content_type or 'none'}'")
+        try:
+            return json.loads(raw.decode("utf-8"))
+        except UnicodeDecodeError:
+            raise StoreError(400, "Request body is not valid UTF-8") from None
+        except json.JSONDecodeError as error:
+            raise StoreError(400, f"Request body is not valid JSON: {error}") from None
+
+    def _send(self, status: int, payload: Any, headers: dict[str, str] | None = None) -> None:
+        if isinstance(payload, str):
+            data, content_type = payload.encode("utf-8"), "text/plain; charset=utf-8"
+        else:
+            data, content_type = json.dumps(payload).encode("utf-8"), "application/json; charset=utf-8"
+        self.send_response(status, _reason(status))
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _drop(self) -> None:
+        """Reset the connection without answering, as a crashed proxy would."""
+        self.close_connection = True
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.connection.close()
+        raise DroppedConnectionError
+
+
+def _operation(method: str, has_id: bool) -> Operation | None:
+    table = {
+        ("GET", False): Operation.LIST,
+        ("GET", True): Operation.GET,
+        ("POST", False): Operation.CREATE,
+        ("PUT", True): Operation.UPDATE,
+        ("PUT", False): Operation.BULK,
+        ("DELETE", True): Operation.DELETE,
+    }
+    return table.get((method, has_id))
+
+
+def _is_analytics(path: str) -> bool:
+    parts = path.strip("/").split("/")
+    return (parts[0] == "analytics" and len(parts) in (2, 3)) or (parts[0] == "dimensiondata" and len(parts) == 2)
+
+
+def _key_from_header(header: str) -> str | None:
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return value.strip()
+    if scheme.lower() == "basic":
+        try:
+            decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError):
+            return None
+        token, colon, _ = decoded.partition(":")
+        return token if colon and token else None
+    return None
+
+
+def _object(body: Any) -> dict[str, Any]:
+    if body is _NO_BODY:
+        raise StoreError(400, "Request body is missing; send a JSON object")
+    if not isinstance(body, dict):
+        raise StoreError(400, f"Request body must be a JSON object, got {type(body).__name__}")
+    return body
+
+
+def _array(body: Any) -> list[Any]:
+    if body is _NO_BODY:
+        raise StoreError(400, "Request body is missing; send a JSON array")
+    if not isinstance(body, list):
+        raise StoreError(400, f"Request body must be a JSON array, got {type(body).__name__}")
+    return body
+
+
+def _fault_text(status: int) -> str:
+    return f"Injected fault: {status} {_reason(status)}"
+
+
+def _reason(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Unknown"

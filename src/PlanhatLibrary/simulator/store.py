@@ -1,0 +1,418 @@
+"""In-memory Planhat data: objects per API path, looked up by ``_id``, ``externalId``, ``sourceId``.
+
+The store knows Planhat's data rules (required fields, keyables, company references, partial
+updates, bulk upsert matching); it knows nothing about HTTP. One lock guards it, so concurrent
+clients see every write whole.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from ..models import BULK_LIMIT, MODELS, Model, resolve_model
+
+Entity = dict[str, Any]
+INDEXED_FIELDS = ("externalId", "sourceId", "email")
+EXTID, SRCID = "extid-", "srcid-"
+
+
+class StoreError(Exception):
+    """A request the store refuses; carries the HTTP status the simulator answers with."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def new_object_id() -> str:
+    """A 24-hex-digit id shaped like a MongoDB ObjectId, as Planhat's ``_id``."""
+    return f"{int(datetime.now(timezone.utc).timestamp()):08x}{os.urandom(8).hex()}"
+
+
+@dataclass
+class Collection:
+    """The objects of one API path with an index per identifying field."""
+
+    by_id: dict[str, Entity] = field(default_factory=dict)
+    index: dict[str, dict[str, str]] = field(default_factory=lambda: {name: {} for name in INDEXED_FIELDS})
+
+    def find(self, ident: str) -> Entity | None:
+        """Look an object up by ``_id``, ``extid-<externalId>`` or ``srcid-<sourceId>``."""
+        if ident.startswith(EXTID):
+            ident = self.index["externalId"].get(ident[len(EXTID) :], "")
+        elif ident.startswith(SRCID):
+            ident = self.index["sourceId"].get(ident[len(SRCID) :], "")
+        return self.by_id.get(ident)
+
+    def find_by(self, key: str, value: object) -> Entity | None:
+        if key == "_id":
+            return self.by_id.get(str(value))
+        object_id = self.index[key].get(str(value)) if key in self.index else None
+        return self.by_id.get(object_id) if object_id else None
+
+    def put(self, entity: Entity) -> None:
+        old = self.by_id.get(entity["_id"])
+        if old is not None:
+            self._unindex(old)
+        self.by_id[entity["_id"]] = entity
+        for name in INDEXED_FIELDS:
+            value = entity.get(name)
+            if value not in (None, ""):
+                self.index[name][str(value)] = entity["_id"]
+
+    def remove(self, entity: Entity) -> None:
+        self._unindex(entity)
+        del self.by_id[entity["_id"]]
+
+    def _unindex(self, entity: Entity) -> None:
+        for name in INDEXED_FIELDS:
+            value = entity.get(name)
+            if value not in (None, "") and self.index[name].get(str(value)) == entity["_id"]:
+                del self.index[name][str(value)]
+
+
+def _bulk_result() -> dict[str, Any]:
+    return {
+        "created": 0,
+        "createdErrors": [],
+        "insertsKeys": [],
+        "updated": 0,
+        "updatedErrors": [],
+        "updatesKeys": [],
+        "nonupdates": 0,
+        "modified": [],
+        "upsertedIds": [],
+        "permissionErrors": [],
+    }
+
+
+@dataclass
+class BulkRun:
+    """One bulk upsert in progress."""
+
+    model: Model
+    duplicates: dict[int, str]
+    fail_keys: frozenset[str]
+    result: dict[str, Any] = field(default_factory=_bulk_result)
+
+
+def merge_changes(entity: Entity, changes: Mapping[str, Any]) -> list[str]:
+    """Apply a partial update in place; ``custom`` merges per field. Returns the changed fields."""
+    changed: list[str] = []
+    for key, value in changes.items():
+        if key == "_id":
+            continue
+        if key == "custom" and isinstance(value, Mapping) and isinstance(entity.get("custom"), dict):
+            custom = entity["custom"]
+            diff = [name for name, item in value.items() if custom.get(name, _MISSING) != item]
+            custom.update({name: value[name] for name in diff})
+            changed.extend(f"custom.{name}" for name in diff)
+        elif entity.get(key, _MISSING) != value:
+            entity[key] = copy.deepcopy(value)
+            changed.append(key)
+    return changed
+
+
+_MISSING = object()
+
+
+class EntityStore:
+    """Every model's objects plus the analytics data the simulator received."""
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self.collections: dict[str, Collection] = {}
+        self.activities: list[Entity] = []
+        self.metrics: list[Entity] = []
+        self.reset()
+
+    # ----------------------------------------------------------------- state
+    def reset(self) -> None:
+        with self.lock:
+            self.collections = {model.path: Collection() for model in MODELS}
+            self.activities = []
+            self.metrics = []
+
+    def collection(self, model: Model) -> Collection:
+        return self.collections[model.path]
+
+    def dump(self) -> dict[str, Any]:
+        with self.lock:
+            state: dict[str, Any] = {path: list(col.by_id.values()) for path, col in self.collections.items()}
+            state["_activities"] = list(self.activities)
+            state["_metrics"] = list(self.metrics)
+            return copy.deepcopy(state)
+
+    def load(self, state: Mapping[str, Any]) -> None:
+        with self.lock:
+            self.reset()
+            self.activities = list(state.get("_activities", []))
+            self.metrics = list(state.get("_metrics", []))
+            for path, items in state.items():
+                if not path.startswith("_"):
+                    self.seed(path, items)
+
+    def save_file(self, path: Path) -> None:
+        tmp = path.with_suffix(path.suffix + ".tmp")
+        tmp.write_text(json.dumps(self.dump()), encoding="utf-8")
+        tmp.replace(path)
+
+    def seed(self, model_name: str, items: Iterable[Any]) -> int:
+        """Insert objects as they are (an ``_id`` is generated when absent); no required-field check."""
+        model = resolve_model(model_name)
+        count = 0
+        with self.lock:
+            for index, item in enumerate(items):
+                if not isinstance(item, Mapping):
+                    raise StoreError(400, f"Seed item {index} for '{model.name}' is not a JSON object.")
+                entity = {**model.defaults, **copy.deepcopy(dict(item))}
+                entity.setdefault("_id", new_object_id())
+                self._link_company(model, entity, strict=False)
+                self.collection(model).put(entity)
+                count += 1
+        return count
+
+    # ----------------------------------------------------------------- reads
+    def get(self, model: Model, ident: str) -> Entity:
+        with self.lock:
+            entity = self.collection(model).find(ident)
+            if entity is None:
+                raise StoreError(404, f"{model.name} '{ident}' not found")
+            return copy.deepcopy(entity)
+
+    def select(self, model: Model, query: Mapping[str, str]) -> list[Entity]:
+        limit = _int_param(query, "limit", model.default_limit)
+        offset = _int_param(query, "offset", 0)
+        limit = min(limit, model.page_cap)
+        with self.lock:
+            items = [item for item in self.collection(model).by_id.values() if _matches(model, item, query)]
+            if query.get("sort"):
+                items = _sorted(items, query["sort"])
+            page = items[offset : offset + limit]
+            select = [name.strip() for name in query.get("select", "").split(",") if name.strip()]
+            if select:
+                return [{key: copy.deepcopy(item[key]) for key in ("_id", *select) if key in item} for item in page]
+            return copy.deepcopy(page)
+
+    # ---------------------------------------------------------------- writes
+    def create(self, model: Model, data: Mapping[str, Any]) -> Entity:
+        with self.lock:
+            entity = self._new_entity(model, data)
+            self.collection(model).put(entity)
+            return copy.deepcopy(entity)
+
+    def update(self, model: Model, ident: str, data: Mapping[str, Any]) -> Entity:
+        with self.lock:
+            entity = self.collection(model).find(ident)
+            if entity is None:
+                raise StoreError(404, f"{model.name} '{ident}' not found")
+            updated = copy.deepcopy(entity)
+            merge_changes(updated, data)
+            self._check_unique(model, updated)
+            self._link_company(model, updated, strict=True)
+            updated["updatedAt"] = now_iso()  # Planhat bumps it on every PUT
+            self.collection(model).put(updated)
+            return copy.deepcopy(updated)
+
+    def delete(self, model: Model, ident: str) -> dict[str, int]:
+        with self.lock:
+            entity = self.collection(model).find(ident)
+            if entity is None:
+                raise StoreError(404, f"{model.name} '{ident}' not found")
+            self.collection(model).remove(entity)
+            return {"n": 1, "ok": 1, "deletedCount": 1}
+
+    def bulk_upsert(
+        self, model: Model, items: list[Any], fail_keys: frozenset[str] = frozenset()
+    ) -> tuple[int, dict[str, Any]]:
+        """Planhat's ``PUT /{model}``: returns the HTTP status (200/206/400) and the result object."""
+        if len(items) > BULK_LIMIT:
+            raise StoreError(400, f"Bulk upsert accepts at most {BULK_LIMIT} items, got {len(items)}.")
+        for index, item in enumerate(items):
+            if not isinstance(item, dict):
+                raise StoreError(400, f"Item {index} is not a JSON object.")
+        with self.lock:
+            run = BulkRun(model, _duplicated_keys(model, items), fail_keys)
+            for index, item in enumerate(items):
+                self._bulk_item(run, index, item)
+        result = run.result
+        errors = len(result["createdErrors"]) + len(result["updatedErrors"])
+        succeeded = result["created"] + result["updated"] + result["nonupdates"]
+        status = 200 if not errors else (206 if succeeded else 400)
+        return status, result
+
+    def _bulk_item(self, run: BulkRun, index: int, item: Entity) -> None:
+        model, result, duplicates, fail_keys = run.model, run.result, run.duplicates, run.fail_keys
+        existing = self._match(model, item)
+        bucket = "updatedErrors" if existing is not None else "createdErrors"
+        if index in duplicates:
+            if existing is not None and existing["_id"] in result["upsertedIds"]:
+                bucket = "createdErrors"  # it matched an item created earlier in this payload
+            result[bucket].append(_item_error(model, index, item, f"{duplicates[index]} duplicated"))
+            return
+        if fail_keys and any(str(item.get(key)) in fail_keys for key in model.keyables if key in item):
+            result[bucket].append(_item_error(model, index, item, "Injected failure for this item"))
+            return
+        try:
+            if existing is None:
+                entity = self._new_entity(model, item)
+                self.collection(model).put(entity)
+                result["created"] += 1
+                result["insertsKeys"].append(_keys_of(model, entity, item))
+                result["upsertedIds"].append(entity["_id"])
+                return
+            updated = copy.deepcopy(existing)
+            changed = merge_changes(updated, item)
+            if not changed:
+                result["nonupdates"] += 1
+                return
+            self._check_unique(model, updated)
+            self._link_company(model, updated, strict=True)
+            updated["updatedAt"] = now_iso()
+            self.collection(model).put(updated)
+            result["updated"] += 1
+            result["updatesKeys"].append(_keys_of(model, updated, item))
+            result["modified"].append(updated["_id"])
+        except StoreError as error:
+            result[bucket].append(_item_error(model, index, item, error.message))
+
+    def _match(self, model: Model, item: Mapping[str, Any]) -> Entity | None:
+        collection = self.collection(model)
+        for key in model.keyables:
+            if item.get(key) not in (None, ""):
+                found = collection.find_by(key, item[key])
+                if found is not None or key == "_id":
+                    return found
+        return None
+
+    # ---------------------------------------------------------------- rules
+    def _new_entity(self, model: Model, data: Mapping[str, Any]) -> Entity:
+        if data.get("_id") not in (None, ""):
+            raise StoreError(400, f"{model.name} with _id '{data['_id']}' does not exist; omit _id to create one")
+        entity: Entity = {**model.defaults, **copy.deepcopy(dict(data))}
+        missing = [name for name in model.required if entity.get(name) in (None, "")]
+        if missing:
+            raise StoreError(400, f"Missing required field(s) for {model.name}: {', '.join(missing)}")
+        self._check_unique(model, entity)
+        self._link_company(model, entity, strict=True)
+        stamp = now_iso()
+        entity["_id"] = new_object_id()
+        entity.setdefault("createDate", stamp)
+        entity["updatedAt"] = stamp
+        return entity
+
+    def _check_unique(self, model: Model, entity: Mapping[str, Any]) -> None:
+        collection = self.collection(model)
+        for key in ("externalId", "sourceId"):
+            value = entity.get(key)
+            if value in (None, ""):
+                continue
+            other = collection.find_by(key, value)
+            if other is not None and other["_id"] != entity.get("_id"):
+                raise StoreError(400, f"{model.name} with {key} '{value}' already exists ({other['_id']})")
+
+    def _link_company(self, model: Model, entity: Entity, *, strict: bool) -> None:
+        """Resolve ``extid-``/``srcid-`` company references and add ``companyName`` as Planhat does."""
+        name = model.company_field
+        if name not in ("companyId", "cId") or entity.get(name) in (None, ""):
+            return
+        companies = self.collections["companies"]
+        company = companies.find(str(entity[name]))
+        if company is None:
+            if strict:
+                raise StoreError(400, f"{name} '{entity[name]}' does not match any company")
+            return
+        entity[name] = company["_id"]
+        entity["companyName" if name == "companyId" else "cName"] = company.get("name")
+
+
+def permission_denied(model: Model, items: list[Any]) -> dict[str, Any]:
+    """The bulk result a read-only token gets: every item in ``permissionErrors``."""
+    result = _bulk_result()
+    result["permissionErrors"] = [
+        _item_error(model, index, item if isinstance(item, Mapping) else {}, "Permission denied: read-only token")
+        for index, item in enumerate(items)
+    ]
+    return result
+
+
+def _item_error(model: Model, index: int, item: Mapping[str, Any], message: str) -> dict[str, Any]:
+    keys = {key: item[key] for key in model.keyables if key in item}
+    return {"index": index, "item": keys, "message": message}
+
+
+def _keys_of(model: Model, entity: Mapping[str, Any], item: Mapping[str, Any]) -> dict[str, Any]:
+    keys = {"_id": entity["_id"]}
+    keys.update({key: entity[key] for key in ("externalId", "sourceId") if key in item and key in entity})
+    return keys
+
+
+def _duplicated_keys(model: Model, items: list[Entity]) -> dict[int, str]:
+    """Items whose keyable value repeats an earlier item of the same payload, as Planhat rejects them."""
+    seen: dict[tuple[str, str], int] = {}
+    duplicates: dict[int, str] = {}
+    for index, item in enumerate(items):
+        for key in model.keyables:
+            value = item.get(key)
+            if value in (None, ""):
+                continue
+            if (key, str(value)) in seen:
+                duplicates[index] = key
+            else:
+                seen[(key, str(value))] = index
+    return duplicates
+
+
+def _int_param(query: Mapping[str, str], name: str, default: int) -> int:
+    raw = query.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(str(raw))
+    except ValueError:
+        raise StoreError(400, f"Query parameter '{name}' must be a whole number, got '{raw}'") from None
+    if value < 0:
+        raise StoreError(400, f"Query parameter '{name}' must not be negative, got {value}")
+    return value
+
+
+def _matches(model: Model, item: Mapping[str, Any], query: Mapping[str, str]) -> bool:
+    company_ids = query.get("companyId")
+    if company_ids:
+        wanted = {value.strip() for value in company_ids.split(",")}
+        ref = item.get(model.company_field or "companyId")
+        refs = ref if isinstance(ref, list) else [ref]
+        if not wanted.intersection(str(value) for value in refs):
+            return False
+    email = query.get("email")
+    return not (email and str(item.get("email", "")).lower() != email.lower())
+
+
+def _sorted(items: list[Entity], sort: str) -> list[Entity]:
+    descending = sort.startswith("-")
+    key = sort.lstrip("-+")
+
+    def sort_key(item: Entity) -> tuple[int, str, float, str]:
+        value = item.get(key)
+        if value is None:
+            return (1, "", 0.0, "")
+        if isinstance(value, bool | int | float):
+            return (0, "n", float(value), "")
+        return (0, "s", 0.0, str(value))
+
+    present = [item for item in items if item.get(key) is not None]
+    absent = [item for item in items if item.get(key) is None]
+    return sorted(present, key=sort_key, reverse=descending) + absent
