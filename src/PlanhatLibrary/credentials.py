@@ -1,0 +1,96 @@
+"""Where the API key, tenant UUID and base URLs come from: direct arguments or a Vault secret.
+
+``RPA.Robocorp.Vault`` is imported only when a secret is read (it costs about 250 ms). Locally it
+reads a FileSecrets JSON/YAML file (``RPA_SECRET_MANAGER=RPA.Robocorp.Vault.FileSecrets`` and
+``RPA_SECRET_FILE=secrets.json``); in Control Room it reads the Control Room Vault.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import PlanhatAuthConfigurationError, PlanhatInputError
+
+DEFAULT_API_URL = "https://api.planhat.com"
+DEFAULT_ANALYTICS_URL = "https://analytics.planhat.com"
+SECRET_KEYS = ("api_key", "tenant_uuid", "api_url", "analytics_url")
+_REGION = re.compile(r"^[a-z]{2,3}[0-9]?$")
+_VAULT_HELP = (
+    "Locally, set RPA_SECRET_MANAGER=RPA.Robocorp.Vault.FileSecrets and RPA_SECRET_FILE to a JSON file like "
+    '{"planhat_api": {"api_key": "...", "tenant_uuid": "..."}}; in Control Room, add the secret in the Vault.'
+)
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """What a session needs to reach Planhat. ``repr`` never shows the key or the tenant UUID."""
+
+    api_key: str
+    tenant_uuid: str | None = None
+    api_url: str = DEFAULT_API_URL
+    analytics_url: str = DEFAULT_ANALYTICS_URL
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.api_key, str) or not self.api_key.strip():
+            raise PlanhatAuthConfigurationError("The Planhat API key is empty.")
+        for name in ("api_url", "analytics_url"):
+            value = getattr(self, name)
+            if not isinstance(value, str) or not re.match(r"^https?://[^/\s]+", value):
+                raise PlanhatInputError(f"{name} must be an http(s) URL like https://api.planhat.com, got '{value}'.")
+            object.__setattr__(self, name, value.rstrip("/"))
+
+    def __repr__(self) -> str:
+        tenant = "<secret>" if self.tenant_uuid else None
+        return (
+            f"Credentials(api_key=<secret>, tenant_uuid={tenant}, api_url={self.api_url!r}, "
+            f"analytics_url={self.analytics_url!r})"
+        )
+
+    __str__ = __repr__
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """Strings that must never be shown to the user."""
+        return tuple(value for value in (self.api_key, self.tenant_uuid) if value)
+
+
+def region_url(region: str) -> str:
+    """``eu`` -> ``https://api-eu.planhat.com``; ``us2`` -> ``https://api-us2.planhat.com``."""
+    region = region.strip().lower()
+    if not _REGION.match(region):
+        raise PlanhatInputError(f"Region must look like 'eu', 'eu2', 'us2', got '{region}'.")
+    return f"https://api-{region}.planhat.com"
+
+
+def read_vault_secret(name: str) -> Mapping[str, Any]:
+    """Read a secret through ``RPA.Robocorp.Vault``; every failure becomes a configuration error."""
+    try:
+        from RPA.Robocorp.Vault import Vault
+    except ImportError as error:  # pragma: no cover - rpaframework is a dependency
+        raise PlanhatAuthConfigurationError(f"RPA.Robocorp.Vault is not available ({error}).") from None
+    try:
+        secret = Vault().get_secret(name)
+    except Exception as error:
+        reason = str(error).strip("'\"") or type(error).__name__
+        raise PlanhatAuthConfigurationError(f"Could not read Vault secret '{name}': {reason}. {_VAULT_HELP}") from None
+    return {key: secret[key] for key in secret}
+
+
+def credentials_from_secret(name: str, secret: Mapping[str, Any]) -> Credentials:
+    """Build credentials from a secret's keys; a missing ``api_key`` names the keys that were found."""
+    api_key = secret.get("api_key")
+    if not api_key:
+        found = ", ".join(sorted(secret)) or "none"
+        raise PlanhatAuthConfigurationError(
+            f"Vault secret '{name}' has no 'api_key' (keys found: {found}). "
+            f"Expected keys: {', '.join(SECRET_KEYS)} (only api_key is required)."
+        )
+    return Credentials(
+        api_key=str(api_key),
+        tenant_uuid=str(secret["tenant_uuid"]) if secret.get("tenant_uuid") else None,
+        api_url=str(secret.get("api_url") or DEFAULT_API_URL),
+        analytics_url=str(secret.get("analytics_url") or DEFAULT_ANALYTICS_URL),
+    )

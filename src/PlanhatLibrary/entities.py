@@ -1,0 +1,117 @@
+"""Single-object and list operations on any model, checked against the registry before a request."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+from .errors import PlanhatHTTPError, PlanhatInputError
+from .identifiers import entity_path
+from .models import Model, Operation, UnknownModelError, resolve_model
+from .payloads import as_object
+from .session import PlanhatSession, Target
+
+#: Keep ``companyId=a,b,c`` query strings under this many characters (long URLs get cut by proxies).
+COMPANY_ID_CHARS = 2000
+
+
+def model_named(name: str | Model) -> Model:
+    try:
+        return resolve_model(name)
+    except UnknownModelError as error:
+        raise PlanhatInputError(str(error)) from None
+
+
+def require(model: Model, operation: Operation) -> None:
+    if not model.supports(operation):
+        offered = ", ".join(op.value for op in Operation if model.supports(op))
+        raise PlanhatInputError(
+            f"{model.name} does not support {operation.value} through the Planhat API (it supports: {offered})."
+            + (" Create tickets as conversations with type 'ticket'." if model.name == "Ticket" else "")
+        )
+
+
+class EntityService:
+    """CRUD and paged listing; the only place that turns a model + reference into an API path."""
+
+    def __init__(self, session: PlanhatSession) -> None:
+        self.session = session
+
+    def get(self, model: Model, ref: str) -> dict[str, Any]:
+        require(model, Operation.GET)
+        return self._object(self.session.call("GET", entity_path(model, ref), target=Target("Get", model.name, ref)))
+
+    def create(self, model: Model, data: Mapping[str, Any]) -> dict[str, Any]:
+        require(model, Operation.CREATE)
+        payload = {**model.defaults, **as_object(data, f"{model.name} data")}
+        target = Target("Create", model.name)
+        return self._object(self.session.call("POST", model.path, json=payload, target=target))
+
+    def update(self, model: Model, ref: str, data: Mapping[str, Any]) -> dict[str, Any]:
+        require(model, Operation.UPDATE)
+        payload = as_object(data, f"{model.name} data")
+        target = Target("Update", model.name, ref)
+        return self._object(self.session.call("PUT", entity_path(model, ref), json=payload, target=target))
+
+    def delete(self, model: Model, ref: str) -> Any:
+        require(model, Operation.DELETE)
+        return self.session.call("DELETE", entity_path(model, ref), target=Target("Delete", model.name, ref))
+
+    def iterate(
+        self,
+        model: Model,
+        *,
+        select: Sequence[str] | None = None,
+        sort: str | None = None,
+        company_ids: Sequence[str] | None = None,
+        email: str | None = None,
+        limit: int | None = None,
+    ) -> Iterator[dict[str, Any]]:
+        """Every object matching the filters, fetched page by page at the model's page cap."""
+        require(model, Operation.LIST)
+        if limit is not None and limit < 0:
+            raise PlanhatInputError(f"limit must be 0 or more, got {limit}.")
+        params: dict[str, Any] = {}
+        if select:
+            params["select"] = ",".join(dict.fromkeys(field.strip() for field in select if field.strip()))
+        if sort:
+            params["sort"] = sort
+        if email:
+            params["email"] = email
+        wanted_type = model.defaults.get("type")
+        yielded = 0
+        for chunk in _company_chunks(company_ids):
+            chunk_params = {**params, "companyId": chunk} if chunk else params
+            remaining = None if limit is None else limit - yielded
+            for page in self.session.pages(
+                model.path,
+                params=chunk_params,
+                page_size=model.page_cap,
+                limit=remaining,
+                target=Target("List", model.name),
+            ):
+                for item in page:
+                    if wanted_type is None or item.get("type") == wanted_type:
+                        yielded += 1
+                        yield item
+
+    def _object(self, data: Any) -> dict[str, Any]:
+        if not isinstance(data, dict):
+            message = f"Planhat answered with {type(data).__name__} where a JSON object was expected."
+            raise PlanhatHTTPError(message, status=200, method="", url="")
+        return data
+
+
+def _company_chunks(company_ids: Sequence[str] | None) -> Iterator[str | None]:
+    if not company_ids:
+        yield None
+        return
+    chunk: list[str] = []
+    size = 0
+    for company_id in dict.fromkeys(company_ids):
+        if chunk and size + len(company_id) + 1 > COMPANY_ID_CHARS:
+            yield ",".join(chunk)
+            chunk, size = [], 0
+        chunk.append(company_id)
+        size += len(company_id) + 1
+    yield ",".join(chunk)

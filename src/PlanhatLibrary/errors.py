@@ -1,0 +1,95 @@
+"""Every failure the library raises. Robot shows the message alone (``ROBOT_SUPPRESS_NAME``).
+
+Messages name the action, model and id, and carry the server's text; they never contain the API
+key or the tenant UUID (the session redacts both before an error is built).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+_SERVER_TEXT_LIMIT = 500
+
+
+class PlanhatError(Exception):
+    """Base class of all library errors."""
+
+    ROBOT_SUPPRESS_NAME = True
+
+
+class PlanhatAuthConfigurationError(PlanhatError):
+    """No usable credentials: no key, no tenant UUID, or a Vault secret without ``api_key``."""
+
+
+class PlanhatInputError(PlanhatError, ValueError):
+    """Bad input caught before any request: unknown model, bad id, wrong argument type."""
+
+
+class PlanhatQueryError(PlanhatInputError):
+    """A query expression that does not parse; the message points at the column."""
+
+
+class PlanhatEnsureError(PlanhatError):
+    """Ensure could not decide: ambiguous match or no identifying key."""
+
+
+class PlanhatConnectionError(PlanhatError):
+    """No answer: refused, reset, dropped or timed out."""
+
+    def __init__(self, message: str, *, method: str = "", url: str = "") -> None:
+        super().__init__(message)
+        self.method = method
+        self.url = url
+
+
+class PlanhatHTTPError(PlanhatError):
+    """Planhat answered with an error status. ``url`` never holds secrets."""
+
+    def __init__(self, message: str, *, status: int, method: str, url: str, server_text: str = "") -> None:
+        super().__init__(message)
+        self.status = status
+        self.method = method
+        self.url = url
+        self.server_text = server_text
+
+
+class PlanhatBadRequestError(PlanhatHTTPError):
+    """400: the payload or parameters were rejected."""
+
+
+class PlanhatAuthFailedError(PlanhatHTTPError):
+    """401/403: the key is wrong, rotated, for another region, or lacks permission."""
+
+
+class PlanhatNotFoundError(PlanhatHTTPError):
+    """404: unknown id or route."""
+
+
+class PlanhatRateLimitError(PlanhatHTTPError):
+    """429 that did not clear within the retries."""
+
+
+class PlanhatServerError(PlanhatHTTPError):
+    """5xx that did not clear within the retries (or was not safe to retry)."""
+
+
+class PlanhatBulkError(PlanhatError):
+    """A bulk upsert where items failed; ``result`` holds the summed result."""
+
+    def __init__(self, message: str, *, result: dict[str, Any]) -> None:
+        super().__init__(message)
+        self.result = result
+
+
+def server_text(body: Any) -> str:
+    """The most useful short text from an error body: a JSON ``error``/``message`` or the raw text."""
+    if isinstance(body, dict):
+        for key in ("error", "message", "msg"):
+            if isinstance(body.get(key), str):
+                return _shorten(body[key])
+    return _shorten(str(body)) if body not in (None, "") else ""
+
+
+def _shorten(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= _SERVER_TEXT_LIMIT else text[: _SERVER_TEXT_LIMIT - 3] + "..."

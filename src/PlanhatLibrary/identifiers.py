@@ -1,0 +1,42 @@
+"""Object references: ``_id``, ``extid-<externalId>`` or ``srcid-<sourceId>``, checked and URL-encoded."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from .errors import PlanhatInputError
+from .models import Model
+
+EXTERNAL_PREFIX = "extid-"
+SOURCE_PREFIX = "srcid-"
+
+
+def entity_ref(id: str | None = None, external_id: str | None = None, source_id: str | None = None) -> str:
+    """Exactly one of the three, as the API path segment expects it (before URL encoding)."""
+    given = {
+        name: value
+        for name, value in (("id", id), ("external_id", external_id), ("source_id", source_id))
+        if value is not None
+    }
+    if len(given) != 1:
+        names = ", ".join(given) if given else "none"
+        raise PlanhatInputError(f"Give exactly one of id, external_id or source_id (got: {names}).")
+    (name, value), *_ = given.items()
+    if not isinstance(value, str):
+        raise PlanhatInputError(f"{name} must be a string, got {type(value).__name__} {value!r}.")
+    if not value.strip():
+        raise PlanhatInputError(f"{name} must not be empty (an empty id would list every object).")
+    if value != value.strip():
+        raise PlanhatInputError(f"{name} '{value}' has leading or trailing spaces.")
+    if any(ord(char) < 32 for char in value):
+        raise PlanhatInputError(f"{name} {value!r} contains control characters.")
+    if name == "external_id":
+        return EXTERNAL_PREFIX + value
+    if name == "source_id":
+        return SOURCE_PREFIX + value
+    return value
+
+
+def entity_path(model: Model, ref: str) -> str:
+    """``companies/extid-ACME%2F1``: the reference is encoded so ``/`` or ``?`` cannot reach another route."""
+    return f"{model.path}/{quote(ref, safe='')}"

@@ -1,0 +1,138 @@
+"""Keywords for one object at a time, and for plain paged lists."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from robot.api import logger
+from robot.api.deco import keyword
+
+from ..entities import model_named
+from ..identifiers import entity_ref
+from ..payloads import as_names, as_object
+from .base import LibraryComponent
+
+
+class EntityKeywords(LibraryComponent):
+    @keyword
+    def get_entity(
+        self, model: str, id: str | None = None, *, external_id: str | None = None, source_id: str | None = None
+    ) -> dict[str, Any]:
+        """Return one object of ``model`` by Planhat ``id``, ``external_id`` or ``source_id``.
+
+        ``model`` is any model name: ``companies``, ``company`` or ``Company``. Give exactly one
+        identifier; it is URL-encoded, so ``/`` or ``?`` in an id cannot reach another route.
+        Fails with ``Company 'extid-ACME' not found (404): ...`` when there is no such object.
+
+        Example:
+        | ${company} = | `Get Entity` | companies | 6412c0ffee0ddba11ad0beef | |
+        | ${company} = | `Get Entity` | Company | external_id=ACME-1 | |
+        | ${user} =    | `Get Entity` | endusers | source_id=0031t00000ABC | |
+        | `Should Be Equal` | ${company}[name] | Acme Inc | | |
+        """
+        ref = entity_ref(id, external_id, source_id)
+        return self.entities.get(model_named(model), ref)
+
+    @keyword
+    def create_entity(self, model: str, data: dict[str, Any] | str) -> dict[str, Any]:
+        """Create one object with ``POST /{model}`` and return it as Planhat stored it.
+
+        ``data`` is a dictionary or JSON text. Planhat checks required fields (a company needs
+        ``name``; an end user ``email`` and ``companyId``) and answers ``400`` with its reason.
+        ``companyId`` may be ``extid-<company externalId>``.
+
+        A create is never retried after a server error or lost connection (it may have
+        happened); to create safely more than once, use an ensure or bulk upsert keyword.
+
+        Example:
+        | ${company} = | `Create Entity` | companies | {"name": "Acme Inc", "externalId": "ACME-1"} |
+        | &{data} =    | Create Dictionary | email=ann@acme.test | companyId=extid-ACME-1 |
+        | ${user} =    | `Create Entity` | endusers | ${data} |
+        """
+        entity_model = model_named(model)
+        created = self.entities.create(entity_model, as_object(data, f"{entity_model.name} data"))
+        logger.info(f"Created {entity_model.name} '{created.get('_id')}'")
+        return created
+
+    @keyword
+    def update_entity(
+        self,
+        model: str,
+        id: str | None = None,
+        data: dict[str, Any] | str | None = None,
+        *,
+        external_id: str | None = None,
+        source_id: str | None = None,
+    ) -> dict[str, Any]:
+        """Update one object with ``PUT /{model}/{id}`` (a partial update) and return it.
+
+        Only the fields in ``data`` change; custom fields go under ``custom``. Identify the object
+        by ``id``, ``external_id`` or ``source_id``.
+
+        Example:
+        | ${company} = | `Update Entity` | companies | ${id} | {"phase": "live"} |
+        | ${company} = | `Update Entity` | companies | external_id=ACME-1 | data={"custom": {"Tier": "Gold"}} |
+        """
+        entity_model = model_named(model)
+        ref = entity_ref(id, external_id, source_id)
+        updated = self.entities.update(entity_model, ref, as_object(data, f"{entity_model.name} data"))
+        logger.info(f"Updated {entity_model.name} '{ref}'")
+        return updated
+
+    @keyword
+    def delete_entity(
+        self, model: str, id: str | None = None, *, external_id: str | None = None, source_id: str | None = None
+    ) -> Any:
+        """Delete one object and return Planhat's answer (``{"n": 1, "ok": 1, "deletedCount": 1}``).
+
+        Example:
+        | `Delete Entity` | companies | ${id} |
+        | `Delete Entity` | endusers | external_id=U-17 |
+        """
+        entity_model = model_named(model)
+        ref = entity_ref(id, external_id, source_id)
+        answer = self.entities.delete(entity_model, ref)
+        logger.info(f"Deleted {entity_model.name} '{ref}'")
+        return answer
+
+    @keyword
+    def get_entities(
+        self,
+        model: str,
+        select: str | list[str] | None = None,
+        sort: str | None = None,
+        company_id: str | list[str] | None = None,
+        email: str | None = None,
+        limit: int | None = None,
+    ) -> list[dict[str, Any]]:
+        """Return every object of ``model`` matching the filters, paging through all of them.
+
+        | =Argument=   | =Meaning= |
+        | ``select``   | Fields to return, ``name, mrr`` or a list (``_id`` always comes). Case sensitive. |
+        | ``sort``     | Field to sort on; ``-field`` sorts descending. |
+        | ``company_id`` | One company ``_id`` or several (list or comma-separated). |
+        | ``email``    | End users and users only: exact email. |
+        | ``limit``    | Stop after this many objects; by default everything is fetched. |
+
+        Pages are as large as the model allows (companies 5000, most others 2000); the log says how
+        many objects and pages were read. For large sets prefer ``Export Entities``.
+
+        Example:
+        | @{companies} = | `Get Entities` | companies | select=name, mrr | sort=-mrr | limit=100 |
+        | @{users} =     | `Get Entities` | endusers  | company_id=${company}[_id] | | |
+        """
+        entity_model = model_named(model)
+        company_ids = as_names(company_id, "company_id")
+        items = list(
+            self.entities.iterate(
+                entity_model,
+                select=as_names(select, "select"),
+                sort=sort,
+                company_ids=company_ids,
+                email=email,
+                limit=limit,
+            )
+        )
+        capped = " (stopped at limit)" if limit is not None and len(items) >= limit else ""
+        logger.info(f"Got {len(items)} {entity_model.name} object(s){capped}")
+        return items

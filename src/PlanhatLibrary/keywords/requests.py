@@ -1,0 +1,49 @@
+"""``Send Planhat Request``: any API path, with the same auth, retries and errors as every keyword."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from robot.api.deco import keyword
+
+from ..errors import PlanhatInputError
+from ..payloads import as_json_body
+from .base import LibraryComponent
+
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
+class RequestKeywords(LibraryComponent):
+    @keyword
+    def send_planhat_request(
+        self,
+        method: str,
+        path: str,
+        params: dict[str, Any] | None = None,
+        json: dict[str, Any] | list[Any] | str | None = None,
+        analytics: bool = False,
+    ) -> Any:
+        """Send ``method`` to an API ``path`` and return the parsed JSON answer.
+
+        For endpoints no other keyword covers. ``path`` is relative to the API base URL
+        (``companies``, ``leancompanies``), or to the analytics base with ``analytics=True``;
+        full URLs are refused so the key is never sent to another host. ``json`` is a dictionary,
+        a list or JSON text. Retries and errors are those of every other keyword: ``GET``,
+        ``PUT`` and ``DELETE`` are retried on 5xx, ``POST`` and ``PATCH`` only on 429.
+
+        Example:
+        | @{lean} = | `Send Planhat Request` | GET | leancompanies | params={"status": "prospect"} |
+        | ${answer} = | `Send Planhat Request` | POST | timeentries/duplicate | json={"ids": ["${id}"]} |
+        """
+        verb = method.strip().upper()
+        if verb not in METHODS:
+            raise PlanhatInputError(f"Method must be one of {', '.join(METHODS)}, got '{method}'.")
+        if "://" in path or path.startswith("//"):
+            raise PlanhatInputError(
+                f"Path must be relative to the API base URL (like 'companies'), got '{path}'. "
+                "Set api_url in Authorize Planhat to change hosts."
+            )
+        if not path.strip("/ "):
+            raise PlanhatInputError("Path must not be empty.")
+        body = as_json_body(json, "json")
+        return self.session.call(verb, path.lstrip("/"), params=params, json=body, analytics=analytics)

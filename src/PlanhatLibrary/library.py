@@ -1,0 +1,148 @@
+"""The ``PlanhatLibrary`` class: a pythonlibcore ``DynamicCore`` over the keyword components."""
+
+from __future__ import annotations
+
+from robotlibcore import DynamicCore
+
+from . import __version__
+from .credentials import Credentials
+from .errors import PlanhatAuthConfigurationError, PlanhatInputError
+from .keywords.auth import AuthKeywords
+from .keywords.entities import EntityKeywords
+from .keywords.requests import RequestKeywords
+from .retry import RetryPolicy
+from .session import PlanhatSession
+
+
+class PlanhatLibrary(DynamicCore):
+    """PlanhatLibrary works with the [https://www.planhat.com|Planhat] customer-success platform:
+    companies, end users, licenses, tasks, conversations, activities and metrics.
+
+    = Getting started =
+
+    | *** Settings ***
+    | Library    PlanhatLibrary
+    |
+    | *** Tasks ***
+    | Update Acme
+    |     `Authorize Planhat`
+    |     ${acme} =    `Get Entity`    companies    external_id=ACME-1
+    |     `Update Entity`    companies    ${acme}[_id]    {"phase": "live"}
+
+    = Credentials =
+
+    `Authorize Planhat` reads the Vault secret ``planhat_api`` (change it with the
+    ``vault_secret_name`` import argument) through ``RPA.Robocorp.Vault``:
+
+    | =Key=           | =Needed for= |
+    | ``api_key``     | everything (required) |
+    | ``tenant_uuid`` | activities and metrics |
+    | ``api_url``     | another region, or the local simulator |
+    | ``analytics_url`` | the local simulator |
+
+    Locally the Vault reads a file: set ``RPA_SECRET_MANAGER=RPA.Robocorp.Vault.FileSecrets``
+    and ``RPA_SECRET_FILE=secrets.json``. In Control Room, the secret lives in the Vault.
+    The key is kept inside Python: it never reaches log.html, output.xml or an error message.
+
+    = Models =
+
+    Name a model as the API path (``companies``), singular, or capitalised (``Company``). Unknown
+    names fail listing the valid ones; an operation a model lacks (tickets cannot be created
+    one by one) fails before any request.
+
+    = Errors =
+
+    Every failure is a ``PlanhatError`` with a message that names the action, model and id:
+
+    | =Error= | =When= |
+    | PlanhatAuthConfigurationError | no key, no tenant UUID, Vault secret missing or without ``api_key`` |
+    | PlanhatInputError | bad input caught before any request: unknown model, bad id, invalid JSON |
+    | PlanhatAuthFailedError | 401 (wrong, rotated or other-region key) or 403 (no permission) |
+    | PlanhatNotFoundError | 404: no such object or route |
+    | PlanhatBadRequestError | 400: Planhat rejected the payload; its reason is in the message |
+    | PlanhatRateLimitError | 429 that did not clear within the retries |
+    | PlanhatServerError | 5xx after retries, or on a create that was not safe to retry |
+    | PlanhatConnectionError | refused, reset, dropped or timed out |
+
+    = Retries =
+
+    429 is retried for every method, honouring ``Retry-After``; 5xx and lost answers are retried
+    only for calls that are safe to repeat (GET, PUT, DELETE). A ``POST`` create is never
+    repeated blindly. ``max_retries`` and a time budget bound the waiting.
+
+    = The simulator =
+
+    ``Library    PlanhatLibrary.Simulator`` starts a local Planhat API for tests and demos.
+    """
+
+    ROBOT_LIBRARY_SCOPE = "GLOBAL"
+    ROBOT_LIBRARY_VERSION = __version__
+    ROBOT_LIBRARY_DOC_FORMAT = "ROBOT"
+
+    def __init__(
+        self,
+        vault_secret_name: str = "planhat_api",
+        api_url: str | None = None,
+        analytics_url: str | None = None,
+        timeout: float = 30.0,
+        max_retries: int = 5,
+        requests_per_minute: float | None = None,
+        retry_budget: float = 300.0,
+    ) -> None:
+        """Import arguments:
+
+        | =Argument= | =Meaning= |
+        | ``vault_secret_name`` | Vault secret `Authorize Planhat` reads by default. |
+        | ``api_url`` | Main API base URL when neither the keyword nor the secret gives one. |
+        | ``analytics_url`` | Analytics base URL, likewise. |
+        | ``timeout`` | Seconds to wait for an answer. |
+        | ``max_retries`` | Retries after 429, 5xx and lost connections. |
+        | ``requests_per_minute`` | Space requests to stay under a quota (Planhat's soft quota is 200). |
+        | ``retry_budget`` | Seconds one call may spend waiting for retries in total. |
+
+        Example:
+        | Library | PlanhatLibrary | requests_per_minute=180 | max_retries=8 |
+        """
+        if timeout <= 0:
+            raise PlanhatInputError(f"timeout must be positive, got {timeout}.")
+        if requests_per_minute is not None and requests_per_minute <= 0:
+            raise PlanhatInputError(f"requests_per_minute must be positive, got {requests_per_minute}.")
+        self.vault_secret_name = vault_secret_name
+        self.api_url = api_url
+        self.analytics_url = analytics_url
+        self.timeout = timeout
+        self.requests_per_minute = requests_per_minute
+        try:
+            self.retry_policy = RetryPolicy(max_retries=max_retries, budget=retry_budget)
+        except ValueError as error:
+            raise PlanhatInputError(str(error)) from None
+        self._session: PlanhatSession | None = None
+        super().__init__([AuthKeywords(self), EntityKeywords(self), RequestKeywords(self)])
+
+    def __repr__(self) -> str:
+        state = "authorized" if self._session else "not authorized"
+        return f"PlanhatLibrary({state}, vault_secret_name={self.vault_secret_name!r})"
+
+    @property
+    def session(self) -> PlanhatSession:
+        if self._session is None:
+            raise PlanhatAuthConfigurationError(
+                "Not authorized to Planhat: call Authorize Planhat first (with a Secret api_key, or with the "
+                f"Vault secret '{self.vault_secret_name}')."
+            )
+        return self._session
+
+    def connect(self, credentials: Credentials) -> PlanhatSession:
+        self.disconnect()
+        self._session = PlanhatSession(
+            credentials,
+            timeout=self.timeout,
+            retry=self.retry_policy,
+            requests_per_minute=self.requests_per_minute,
+        )
+        return self._session
+
+    def disconnect(self) -> None:
+        if self._session is not None:
+            self._session.close()
+            self._session = None

@@ -1,0 +1,52 @@
+"""Turning keyword arguments into API payloads: dictionaries, or JSON text, checked before sending."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from .errors import PlanhatInputError
+
+
+def as_object(value: Any, what: str) -> dict[str, Any]:
+    """A dictionary, or a JSON object given as text."""
+    if isinstance(value, str):
+        value = _json(value, what)
+    if not isinstance(value, Mapping):
+        raise PlanhatInputError(f"{what} must be a dictionary, got {type(value).__name__}: {str(value)[:80]}")
+    if not value:
+        raise PlanhatInputError(f"{what} must not be empty.")
+    return dict(value)
+
+
+def as_json_body(value: Any, what: str) -> Any:
+    """A dictionary, a list, or JSON text of either; None stays None."""
+    if value is None or isinstance(value, Mapping | list):
+        return value
+    if isinstance(value, str):
+        return _json(value, what)
+    raise PlanhatInputError(f"{what} must be a dictionary, a list or JSON text, got {type(value).__name__}.")
+
+
+def as_names(value: str | Sequence[str] | None, what: str) -> list[str]:
+    """``"name, mrr"`` or ``["name", "mrr"]`` -> ``["name", "mrr"]``."""
+    if value is None:
+        return []
+    items = value.split(",") if isinstance(value, str) else list(value)
+    names = []
+    for item in items:
+        if not isinstance(item, str):
+            raise PlanhatInputError(f"{what} must hold strings, got {type(item).__name__} {item!r}.")
+        if item.strip():
+            names.append(item.strip())
+    return names
+
+
+def _json(text: str, what: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise PlanhatInputError(
+            f"{what} is not valid JSON: {error.msg} at line {error.lineno} column {error.colno}."
+        ) from None

@@ -1,0 +1,106 @@
+"""When to retry a request and how long to wait: the one retry policy of the library.
+
+Rules (DESIGN.md "Retries and pacing"):
+
+* 429: every method is retried; the server refused before doing anything. ``Retry-After`` (seconds
+  or an HTTP date, parsed by urllib3) is honoured; without it the wait is exponential with full jitter.
+* 500/502/503/504 and answers lost after the request was sent (read timeout, reset, dropped
+  connection): retried only when the call is idempotent. A ``POST`` create is never retried blindly.
+* Failures before anything was sent (connection refused, connect timeout): always retried.
+* Bounded by ``max_retries`` and by a total time budget per call.
+
+The decisions are pure functions of their inputs, so they are unit-tested without any I/O; the
+session runs the loop. urllib3's own ``Retry`` loop is not mounted because it cannot tell a bulk
+``PUT`` that creates (not idempotent) from one keyed on existing objects, and because each wait
+must be logged to Robot.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+
+from urllib3.exceptions import InvalidHeader
+from urllib3.util.retry import Retry
+
+RETRY_STATUSES = frozenset({500, 502, 503, 504})
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+
+
+class Failure(str, Enum):
+    """What went wrong with one attempt."""
+
+    STATUS = "status"  # an HTTP answer with an error status
+    NOT_SENT = "not sent"  # connection refused / connect timeout: the server saw nothing
+    NO_ANSWER = "no answer"  # sent, then timed out / reset / dropped: it may have landed
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """The outcome of one try, as the policy needs to see it."""
+
+    method: str
+    idempotent: bool
+    failure: Failure
+    status: int | None = None
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    max_retries: int = 5
+    backoff_base: float = 0.5
+    backoff_max: float = 30.0
+    budget: float = 300.0
+    rng: random.Random = field(default_factory=random.Random, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.max_retries < 0:
+            raise ValueError(f"max_retries must be 0 or more, got {self.max_retries}")
+        if self.backoff_base <= 0 or self.backoff_max <= 0 or self.budget <= 0:
+            raise ValueError("backoff_base, backoff_max and budget must be positive")
+
+    def is_retryable(self, attempt: Attempt) -> bool:
+        if attempt.failure is Failure.NOT_SENT:
+            return True
+        if attempt.failure is Failure.NO_ANSWER:
+            return attempt.idempotent
+        if attempt.status == 429:
+            return True
+        return attempt.status in RETRY_STATUSES and attempt.idempotent
+
+    def backoff(self, retry_number: int) -> float:
+        """Full jitter: uniform in [0, min(backoff_max, backoff_base * 2**retry_number)]."""
+        ceiling = min(self.backoff_max, self.backoff_base * (2**retry_number))
+        return self.rng.uniform(0.0, ceiling)
+
+    def delay(self, attempt: Attempt, retry_number: int, elapsed: float) -> float | None:
+        """Seconds to wait before retry ``retry_number`` (0-based), or None to give up."""
+        if retry_number >= self.max_retries or not self.is_retryable(attempt):
+            return None
+        wait = retry_after(attempt.headers)
+        if wait is None:
+            wait = self.backoff(retry_number)
+        if elapsed + wait > self.budget:
+            return None
+        return wait
+
+
+def retry_after(headers: Mapping[str, str]) -> float | None:
+    """``Retry-After`` in seconds (delta-seconds or HTTP date), or None when absent or unreadable."""
+    value = _header(headers, "Retry-After")
+    if value is None:
+        return None
+    try:
+        return max(0.0, float(Retry().parse_retry_after(value)))
+    except InvalidHeader:
+        return None
+
+
+def _header(headers: Mapping[str, str], name: str) -> str | None:
+    for key, value in headers.items():
+        if key.lower() == name.lower():
+            return value
+    return None

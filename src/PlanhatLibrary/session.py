@@ -1,0 +1,336 @@
+"""``PlanhatSession``: the only code that speaks HTTP.
+
+It owns the base URLs, auth headers, connection pooling, pacing, retries (``retry.py``), paging
+and the mapping of answers to typed errors (``errors.py``). Everything it shows the user (logs,
+error messages, URLs) has the API key and the tenant UUID replaced by ``***``.
+"""
+
+from __future__ import annotations
+
+import json as jsonlib
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import requests
+from requests.adapters import HTTPAdapter
+from robot.api import logger
+from urllib3.exceptions import NewConnectionError
+
+from . import __version__
+from .credentials import Credentials
+from .errors import (
+    PlanhatAuthConfigurationError,
+    PlanhatAuthFailedError,
+    PlanhatBadRequestError,
+    PlanhatConnectionError,
+    PlanhatHTTPError,
+    PlanhatInputError,
+    PlanhatNotFoundError,
+    PlanhatRateLimitError,
+    PlanhatServerError,
+    server_text,
+)
+from .pacing import Pacer
+from .retry import IDEMPOTENT_METHODS, Attempt, Failure, RetryPolicy
+
+REDACTED = "***"
+OK_STATUSES = frozenset({200, 201, 202, 204})
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a request is about, for messages: ``Get Company 'extid-ACME'``."""
+
+    action: str
+    model: str | None = None
+    ident: str | None = None
+
+    def __str__(self) -> str:
+        parts = [self.action, self.model or "", f"'{self.ident}'" if self.ident else ""]
+        return " ".join(part for part in parts if part)
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    data: Any
+    headers: Mapping[str, str]
+
+
+class PlanhatSession:
+    """A pooled, retrying HTTP session for one set of credentials."""
+
+    def __init__(
+        self,
+        credentials: Credentials,
+        *,
+        timeout: float = 30.0,
+        retry: RetryPolicy | None = None,
+        requests_per_minute: float | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        if timeout <= 0:
+            raise ValueError(f"timeout must be positive, got {timeout}")
+        self.credentials = credentials
+        self.timeout = timeout
+        self.retry = retry or RetryPolicy()
+        self.pacer = Pacer(requests_per_minute)
+        self._sleep = sleep
+        self.http = requests.Session()
+        adapter = HTTPAdapter(pool_connections=4, pool_maxsize=16, max_retries=0)
+        self.http.mount("http://", adapter)
+        self.http.mount("https://", adapter)
+        self.http.headers.update(
+            {
+                "Authorization": f"Bearer {credentials.api_key}",
+                "Accept": "application/json",
+                "User-Agent": f"robotframework-planhat/{__version__}",
+            }
+        )
+        self.retries_done = 0
+
+    def __repr__(self) -> str:
+        return f"PlanhatSession(api_url={self.credentials.api_url!r}, timeout={self.timeout})"
+
+    def close(self) -> None:
+        self.http.close()
+
+    # ------------------------------------------------------------------ public
+    def call(self, method: str, path: str, **kwargs: Any) -> Any:
+        """Send a request to the main API and return its parsed JSON (None for an empty body)."""
+        return self.send(method, path, **kwargs).data
+
+    def send(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        analytics: bool = False,
+        idempotent: bool | None = None,
+        target: Target | None = None,
+        accept: frozenset[int] = OK_STATUSES,
+    ) -> Reply:
+        """Send one call with pacing and retries; statuses outside ``accept`` raise a typed error.
+
+        ``path`` is relative to the API base (or the analytics base with ``analytics=True``).
+        ``idempotent`` defaults by method (GET, PUT, DELETE are; POST, PATCH are not).
+        """
+        method = method.upper()
+        base = self.credentials.analytics_url if analytics else self.credentials.api_url
+        url = f"{base}/{path.lstrip('/')}"
+        shown = self.redact(f"{method} /{path.lstrip('/')}")
+        idempotent = method in IDEMPOTENT_METHODS if idempotent is None else idempotent
+        data = None if json is None else self._encode(json, shown)
+        started = time.monotonic()
+        retry_number = 0
+        while True:
+            self.pacer.wait()
+            attempt, reply = self._attempt(method, url, params=params, data=data, idempotent=idempotent, shown=shown)
+            if reply is not None and reply.status in accept:
+                return reply
+            delay = self.retry.delay(attempt, retry_number, time.monotonic() - started)
+            if delay is None:
+                raise self._error(attempt, reply, shown, target, retry_number)
+            retry_number += 1
+            self.retries_done += 1
+            reason = attempt.status or attempt.failure.value
+            logger.info(
+                f"{shown}: {reason}; retry {retry_number} of {self.retry.max_retries} in {delay:.2f} s",
+            )
+            self._sleep(delay)
+
+    def pages(
+        self,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        page_size: int,
+        limit: int | None = None,
+        target: Target | None = None,
+    ) -> Iterator[list[dict[str, Any]]]:
+        """Page through a list endpoint with limit/offset until a short page or ``limit`` items."""
+        offset = 0
+        while limit is None or offset < limit:
+            size = page_size if limit is None else min(page_size, limit - offset)
+            page = self.call("GET", path, params={**(params or {}), "limit": size, "offset": offset}, target=target)
+            if not isinstance(page, list):
+                raise PlanhatHTTPError(
+                    f"{self.redact('GET /' + path.lstrip('/'))} answered with {type(page).__name__}, "
+                    "expected a JSON array.",
+                    status=200,
+                    method="GET",
+                    url=self.redact(path),
+                )
+            yield page
+            if len(page) < size:
+                return
+            offset += len(page)
+
+    def analytics_path(self, kind: str) -> str:
+        """``analytics``, ``analytics/bulk`` or ``dimensiondata`` with the tenant UUID appended."""
+        tenant = self.credentials.tenant_uuid
+        if not tenant:
+            raise PlanhatAuthConfigurationError(
+                "This call needs the tenant UUID (the Planhat tenant token for analytics). Pass tenant_uuid to "
+                "Authorize Planhat, or add a 'tenant_uuid' key to the Vault secret. Find it in Planhat under "
+                "Developer > Tokens."
+            )
+        return f"{kind}/{quote(tenant, safe='')}"
+
+    def redact(self, text: str) -> str:
+        for secret in self.credentials.secrets:
+            text = text.replace(secret, REDACTED).replace(quote(secret, safe=""), REDACTED)
+        return text
+
+    # ----------------------------------------------------------------- private
+    def _attempt(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Mapping[str, Any] | None,
+        data: bytes | None,
+        idempotent: bool,
+        shown: str,
+    ) -> tuple[Attempt, Reply | None]:
+        headers = {"Content-Type": "application/json"} if data is not None else None
+        began = time.monotonic()
+        try:
+            response = self.http.request(
+                method, url, params=params, data=data, headers=headers, timeout=(min(self.timeout, 10.0), self.timeout)
+            )
+        except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as error:
+            failure = _failure_kind(error)
+            logger.debug(f"{shown}: {failure.value} ({type(error).__name__})")
+            return Attempt(method, idempotent, failure), None
+        elapsed_ms = (time.monotonic() - began) * 1000
+        logger.debug(f"{shown} -> {response.status_code} ({elapsed_ms:.0f} ms)")
+        reply = Reply(response.status_code, self._parse(response, shown), response.headers)
+        return Attempt(method, idempotent, Failure.STATUS, response.status_code, response.headers), reply
+
+    def _encode(self, payload: Any, shown: str) -> bytes:
+        try:
+            return jsonlib.dumps(payload, default=json_default, allow_nan=False).encode("utf-8")
+        except (TypeError, ValueError) as error:
+            raise PlanhatInputError(f"{shown}: the payload cannot be sent as JSON: {error}") from None
+
+    def _parse(self, response: requests.Response, shown: str) -> Any:
+        if not response.content:
+            return None
+        try:
+            return response.json()
+        except ValueError:
+            if response.status_code not in OK_STATUSES:
+                return response.text
+            content_type = response.headers.get("Content-Type", "unknown content type")
+            raise PlanhatHTTPError(
+                f"{shown} answered {response.status_code} with a body that is not JSON ({content_type}): "
+                f"{self.redact(server_text(response.text))}",
+                status=response.status_code,
+                method=response.request.method or "",
+                url=shown,
+                server_text=self.redact(response.text[:500]),
+            ) from None
+
+    def _error(
+        self, attempt: Attempt, reply: Reply | None, shown: str, target: Target | None, retries: int
+    ) -> Exception:
+        what = str(target) if target else shown
+        if reply is None:
+            return self._connection_error(attempt, shown, what, retries)
+        text = self.redact(server_text(reply.data))
+        status = reply.status
+        message, cls = _status_message(status, what, text, target, retries)
+        if status >= 500 and not attempt.idempotent:
+            message += (
+                f" {shown} is not idempotent, so it was not retried: it may or may not have taken effect. "
+                "Check before running it again, or use Ensure Entity, which is safe to repeat."
+            )
+        return cls(message, status=status, method=attempt.method, url=shown, server_text=text)
+
+    def _connection_error(self, attempt: Attempt, shown: str, what: str, retries: int) -> PlanhatConnectionError:
+        host = self.redact(self.credentials.api_url)
+        if attempt.failure is Failure.NOT_SENT:
+            message = f"{what}: could not connect to {host} after {retries} retries (refused or timed out)."
+        elif attempt.idempotent:
+            message = f"{what}: no answer from Planhat within {self.timeout} s after {retries} retries."
+        else:
+            message = (
+                f"{what}: the connection was lost after the request was sent; it may or may not have taken "
+                "effect, and it was not retried because it is not idempotent. Check before running it again, "
+                "or use Ensure Entity, which is safe to repeat."
+            )
+        return PlanhatConnectionError(message, method=attempt.method, url=shown)
+
+
+def json_default(value: Any) -> Any:
+    """Dates go out as ISO 8601 with a zone: naive datetimes are taken as local time."""
+    if isinstance(value, datetime):
+        return (value if value.tzinfo else value.astimezone()).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, set | frozenset | tuple):
+        return list(value)
+    raise TypeError(f"Value of type {type(value).__name__} cannot be sent as JSON: {str(value)[:80]}")
+
+
+def _failure_kind(error: Exception) -> Failure:
+    """Whether the server can have seen the request: refused and connect timeouts cannot."""
+    if isinstance(error, requests.exceptions.ConnectTimeout):
+        return Failure.NOT_SENT
+    reason = error.args[0] if error.args else None
+    reason = getattr(reason, "reason", reason)  # requests wraps urllib3's MaxRetryError(reason=...)
+    if isinstance(reason, NewConnectionError):
+        return Failure.NOT_SENT
+    return Failure.NO_ANSWER
+
+
+def _status_message(
+    status: int, what: str, text: str, target: Target | None, retries: int
+) -> tuple[str, type[PlanhatHTTPError]]:
+    detail = f": {text}" if text else "."
+    phrase = _phrase(status)
+    if status == 404 and target and target.ident:
+        return f"{target.model or 'Object'} '{target.ident}' not found (404){detail}", PlanhatNotFoundError
+    if status == 404:
+        return f"{what} failed: not found (404){detail}", PlanhatNotFoundError
+    if status == 401:
+        return (
+            f"{what} failed: Planhat rejected the API key (401 Unauthorized){detail} The key may be wrong, "
+            "rotated or revoked, or belong to another region: check api_url (e.g. https://api-eu.planhat.com).",
+            PlanhatAuthFailedError,
+        )
+    if status == 403:
+        return (
+            f"{what} failed: permission denied (403 Forbidden){detail} The token may be read-only, or its "
+            "service account may lack access to this model.",
+            PlanhatAuthFailedError,
+        )
+    if status == 400:
+        return f"{what} was rejected (400 Bad Request){detail}", PlanhatBadRequestError
+    if status == 429:
+        return (
+            f"{what} was rate limited (429 Too Many Requests) and still was after {retries} retries{detail} "
+            "Lower requests_per_minute or raise max_retries.",
+            PlanhatRateLimitError,
+        )
+    if status >= 500:
+        return f"{what} failed with {status} {phrase} after {retries} retries{detail}", PlanhatServerError
+    return f"{what} failed with {status} {phrase}{detail}", PlanhatHTTPError
+
+
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"

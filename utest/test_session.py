@@ -1,0 +1,239 @@
+"""PlanhatSession against the real simulator: error mapping, retries, paging, redaction."""
+
+from __future__ import annotations
+
+import socket
+from typing import Any
+
+import pytest
+
+from PlanhatLibrary.credentials import Credentials
+from PlanhatLibrary.errors import (
+    PlanhatAuthConfigurationError,
+    PlanhatAuthFailedError,
+    PlanhatBadRequestError,
+    PlanhatConnectionError,
+    PlanhatHTTPError,
+    PlanhatInputError,
+    PlanhatNotFoundError,
+    PlanhatRateLimitError,
+    PlanhatServerError,
+)
+from PlanhatLibrary.retry import RetryPolicy
+from PlanhatLibrary.session import PlanhatSession, Target
+from PlanhatLibrary.simulator import PlanhatSimulator
+
+from conftest import API_KEY, READ_ONLY_KEY, TENANT, Client
+
+
+class Sleeps(list[float]):
+    def __call__(self, seconds: float) -> None:
+        self.append(seconds)
+
+
+def make_session(url: str, key: str = API_KEY, sleeps: Sleeps | None = None, **kwargs: Any) -> PlanhatSession:
+    credentials = Credentials(api_key=key, tenant_uuid=TENANT, api_url=url, analytics_url=url)
+    retry = RetryPolicy(max_retries=kwargs.pop("max_retries", 3), backoff_base=0.01)
+    return PlanhatSession(credentials, retry=retry, sleep=sleeps if sleeps is not None else Sleeps(), **kwargs)
+
+
+def fault(api: Client, **spec: Any) -> None:
+    api.control("POST", "faults", json=spec)
+
+
+def requests_to(api: Client, method: str, path: str) -> int:
+    return int(api.control("GET", "requests", params={"method": method, "path": path})["count"])
+
+
+# ------------------------------------------------------------------ happy path
+def test_call_returns_parsed_json(api: Client) -> None:
+    session = make_session(api.url)
+    created = session.call("POST", "companies", json={"name": "A"})
+    assert session.call("GET", f"companies/{created['_id']}")["name"] == "A"
+
+
+def test_dates_are_sent_as_iso_8601_with_zone(api: Client) -> None:
+    from datetime import date, datetime, timezone
+
+    session = make_session(api.url)
+    created = session.call(
+        "POST",
+        "companies",
+        json={"name": "A", "at": datetime(2024, 1, 2, 3, 4, 5, tzinfo=timezone.utc), "d": date(2024, 1, 2)},
+    )
+    assert created["at"] == "2024-01-02T03:04:05+00:00"
+    assert created["d"] == "2024-01-02"
+
+
+def test_unencodable_payload_is_an_input_error_before_any_request(api: Client) -> None:
+    with pytest.raises(PlanhatInputError, match="cannot be sent as JSON"):
+        make_session(api.url).call("POST", "companies", json={"name": object()})
+    with pytest.raises(PlanhatInputError, match="cannot be sent as JSON"):
+        make_session(api.url).call("POST", "companies", json={"mrr": float("nan")})
+    assert api.control("GET", "requests")["count"] == 0
+
+
+def test_pages_until_a_short_page(api: Client) -> None:
+    api.control("POST", "seed", json={"companies": [{"name": str(i)} for i in range(25)]})
+    pages = list(make_session(api.url).pages("companies", page_size=10))
+    assert [len(page) for page in pages] == [10, 10, 5]
+
+
+def test_pages_stop_at_limit_without_an_extra_request(api: Client) -> None:
+    api.control("POST", "seed", json={"companies": [{"name": str(i)} for i in range(25)]})
+    pages = list(make_session(api.url).pages("companies", page_size=10, limit=20))
+    assert [len(page) for page in pages] == [10, 10]
+    assert requests_to(api, "GET", "/companies") == 2
+
+
+# ----------------------------------------------------------------- error mapping
+def test_400_is_bad_request_with_server_text(api: Client) -> None:
+    with pytest.raises(PlanhatBadRequestError) as error:
+        make_session(api.url).call("POST", "projects", json={"name": "x"}, target=Target("Create", "Project"))
+    assert str(error.value) == (
+        "Create Project was rejected (400 Bad Request): Missing required field(s) for Project: companyId"
+    )
+    assert error.value.status == 400
+
+
+def test_401_mentions_rotation_and_region(api: Client) -> None:
+    with pytest.raises(PlanhatAuthFailedError) as error:
+        make_session(api.url, key="wrong-key").call("GET", "companies")
+    assert "401 Unauthorized" in str(error.value)
+    assert "rotated" in str(error.value)
+    assert "api-eu.planhat.com" in str(error.value)
+    assert "wrong-key" not in str(error.value)
+
+
+def test_403_for_read_only_key(api: Client) -> None:
+    with pytest.raises(PlanhatAuthFailedError, match="403 Forbidden"):
+        make_session(api.url, key=READ_ONLY_KEY).call("POST", "companies", json={"name": "A"})
+
+
+def test_404_names_model_and_id(api: Client) -> None:
+    with pytest.raises(PlanhatNotFoundError) as error:
+        make_session(api.url).call("GET", "companies/extid-ACME", target=Target("Get", "Company", "extid-ACME"))
+    assert str(error.value) == "Company 'extid-ACME' not found (404): Company 'extid-ACME' not found"
+
+
+def test_405_is_a_plain_http_error(api: Client) -> None:
+    with pytest.raises(PlanhatHTTPError, match="405 Method Not Allowed") as error:
+        make_session(api.url).call("POST", "tickets", json={"companyId": "x"})
+    assert type(error.value) is PlanhatHTTPError
+
+
+def test_429_storm_that_clears_succeeds_after_retries(api: Client) -> None:
+    fault(api, method="GET", path="/companies", status=429, times=2, retry_after="1")
+    sleeps = Sleeps()
+    assert make_session(api.url, sleeps=sleeps).call("GET", "companies") == []
+    assert sleeps == [1.0, 1.0]
+    assert requests_to(api, "GET", "/companies") == 3
+
+
+def test_429_on_post_is_retried_and_creates_once(api: Client) -> None:
+    fault(api, method="POST", path="/companies", status=429, times=1)
+    make_session(api.url).call("POST", "companies", json={"name": "Once"})
+    assert len(api.sim.store.dump()["companies"]) == 1
+
+
+def test_429_that_does_not_clear_is_rate_limit_error(api: Client) -> None:
+    fault(api, method="GET", path="/companies", status=429, times=None)
+    with pytest.raises(PlanhatRateLimitError, match="after 3 retries"):
+        make_session(api.url).call("GET", "companies")
+    assert requests_to(api, "GET", "/companies") == 4
+
+
+@pytest.mark.parametrize("code", [500, 502, 503, 504])
+def test_5xx_on_get_is_retried(api: Client, code: int) -> None:
+    fault(api, method="GET", path="/companies", status=code, times=2)
+    assert make_session(api.url).call("GET", "companies") == []
+
+
+def test_5xx_that_does_not_clear_is_server_error(api: Client) -> None:
+    fault(api, method="GET", path="/companies", status=503, times=None)
+    with pytest.raises(PlanhatServerError, match="503 Service Unavailable after 3 retries"):
+        make_session(api.url).call("GET", "companies")
+
+
+def test_503_on_post_create_is_not_retried_and_says_so(api: Client) -> None:
+    fault(api, method="POST", path="/companies", status=503, times=1)
+    with pytest.raises(PlanhatServerError) as error:
+        make_session(api.url).call("POST", "companies", json={"name": "A"})
+    assert "not idempotent" in str(error.value)
+    assert "Ensure Entity" in str(error.value)
+    assert requests_to(api, "POST", "/companies") == 1
+
+
+def test_dropped_connection_on_get_is_retried(api: Client) -> None:
+    fault(api, method="GET", path="/companies", drop=True, times=1)
+    assert make_session(api.url).call("GET", "companies") == []
+
+
+def test_dropped_connection_on_post_is_not_retried(api: Client) -> None:
+    fault(api, method="POST", path="/companies", drop=True, times=1)
+    with pytest.raises(PlanhatConnectionError, match="may or may not have taken effect"):
+        make_session(api.url).call("POST", "companies", json={"name": "A"})
+    assert requests_to(api, "POST", "/companies") == 1
+
+
+def test_read_timeout_on_get_is_retried_then_fails_clearly(api: Client) -> None:
+    fault(api, method="GET", path="/companies", latency=0.5, times=None)
+    with pytest.raises(PlanhatConnectionError, match=r"no answer from Planhat within 0.2 s after 1 retries"):
+        make_session(api.url, timeout=0.2, max_retries=1).call("GET", "companies")
+
+
+def test_connection_refused_is_retried_and_reported() -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    sleeps = Sleeps()
+    with pytest.raises(PlanhatConnectionError, match=r"could not connect to http://127\.0\.0\.1"):
+        make_session(f"http://127.0.0.1:{port}", sleeps=sleeps, max_retries=2).call("POST", "companies", json={})
+    assert len(sleeps) == 2  # nothing was sent, so even a POST is retried
+
+
+def test_200_with_html_is_a_clear_error(api: Client) -> None:
+    fault(api, method="GET", path="/companies", status=200, body="<html>maintenance</html>")
+    with pytest.raises(PlanhatHTTPError, match=r"answered 200 with a body that is not JSON \(text/plain"):
+        make_session(api.url).call("GET", "companies")
+
+
+def test_empty_body_is_none(api: Client) -> None:
+    fault(api, method="DELETE", path="/companies/*", status=204, body="")
+    assert make_session(api.url).call("DELETE", "companies/abc") is None
+
+
+def test_list_answer_that_is_not_an_array_is_an_error(api: Client) -> None:
+    fault(api, method="GET", path="/companies", status=200, body='{"unexpected": true}')
+    with pytest.raises(PlanhatHTTPError, match="expected a JSON array"):
+        list(make_session(api.url).pages("companies", page_size=10))
+
+
+# ------------------------------------------------------------------- secrets
+def test_tenant_is_redacted_from_analytics_errors(api: Client) -> None:
+    fault(api, method="POST", path="/analytics/*", status=400, body=f"bad tenant {TENANT}")
+    session = make_session(api.url)
+    with pytest.raises(PlanhatBadRequestError) as error:
+        session.call("POST", session.analytics_path("analytics"), json={"email": "a@x.test"}, analytics=True)
+    assert TENANT not in str(error.value)
+    assert TENANT not in error.value.url
+    assert "/analytics/***" in str(error.value)
+
+
+def test_analytics_without_tenant_is_a_configuration_error(api: Client) -> None:
+    session = PlanhatSession(Credentials(api_key=API_KEY, api_url=api.url))
+    with pytest.raises(PlanhatAuthConfigurationError, match="tenant UUID"):
+        session.analytics_path("analytics")
+
+
+def test_reprs_hide_secrets(api: Client) -> None:
+    session = make_session(api.url)
+    for text in (repr(session), str(session), repr(session.credentials), str(session.credentials)):
+        assert API_KEY not in text
+        assert TENANT not in text
+
+
+def test_two_sessions_against_two_simulators() -> None:
+    with PlanhatSimulator(api_key="a") as one, PlanhatSimulator(api_key="b") as two:
+        make_session(one.url, key="a").call("POST", "companies", json={"name": "A"})
+        assert make_session(two.url, key="b").call("GET", "companies") == []
