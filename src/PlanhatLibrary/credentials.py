@@ -73,7 +73,7 @@ def read_vault_secret(name: str) -> Mapping[str, Any]:
         raise PlanhatAuthConfigurationError(f"RPA.Robocorp.Vault is not available ({error}).") from None
     try:
         secret = Vault().get_secret(name)
-    except Exception as error:
+    except Exception as error:  # noqa: BLE001 - the Vault raises KeyError, OSError, ValueError, HTTP errors...
         reason = str(error).strip("'\"") or type(error).__name__
         raise PlanhatAuthConfigurationError(f"Could not read Vault secret '{name}': {reason}. {_VAULT_HELP}") from None
     return {key: secret[key] for key in secret}

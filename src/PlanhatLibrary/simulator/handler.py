@@ -76,31 +76,28 @@ class PlanhatRequestHandler(BaseHTTPRequestHandler):
     # ------------------------------------------------------------------ flow
     def _handle(self, method: str) -> None:
         url = urlsplit(self.path)
-        path = url.path
+        control = url.path == "/_simulator" or url.path.startswith("/_simulator/")
         query = dict(parse_qsl(url.query, keep_blank_values=True))
         body: Any = None
-        status = 500
+        headers: dict[str, str] | None = None
         try:
             raw = self._read_body()
-            if path.startswith("/_simulator/") or path == "/_simulator":
-                status, payload = handle_control(self.state, method, path, query, self._json(raw))
-                self._send(status, payload)
-                return
             body = self._json(raw)
-            status, payload, headers = self._serve(method, path, query, body)
-            self._send(status, payload, headers)
+            if control:
+                status, payload = handle_control(self.state, method, url.path, query, body)
+            else:
+                status, payload, headers = self._serve(method, url.path, query, body)
         except DroppedConnectionError:
-            status = 0
+            self.state.log.add(method, url.path, url.query, 0, _logged(body))
+            self._close_now()
+            return
         except StoreError as error:
-            status = error.status
-            self._send(status, {"error": error.message})
-        except Exception as error:
-            status = 500
-            self._send(status, {"error": f"Simulator error: {type(error).__name__}: {error}"})
-        finally:
-            if not path.startswith("/_simulator"):
-                logged = None if body is _NO_BODY else body
-                self.state.log.add(method, path, url.query, status, logged)
+            status, payload = error.status, {"error": error.message}
+        except Exception as error:  # noqa: BLE001 - the server must answer, whatever went wrong
+            status, payload = 500, {"error": f"Simulator error: {type(error).__name__}: {error}"}
+        if not control:  # logged before answering, so a client that got the answer sees it in the log
+            self.state.log.add(method, url.path, url.query, status, _logged(body))
+        self._send(status, payload, headers)
 
     def _serve(
         self, method: str, path: str, query: dict[str, str], body: Any
@@ -111,7 +108,7 @@ class PlanhatRequestHandler(BaseHTTPRequestHandler):
             if fault.latency:
                 time.sleep(fault.latency)
             if fault.drop:
-                self._drop()
+                raise DroppedConnectionError
             if fault.status is not None:
                 extra = {"Retry-After": fault.retry_after} if fault.retry_after else None
                 return fault.status, fault.body if fault.body is not None else _fault_text(fault.status), extra
@@ -252,12 +249,15 @@ class PlanhatRequestHandler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
-    def _drop(self) -> None:
+    def _close_now(self) -> None:
         """Reset the connection without answering, as a crashed proxy would."""
         self.close_connection = True
         self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         self.connection.close()
-        raise DroppedConnectionError
+
+
+def _logged(body: Any) -> Any:
+    return None if body is _NO_BODY else body
 
 
 def _operation(method: str, has_id: bool) -> Operation | None:

@@ -1,0 +1,87 @@
+*** Settings ***
+Documentation       Authorize Planhat: Vault secrets, direct Secret keys, regions and clear failures.
+
+Resource            ../resources/planhat.resource
+
+Suite Setup         Start Planhat Simulator    secrets_file=${SECRETS}    read_only_key=${READ_ONLY_KEY}
+Suite Teardown      Stop All Planhat Simulators
+
+
+*** Variables ***
+${SECRETS}              ${OUTPUT_DIR}/authorize-secrets.json
+${READ_ONLY_KEY}        atest-read-only-key
+${DIRECT_KEY: Secret}       %{PLANHAT_ATEST_KEY=atest-direct-key-31a7}
+${DIRECT_TENANT: Secret}    %{PLANHAT_ATEST_TENANT=atest-direct-tenant-5d2e}
+
+
+*** Test Cases ***
+Authorize From The Default Vault Secret
+    Authorize Planhat
+    ${companies} =    Get Entities    companies
+    Should Be Empty    ${companies}
+
+Authorize Validates The Key With One Request
+    Clear Planhat Simulator Requests
+    Authorize Planhat
+    Planhat Simulator Request Count Should Be    1    GET    /companies
+
+Authorize Without Validation Sends Nothing
+    Clear Planhat Simulator Requests
+    Authorize Planhat    validate=${False}
+    Planhat Simulator Request Count Should Be    0
+
+Authorize With A Named Secret
+    ${url} =    Get Planhat Simulator URL
+    Write Secret    other_secret    api_key=${READ_ONLY_KEY}    api_url=${url}
+    Authorize Planhat    secret_name=other_secret
+    Run Keyword And Expect Error    *403 Forbidden*read-only*
+    ...    Create Entity    companies    {"name": "Nope"}
+
+Missing Vault Secret Fails Clearly
+    Run Keyword And Expect Error
+    ...    Could not read Vault secret 'no_such_secret'*RPA_SECRET_FILE*
+    ...    Authorize Planhat    secret_name=no_such_secret
+
+Vault Secret Without Api Key Names The Keys It Found
+    Write Secret    broken    apikey=typo    tenant_uuid=abc
+    Run Keyword And Expect Error
+    ...    Vault secret 'broken' has no 'api_key' (keys found: apikey, tenant_uuid)*
+    ...    Authorize Planhat    secret_name=broken
+
+Wrong Key Fails At Authorize With A Hint
+    ${url} =    Get Planhat Simulator URL
+    Write Secret    wrong    api_key=not-the-key    api_url=${url}
+    Run Keyword And Expect Error
+    ...    Authorize Planhat failed: Planhat rejected the API key (401 Unauthorized)*rotated*api-eu.planhat.com*
+    ...    Authorize Planhat    secret_name=wrong
+
+Plain Text Key Is Refused
+    Run Keyword And Expect Error    *cannot be converted to Secret*    Authorize Planhat    plain-text-key
+
+Bad Region Fails Before Any Request
+    Run Keyword And Expect Error    Region must look like 'eu'*    Authorize Planhat    region=evil.example/x
+
+Authorize With A Secret Key And Tenant Given Directly
+    ${url} =    Start Planhat Simulator    ${DIRECT_KEY}    ${DIRECT_TENANT}    alias=direct
+    Authorize Planhat    ${DIRECT_KEY}    ${DIRECT_TENANT}    api_url=${url}    analytics_url=${url}
+    Create Entity    companies    {"name": "Direct"}
+    ${found} =    Get Simulated Entities    companies    {"name": "Direct"}    alias=direct
+    Length Should Be    ${found}    1
+    [Teardown]    Stop Planhat Simulator    direct
+
+Keywords Before Authorize Fail Clearly
+    [Documentation]    Runs last: the second library instance stays imported.
+    Import Library    PlanhatLibrary    AS    Fresh
+    Run Keyword And Expect Error    Not authorized to Planhat: call Authorize Planhat first*
+    ...    Fresh.Get Entities    companies
+
+
+*** Keywords ***
+Write Secret
+    [Documentation]    Add a secret to the simulator's FileSecrets file.
+    [Arguments]    ${name}    &{values}
+    ${text} =    Get File    ${SECRETS}
+    ${data} =    Evaluate    json.loads($text)
+    Set To Dictionary    ${data}    ${name}=${values}
+    ${text} =    Evaluate    json.dumps($data)
+    Create File    ${SECRETS}    ${text}

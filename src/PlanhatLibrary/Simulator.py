@@ -1,0 +1,485 @@
+"""``Library    PlanhatLibrary.Simulator``: a local Planhat API for your own acceptance suites."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from robot.api import logger
+from robot.api.deco import keyword, library
+from robot.api.types import Secret
+
+from . import __version__
+from .errors import PlanhatInputError
+from .identifiers import entity_ref
+from .models import UnknownModelError, resolve_model
+from .simulator import DEFAULT_TENANT, PlanhatSimulator
+from .simulator.faults import FaultSpecError, parse_fault
+from .simulator.store import Entity, StoreError
+from .sources import iter_items
+
+
+class SimulatorError(AssertionError):
+    """A failed simulator assertion or bad simulator input."""
+
+    ROBOT_SUPPRESS_NAME = True
+
+
+@library(scope="GLOBAL", version=__version__, doc_format="ROBOT", auto_keywords=False)
+class Simulator:
+    """Start, seed, break and inspect local Planhat simulators from Robot Framework.
+
+    The simulator is a real HTTP server on ``127.0.0.1`` that speaks the Planhat API (every model,
+    bulk upserts, analytics, auth, rate limits) and can inject faults. Use it to test your own
+    robots without touching a production tenant.
+
+    = Typical suite =
+
+    | *** Settings ***
+    | Library           PlanhatLibrary
+    | Library           PlanhatLibrary.Simulator
+    | Suite Setup       Start Planhat Simulator    secrets_file=${OUTPUT_DIR}/secrets.json
+    | Suite Teardown    Stop All Planhat Simulators
+    |
+    | *** Test Cases ***
+    | Robot Survives A 429 Storm
+    |     `Authorize Planhat`
+    |     `Inject Planhat Fault`    status=429    method=GET    path=/companies    times=3
+    |     My Robot Lists Companies
+    |     `Planhat Simulator Request Count Should Be`    4    method=GET    path=/companies
+
+    With ``secrets_file`` the simulator writes a Vault FileSecrets file pointing at itself and
+    sets ``RPA_SECRET_MANAGER``/``RPA_SECRET_FILE``, so `Authorize Planhat` needs no arguments
+    and the generated API key never appears in your data or logs.
+
+    = Several simulators =
+
+    Give each an ``alias``; keywords act on the last started one unless ``alias`` is given. Every
+    simulator still running is stopped when the run ends, even after a failure.
+    """
+
+    ROBOT_LISTENER_API_VERSION = 3
+
+    def __init__(self) -> None:
+        self._simulators: dict[str, PlanhatSimulator] = {}
+        self._current: str | None = None
+        self.ROBOT_LIBRARY_LISTENER = self  # close() stops what is still running
+
+    # ----------------------------------------------------------------- listener
+    def close(self) -> None:
+        """Listener hook: the library goes out of scope at the end of the run."""
+        self.stop_all_planhat_simulators()
+
+    # ------------------------------------------------------------------ startup
+    @keyword
+    def start_planhat_simulator(
+        self,
+        api_key: Secret | str | None = None,
+        tenant_uuid: Secret | str | None = None,
+        *,
+        read_only_key: str | None = None,
+        seed: str | dict[str, Any] | None = None,
+        rate_limit: str | None = None,
+        per_second: int | None = None,
+        alias: str = "default",
+        secrets_file: str | None = None,
+        secret_name: str = "planhat_api",
+    ) -> str:
+        """Start a simulator on a free port of ``127.0.0.1`` and return its URL.
+
+        | =Argument= | =Meaning= |
+        | ``api_key`` | Token clients must send. By default a random one, known only to the secrets file. |
+        | ``tenant_uuid`` | Tenant token of the analytics paths. |
+        | ``read_only_key`` | A second token that may read but gets 403 on writes. |
+        | ``seed`` | ``{"companies": [...], ...}`` as a dictionary or a JSON file path. |
+        | ``rate_limit`` | Requests per minute, e.g. ``200/min``; more get 429 with ``Retry-After``. |
+        | ``per_second`` | Requests per second cap. |
+        | ``alias`` | Name of this simulator, when a suite runs several. |
+        | ``secrets_file`` | Write a Vault FileSecrets JSON here and point ``RPA.Robocorp.Vault`` at it. |
+        | ``secret_name`` | Secret name inside that file (default ``planhat_api``). |
+
+        The library and the analytics URL are the same server.
+
+        Example:
+        | ${url} = | `Start Planhat Simulator` | secrets_file=${OUTPUT_DIR}/secrets.json | |
+        | `Start Planhat Simulator` | seed=${CURDIR}/seed.json | rate_limit=200/min | alias=eu |
+        """
+        if alias in self._simulators:
+            raise SimulatorError(f"A simulator with alias '{alias}' is already running; stop it or use another alias.")
+        key = _plain(api_key) or f"sim-{secrets.token_hex(12)}"
+        tenant = _plain(tenant_uuid) or DEFAULT_TENANT
+        try:
+            simulator = PlanhatSimulator(
+                api_key=key,
+                tenant=tenant,
+                read_only_key=read_only_key,
+                rate_limit=rate_limit,
+                per_second=per_second,
+                seed=dict(seed) if isinstance(seed, Mapping) else seed,
+            )
+        except (OSError, ValueError, StoreError, UnknownModelError) as error:
+            raise SimulatorError(f"Cannot start the Planhat simulator: {_message(error)}") from None
+        url = simulator.start()
+        self._simulators[alias] = simulator
+        self._current = alias
+        if secrets_file:
+            self._write_secrets(Path(secrets_file), secret_name, {"api_key": key, "tenant_uuid": tenant, "url": url})
+        logger.info(f"Planhat simulator '{alias}' listening on {url}")
+        return url
+
+    @keyword
+    def stop_planhat_simulator(self, alias: str | None = None) -> None:
+        """Stop one simulator (the current one by default).
+
+        Example:
+        | `Stop Planhat Simulator` | alias=eu |
+        """
+        name = self._alias(alias)
+        self._simulators.pop(name).stop()
+        self._current = next(reversed(self._simulators), None)
+
+    @keyword
+    def stop_all_planhat_simulators(self) -> None:
+        """Stop every simulator this library started; safe to call when none runs.
+
+        Example:
+        | Suite Teardown | `Stop All Planhat Simulators` |
+        """
+        while self._simulators:
+            _, simulator = self._simulators.popitem()
+            simulator.stop()
+        self._current = None
+
+    @keyword("Get Planhat Simulator URL")
+    def get_planhat_simulator_url(self, alias: str | None = None) -> str:
+        """Return the base URL (``http://127.0.0.1:PORT``) of a running simulator.
+
+        Example:
+        | ${url} = | `Get Planhat Simulator URL` |
+        """
+        return self._get(alias).url
+
+    @keyword
+    def reset_planhat_simulator(self, alias: str | None = None) -> None:
+        """Forget all data, faults and logged requests; keys and rate limits stay.
+
+        Example:
+        | Test Setup | `Reset Planhat Simulator` |
+        """
+        self._get(alias).state.reset()
+
+    @keyword
+    def seed_planhat_simulator(self, model: str, data: list[dict[str, Any]] | str, alias: str | None = None) -> int:
+        """Store objects of ``model`` as they are and return how many.
+
+        ``data`` is a list of dictionaries, JSON text, or the path of a ``.json`` (array),
+        ``.jsonl`` or ``.csv`` file. Objects without ``_id`` get one; ``companyId`` may be
+        ``extid-...``. No required-field checks: seed any state you need.
+
+        Example:
+        | `Seed Planhat Simulator` | companies | ${CURDIR}/companies.csv |
+        | `Seed Planhat Simulator` | endusers | [{"email": "ann@acme.test", "companyId": "extid-ACME"}] |
+        """
+        items = _seed_items(data)
+        try:
+            count = self._get(alias).store.seed(model, items)
+        except UnknownModelError as error:
+            raise SimulatorError(str(error)) from None
+        except StoreError as error:
+            raise SimulatorError(error.message) from None
+        logger.info(f"Seeded {count} {resolve_model(model).name} object(s)")
+        return count
+
+    @keyword
+    def rotate_planhat_simulator_key(self, new_key: Secret | str | None = None, alias: str | None = None) -> None:
+        """Replace the simulator's API key, as when a token is revoked: the old one now gets 401.
+
+        Example:
+        | `Rotate Planhat Simulator Key` |
+        | Run Keyword And Expect Error | *401* | `Get Entities` | companies |
+        """
+        self._get(alias).state.config.api_key = _plain(new_key) or f"sim-{secrets.token_hex(12)}"
+
+    # ------------------------------------------------------------------- faults
+    @keyword
+    def inject_planhat_fault(
+        self,
+        status: int | None = None,
+        method: str = "*",
+        path: str = "*",
+        times: int | None = 1,
+        *,
+        latency: float = 0.0,
+        drop: bool = False,
+        retry_after: str | None = None,
+        body: str | None = None,
+        fail_items: list[str] | None = None,
+        probability: float = 1.0,
+        alias: str | None = None,
+    ) -> None:
+        """Make the next ``times`` requests matching ``method`` and ``path`` misbehave.
+
+        | =Argument= | =Meaning= |
+        | ``status`` | Answer with this HTTP status instead (e.g. 429, 503). |
+        | ``method`` | ``GET``, ``POST``, ``PUT``, ``PATCH``, ``DELETE`` or ``*``. |
+        | ``path`` | Glob on the path, e.g. ``/companies`` or ``/companies/*``. |
+        | ``times`` | How many matching requests; ``None`` means all of them. |
+        | ``latency`` | Seconds to wait before answering. |
+        | ``drop`` | Reset the connection without any answer. |
+        | ``retry_after`` | ``Retry-After`` header value sent with ``status``. |
+        | ``body`` | Answer body sent with ``status``. |
+        | ``fail_items`` | Bulk upserts fail the items with these key values (externalId, sourceId...). |
+        | ``probability`` | Fire only for this share of matching requests (0-1). |
+
+        Example:
+        | `Inject Planhat Fault` | 429 | GET | /companies | times=3 | retry_after=1 |
+        | `Inject Planhat Fault` | 503 | PUT | /companies | times=${None} | |
+        | `Inject Planhat Fault` | method=POST | path=/companies | drop=${True} | | |
+        | `Inject Planhat Fault` | method=PUT | path=/companies | fail_items=${failing} | | |
+        """
+        spec = {
+            "status": status,
+            "method": method,
+            "path": path,
+            "times": times,
+            "latency": latency,
+            "drop": drop,
+            "retry_after": retry_after,
+            "body": body,
+            "fail_items": fail_items or [],
+            "probability": probability,
+        }
+        try:
+            fault = parse_fault(spec)
+        except FaultSpecError as error:
+            raise SimulatorError(str(error)) from None
+        self._get(alias).state.faults.add(fault)
+
+    @keyword
+    def clear_planhat_faults(self, alias: str | None = None) -> None:
+        """Remove every injected fault.
+
+        Example:
+        | `Clear Planhat Faults` |
+        """
+        self._get(alias).state.faults.clear()
+
+    # --------------------------------------------------------------- assertions
+    @keyword
+    def get_planhat_simulator_requests(
+        self, method: str = "*", path: str = "*", alias: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Return the requests the simulator received, oldest first, filtered by method and path glob.
+
+        Each item has ``method``, ``path``, ``query``, ``status`` (0 for a dropped connection),
+        ``items`` (array length of the body) and ``body``.
+
+        Example:
+        | @{puts} = | `Get Planhat Simulator Requests` | PUT | /companies |
+        | Should Be Equal As Integers | ${puts}[0][items] | 5000 |
+        """
+        return [entry.to_json() for entry in self._get(alias).state.log.select(method, path)]
+
+    @keyword
+    def planhat_simulator_request_count_should_be(
+        self, expected: int, method: str = "*", path: str = "*", alias: str | None = None
+    ) -> None:
+        """Fail unless exactly ``expected`` requests matched ``method`` and ``path``.
+
+        Example:
+        | `Planhat Simulator Request Count Should Be` | 1 | POST | /companies |
+        | `Planhat Simulator Request Count Should Be` | 0 | PUT | /companies/* |
+        """
+        state = self._get(alias).state
+        actual = len(state.log.select(method, path))
+        if actual != expected:
+            counts = ", ".join(f"{name}: {count}" for name, count in sorted(state.log.counts().items())) or "none"
+            raise SimulatorError(
+                f"Expected {expected} request(s) matching {method.upper()} {path}, got {actual}. All requests: {counts}"
+            )
+
+    @keyword
+    def clear_planhat_simulator_requests(self, alias: str | None = None) -> None:
+        """Forget the logged requests, e.g. before the step whose requests you count.
+
+        Example:
+        | `Clear Planhat Simulator Requests` |
+        """
+        self._get(alias).state.log.clear()
+
+    @keyword
+    def get_simulated_entities(
+        self, model: str, filter: dict[str, Any] | None = None, alias: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Return every stored object of ``model`` whose fields equal all of ``filter``.
+
+        Example:
+        | @{live} = | `Get Simulated Entities` | companies | {"phase": "live"} |
+        | Length Should Be | ${live} | 3 |
+        """
+        try:
+            entity_model = resolve_model(model)
+        except UnknownModelError as error:
+            raise SimulatorError(str(error)) from None
+        store = self._get(alias).store
+        wanted = dict(filter or {})
+        with store.lock:
+            items = list(store.collection(entity_model).by_id.values())
+        default_type = entity_model.defaults.get("type")
+        return [
+            json.loads(json.dumps(item))
+            for item in items
+            if all(item.get(key) == value for key, value in wanted.items())
+            and (default_type is None or item.get("type") == default_type)
+        ]
+
+    @keyword
+    def simulated_entity_should_exist(
+        self,
+        model: str,
+        id: str | None = None,
+        *,
+        external_id: str | None = None,
+        source_id: str | None = None,
+        alias: str | None = None,
+    ) -> dict[str, Any]:
+        """Fail unless the object exists; return it.
+
+        Example:
+        | ${company} = | `Simulated Entity Should Exist` | companies | external_id=ACME-1 |
+        """
+        found = self._find(model, id, external_id, source_id, alias)
+        if found is None:
+            raise SimulatorError(
+                f"{resolve_model(model).name} '{entity_ref(id, external_id, source_id)}' does not exist."
+            )
+        return found
+
+    @keyword
+    def simulated_entity_should_not_exist(
+        self,
+        model: str,
+        id: str | None = None,
+        *,
+        external_id: str | None = None,
+        source_id: str | None = None,
+        alias: str | None = None,
+    ) -> None:
+        """Fail if the object exists.
+
+        Example:
+        | `Simulated Entity Should Not Exist` | companies | external_id=ACME-1 |
+        """
+        found = self._find(model, id, external_id, source_id, alias)
+        if found is not None:
+            ref = entity_ref(id, external_id, source_id)
+            raise SimulatorError(f"{resolve_model(model).name} '{ref}' exists (_id {found['_id']}).")
+
+    @keyword
+    def simulated_activity_count_should_be(self, expected: int, alias: str | None = None) -> None:
+        """Fail unless exactly ``expected`` activities were stored (dropped ones do not count).
+
+        Example:
+        | `Simulated Activity Count Should Be` | 250 |
+        """
+        actual = len(self._get(alias).store.activities)
+        if actual != expected:
+            raise SimulatorError(f"Expected {expected} stored activities, got {actual}.")
+
+    @keyword
+    def get_simulated_activities(self, alias: str | None = None) -> list[dict[str, Any]]:
+        """Return the activities the simulator stored.
+
+        Example:
+        | @{activities} = | `Get Simulated Activities` |
+        """
+        store = self._get(alias).store
+        with store.lock:
+            return [dict(item) for item in store.activities]
+
+    @keyword
+    def get_simulated_metrics(self, alias: str | None = None) -> list[dict[str, Any]]:
+        """Return the metric rows the simulator stored.
+
+        Example:
+        | @{metrics} = | `Get Simulated Metrics` |
+        """
+        store = self._get(alias).store
+        with store.lock:
+            return [dict(item) for item in store.metrics]
+
+    # ------------------------------------------------------------------ helpers
+    def _alias(self, alias: str | None) -> str:
+        name = alias or self._current
+        if name is None or name not in self._simulators:
+            running = ", ".join(self._simulators) or "none"
+            wanted = f"'{alias}'" if alias else "any"
+            raise SimulatorError(f"No Planhat simulator {wanted} is running (running: {running}).")
+        return name
+
+    def _get(self, alias: str | None) -> PlanhatSimulator:
+        return self._simulators[self._alias(alias)]
+
+    def _find(
+        self, model: str, id: str | None, external_id: str | None, source_id: str | None, alias: str | None
+    ) -> Entity | None:
+        try:
+            entity_model = resolve_model(model)
+            ref = entity_ref(id, external_id, source_id)
+        except (UnknownModelError, PlanhatInputError) as error:
+            raise SimulatorError(str(error)) from None
+        store = self._get(alias).store
+        with store.lock:
+            found = store.collection(entity_model).find(ref)
+            return json.loads(json.dumps(found)) if found is not None else None
+
+    def _write_secrets(self, path: Path, name: str, values: Mapping[str, str]) -> None:
+        url = values["url"]
+        secret = {
+            "api_key": values["api_key"],
+            "tenant_uuid": values["tenant_uuid"],
+            "api_url": url,
+            "analytics_url": url,
+        }
+        data: dict[str, Any] = {}
+        if path.is_file():
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+            except json.JSONDecodeError:
+                data = {}
+        data[name] = secret
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(data, indent=2), encoding="utf-8")
+        os.environ["RPA_SECRET_MANAGER"] = "RPA.Robocorp.Vault.FileSecrets"
+        os.environ["RPA_SECRET_FILE"] = str(path.resolve())
+        logger.info(f"Wrote Vault secret '{name}' for the simulator to {path}")
+
+
+def _plain(value: Secret | str | None) -> str | None:
+    return str(value.value) if isinstance(value, Secret) else value
+
+
+def _message(error: Exception) -> str:
+    return error.message if isinstance(error, StoreError) else str(error)
+
+
+def _seed_items(data: list[dict[str, Any]] | str) -> list[Any]:
+    if isinstance(data, list):
+        return data
+    text = data.strip()
+    if text.startswith(("[", "{")):
+        try:
+            parsed = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise SimulatorError(f"Seed data is not valid JSON: {error.msg} at column {error.colno}.") from None
+        if not isinstance(parsed, list):
+            raise SimulatorError("Seed data must be a JSON array of objects.")
+        return parsed
+    try:
+        return list(iter_items(text))
+    except PlanhatInputError as error:
+        raise SimulatorError(str(error)) from None

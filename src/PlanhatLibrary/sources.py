@@ -1,0 +1,95 @@
+"""Reading items from files: JSON (an array), JSON Lines and CSV, streamed where the format allows.
+
+CSV values stay strings (an ``externalId`` of ``007`` must not become ``7``); empty cells are left
+out; a header ``custom.Segment`` becomes ``{"custom": {"Segment": ...}}``.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from .errors import PlanhatInputError
+
+FORMATS = {".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
+
+
+def file_format(path: Path) -> str:
+    try:
+        return FORMATS[path.suffix.lower()]
+    except KeyError:
+        known = ", ".join(sorted(FORMATS))
+        raise PlanhatInputError(f"Cannot read items from '{path}': unknown file type (use {known}).") from None
+
+
+def iter_items(path: str | Path) -> Iterator[dict[str, Any]]:
+    """Yield each item of a JSON, JSON Lines or CSV file as a dictionary."""
+    path = Path(path)
+    kind = file_format(path)
+    if not path.is_file():
+        raise PlanhatInputError(f"Cannot read items: no such file '{path}'.")
+    readers = {"json": _json_items, "jsonl": _jsonl_items, "csv": _csv_items}
+    try:
+        yield from readers[kind](path)
+    except UnicodeDecodeError as error:
+        raise PlanhatInputError(f"'{path}' is not valid UTF-8 (byte {error.start}).") from None
+
+
+def _json_items(path: Path) -> Iterator[dict[str, Any]]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise PlanhatInputError(f"'{path}' is not valid JSON: {error.msg} at line {error.lineno}.") from None
+    if not isinstance(data, list):
+        raise PlanhatInputError(f"'{path}' must hold a JSON array of objects, got {type(data).__name__}.")
+    for index, item in enumerate(data):
+        yield _object(item, f"'{path}' item {index}")
+
+
+def _jsonl_items(path: Path) -> Iterator[dict[str, Any]]:
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+            except json.JSONDecodeError as error:
+                raise PlanhatInputError(f"'{path}' line {number} is not valid JSON: {error.msg}.") from None
+            yield _object(item, f"'{path}' line {number}")
+
+
+def _csv_items(path: Path) -> Iterator[dict[str, Any]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle)
+        header = next(reader, None)
+        if not header or not any(name.strip() for name in header):
+            raise PlanhatInputError(f"'{path}' has no header row.")
+        names = [name.strip() for name in header]
+        for row in reader:
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) != len(names):
+                raise PlanhatInputError(
+                    f"'{path}' line {reader.line_num} has {len(row)} values but the header has {len(names)}."
+                )
+            yield _nested({name: cell for name, cell in zip(names, row, strict=True) if name and cell != ""})
+
+
+def _nested(flat: dict[str, str]) -> dict[str, Any]:
+    item: dict[str, Any] = {}
+    for name, value in flat.items():
+        head, dot, rest = name.partition(".")
+        if dot and rest:
+            item.setdefault(head, {})[rest] = value
+        else:
+            item[name] = value
+    return item
+
+
+def _object(item: Any, where: str) -> dict[str, Any]:
+    if not isinstance(item, dict):
+        raise PlanhatInputError(f"{where} is not a JSON object (got {type(item).__name__}).")
+    return item
