@@ -237,3 +237,14 @@ def test_two_sessions_against_two_simulators() -> None:
     with PlanhatSimulator(api_key="a") as one, PlanhatSimulator(api_key="b") as two:
         make_session(one.url, key="a").call("POST", "companies", json={"name": "A"})
         assert make_session(two.url, key="b").call("GET", "companies") == []
+
+
+def test_third_party_log_lines_are_masked(api: Client, caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    session = make_session(api.url)
+    with caplog.at_level(logging.DEBUG, logger="urllib3"):
+        session.call("POST", session.analytics_path("analytics/bulk"), json=[{"email": "a@x.test"}], analytics=True)
+    lines = [record.getMessage() for record in caplog.records if record.name.startswith("urllib3")]
+    assert any("/analytics/bulk/***" in line for line in lines), lines
+    assert not any(TENANT in line for line in lines)

@@ -1,15 +1,15 @@
 *** Settings ***
-Documentation       Authorize Planhat: Vault secrets, direct Secret keys, regions and clear failures.
+Documentation     Authorize Planhat: Vault secrets, direct Secret keys, regions and clear failures.
 
-Resource            ../resources/planhat.resource
+Resource          ../resources/planhat.resource
 
-Suite Setup         Start Planhat Simulator    secrets_file=${SECRETS}    read_only_key=${READ_ONLY_KEY}
-Suite Teardown      Stop All Planhat Simulators
+Suite Setup       Start Planhat Simulator    secrets_file=${SECRETS}    read_only_key=${READ_ONLY_KEY}
+Suite Teardown    Stop All Planhat Simulators
 
 
 *** Variables ***
-${SECRETS}              ${OUTPUT_DIR}/authorize-secrets.json
-${READ_ONLY_KEY}        atest-read-only-key
+${SECRETS}                  ${OUTPUT_DIR}/authorize-secrets.json
+${READ_ONLY_KEY}            atest-read-only-key
 ${DIRECT_KEY: Secret}       %{PLANHAT_ATEST_KEY=atest-direct-key-31a7}
 ${DIRECT_TENANT: Secret}    %{PLANHAT_ATEST_TENANT=atest-direct-tenant-5d2e}
 

@@ -1,11 +1,11 @@
 *** Settings ***
-Documentation       Get, Create, Update, Delete and Get Entities against the simulator, with bad input.
+Documentation     Get, Create, Update, Delete and Get Entities against the simulator, with bad input.
 
-Resource            ../resources/planhat.resource
+Resource          ../resources/planhat.resource
 
-Suite Setup         Start Simulator And Authorize
-Suite Teardown      Stop All Planhat Simulators
-Test Setup          Reset Planhat Simulator
+Suite Setup       Start Simulator And Authorize
+Suite Teardown    Stop All Planhat Simulators
+Test Setup        Reset Planhat Simulator
 
 
 *** Test Cases ***
@@ -20,13 +20,13 @@ Create Then Get By Id, External Id And Source Id
 
 Create Accepts A Robot Dictionary
     ${company} =    Create Company    Acme    ACME-1
-    ${data} =    Create Dictionary    email=ann@acme.test    companyId=extid-ACME-1
+    VAR    &{data} =    email=ann@acme.test    companyId=extid-ACME-1
     ${user} =    Create Entity    endusers    ${data}
     Should Be Equal    ${user}[companyId]    ${company}[_id]
     Should Be Equal    ${user}[companyName]    Acme
 
 Update Changes Only The Given Fields
-    ${company} =    Create Company    Acme    ACME-1    phase=onboarding
+    Create Company    Acme    ACME-1    phase=onboarding
     ${updated} =    Update Entity    companies    external_id=ACME-1    data={"phase": "live"}
     Should Be Equal    ${updated}[phase]    live
     Should Be Equal    ${updated}[name]    Acme
@@ -47,14 +47,17 @@ Get Entities Pages Through Everything
 
 Get Entities With Sort, Select, Company Filter And Limit
     Seed Planhat Simulator    companies    [{"_id": "c1", "name": "One"}, {"_id": "c2", "name": "Two"}]
-    Seed Planhat Simulator    endusers    ${{ [{"email": f"u{i}@x.test", "companyId": "c1" if i % 2 else "c2", "score": i} for i in range(10)] }}
+    ${users} =    Evaluate
+    ...    [{"email": f"u{i}@x.test", "companyId": "c1" if i % 2 else "c2", "score": i} for i in range(10)]
+    Seed Planhat Simulator    endusers    ${users}
     @{users} =    Get Entities    endusers    select=email, score    sort=-score    company_id=c1    limit=3
     ${scores} =    Evaluate    [user["score"] for user in $users]
     Should Be Equal    ${scores}    ${{ [9, 7, 5] }}
     Dictionary Should Not Contain Key    ${users}[0]    companyId
 
 Get Entities By Email
-    Seed Planhat Simulator    endusers    [{"email": "ann@acme.test", "companyId": "c1"}, {"email": "bob@acme.test", "companyId": "c1"}]
+    Seed Planhat Simulator    endusers
+    ...    [{"email": "ann@acme.test", "companyId": "c1"}, {"email": "bob@acme.test", "companyId": "c1"}]
     @{users} =    Get Entities    endusers    email=bob@acme.test
     Length Should Be    ${users}    1
 

@@ -1,11 +1,11 @@
 *** Settings ***
-Documentation       Retries and failures against injected faults: what is retried, what is not, what the user sees.
+Documentation     Retries and failures against injected faults: what is retried, what is not, what the user sees.
 
-Resource            ../resources/planhat.resource
+Resource          ../resources/planhat.resource
 
-Suite Setup         Start Simulator And Authorize    read_only_key=atest-read-only
-Suite Teardown      Stop All Planhat Simulators
-Test Setup          Reset Planhat Simulator
+Suite Setup       Start Simulator And Authorize    read_only_key=atest-read-only
+Suite Teardown    Stop All Planhat Simulators
+Test Setup        Reset Planhat Simulator
 
 
 *** Test Cases ***

@@ -1,10 +1,10 @@
 *** Settings ***
-Documentation       Send Planhat Request: any path, same auth, retries and errors.
+Documentation     Send Planhat Request: any path, same auth, retries and errors.
 
-Resource            ../resources/planhat.resource
+Resource          ../resources/planhat.resource
 
-Suite Setup         Start Simulator And Authorize
-Suite Teardown      Stop All Planhat Simulators
+Suite Setup       Start Simulator And Authorize
+Suite Teardown    Stop All Planhat Simulators
 
 
 *** Test Cases ***

@@ -37,10 +37,10 @@ from .errors import (
     server_text,
 )
 from .pacing import Pacer
+from .redaction import protect, redact
 from .retry import IDEMPOTENT_METHODS, Attempt, Failure, RetryPolicy
 
-REDACTED = "***"
-OK_STATUSES = frozenset({200, 201, 202, 204})
+OK_STATUSES = frozenset(range(200, 300))
 
 
 @dataclass(frozen=True)
@@ -94,6 +94,7 @@ class PlanhatSession:
             }
         )
         self.retries_done = 0
+        protect(credentials.secrets)
 
     def __repr__(self) -> str:
         return f"PlanhatSession(api_url={self.credentials.api_url!r}, timeout={self.timeout})"
@@ -186,9 +187,7 @@ class PlanhatSession:
         return f"{kind}/{quote(tenant, safe='')}"
 
     def redact(self, text: str) -> str:
-        for secret in self.credentials.secrets:
-            text = text.replace(secret, REDACTED).replace(quote(secret, safe=""), REDACTED)
-        return text
+        return redact(text, self.credentials.secrets)
 
     # ----------------------------------------------------------------- private
     def _attempt(
