@@ -218,3 +218,8 @@ def test_cli_rejects_bad_rate_limit() -> None:
     result = subprocess.run(command, capture_output=True, text=True, timeout=20, check=False)
     assert result.returncode == 2
     assert "per minute" in result.stderr
+
+
+def test_skip_lets_the_first_matching_requests_through(api: Client) -> None:
+    api.control("POST", "faults", json={"method": "GET", "path": "/companies", "status": 503, "skip": 2, "times": 1})
+    assert [api("GET", "/companies").status_code for _ in range(4)] == [200, 200, 503, 200]

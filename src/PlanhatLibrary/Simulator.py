@@ -219,6 +219,7 @@ class Simulator:
         body: str | None = None,
         fail_items: list[str] | None = None,
         probability: float = 1.0,
+        skip: int = 0,
         alias: str | None = None,
     ) -> None:
         """Make the next ``times`` requests matching ``method`` and ``path`` misbehave.
@@ -234,6 +235,7 @@ class Simulator:
         | ``body`` | Answer body sent with ``status``. |
         | ``fail_items`` | Bulk upserts fail the items with these key values (externalId, sourceId...). |
         | ``probability`` | Fire only for this share of matching requests (0-1). |
+        | ``skip`` | Let this many matching requests through first (fail the 2nd bulk chunk: ``skip=1``). |
 
         Example:
         | `Inject Planhat Fault` | 429 | GET | /companies | times=3 | retry_after=1 |
@@ -252,6 +254,7 @@ class Simulator:
             "body": body,
             "fail_items": fail_items or [],
             "probability": probability,
+            "skip": skip,
         }
         try:
             fault = parse_fault(spec)

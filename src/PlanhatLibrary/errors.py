@@ -45,12 +45,15 @@ class PlanhatConnectionError(PlanhatError):
 class PlanhatHTTPError(PlanhatError):
     """Planhat answered with an error status. ``url`` never holds secrets."""
 
-    def __init__(self, message: str, *, status: int, method: str, url: str, server_text: str = "") -> None:
+    def __init__(
+        self, message: str, *, status: int, method: str, url: str, server_text: str = "", body: Any = None
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.method = method
         self.url = url
         self.server_text = server_text
+        self.body = body
 
 
 class PlanhatBadRequestError(PlanhatHTTPError):

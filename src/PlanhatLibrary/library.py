@@ -7,7 +7,9 @@ from robotlibcore import DynamicCore
 from . import __version__
 from .credentials import Credentials
 from .errors import PlanhatAuthConfigurationError, PlanhatInputError
+from .keywords.analytics import AnalyticsKeywords
 from .keywords.auth import AuthKeywords
+from .keywords.bulk import BulkKeywords
 from .keywords.entities import EntityKeywords
 from .keywords.requests import RequestKeywords
 from .retry import RetryPolicy
@@ -117,7 +119,8 @@ class PlanhatLibrary(DynamicCore):
         except ValueError as error:
             raise PlanhatInputError(str(error)) from None
         self._session: PlanhatSession | None = None
-        super().__init__([AuthKeywords(self), EntityKeywords(self), RequestKeywords(self)])
+        components = [AuthKeywords(self), EntityKeywords(self), BulkKeywords(self), AnalyticsKeywords(self)]
+        super().__init__([*components, RequestKeywords(self)])
 
     def __repr__(self) -> str:
         state = "authorized" if self._session else "not authorized"

@@ -114,6 +114,7 @@ class PlanhatSession:
         *,
         params: Mapping[str, Any] | None = None,
         json: Any = None,
+        raw: bytes | None = None,
         analytics: bool = False,
         idempotent: bool | None = None,
         target: Target | None = None,
@@ -122,14 +123,15 @@ class PlanhatSession:
         """Send one call with pacing and retries; statuses outside ``accept`` raise a typed error.
 
         ``path`` is relative to the API base (or the analytics base with ``analytics=True``).
-        ``idempotent`` defaults by method (GET, PUT, DELETE are; POST, PATCH are not).
+        ``idempotent`` defaults by method (GET, PUT, DELETE are; POST, PATCH are not). ``raw`` is
+        an already encoded JSON body, sent as it is.
         """
         method = method.upper()
         base = self.credentials.analytics_url if analytics else self.credentials.api_url
         url = f"{base}/{path.lstrip('/')}"
         shown = self.redact(f"{method} /{path.lstrip('/')}")
         idempotent = method in IDEMPOTENT_METHODS if idempotent is None else idempotent
-        data = None if json is None else self._encode(json, shown)
+        data = raw if raw is not None else (None if json is None else self._encode(json, shown))
         started = time.monotonic()
         retry_number = 0
         while True:
@@ -253,7 +255,7 @@ class PlanhatSession:
                 f" {shown} is not idempotent, so it was not retried: it may or may not have taken effect. "
                 "Check before running it again, or use Ensure Entity, which is safe to repeat."
             )
-        return cls(message, status=status, method=attempt.method, url=shown, server_text=text)
+        return cls(message, status=status, method=attempt.method, url=shown, server_text=text, body=reply.data)
 
     def _connection_error(self, attempt: Attempt, shown: str, what: str, retries: int) -> PlanhatConnectionError:
         host = self.redact(self.credentials.api_url)

@@ -25,6 +25,49 @@ def file_format(path: Path) -> str:
         raise PlanhatInputError(f"Cannot read items from '{path}': unknown file type (use {known}).") from None
 
 
+class ItemSource:
+    """Items to send, readable more than once (validated in one pass, sent in another).
+
+    A list of dictionaries, JSON text of one, a JSON / JSON Lines / CSV file path, or an ``RPA.Tables``
+    table.
+    Files are streamed on each pass, so memory stays flat however long they are.
+    """
+
+    def __init__(self, items: Any, what: str = "items") -> None:
+        self.what = what
+        self.path: Path | None = None
+        self._items: list[Any] | None = None
+        self._table: Any = None
+        if isinstance(items, str) and items.lstrip().startswith(("[", "{")):
+            items = _json_text(items, what)
+        if isinstance(items, str | Path):
+            self.path = Path(items)
+            file_format(self.path)
+            if not self.path.is_file():
+                raise PlanhatInputError(f"Cannot read {what}: no such file '{self.path}'.")
+        elif hasattr(items, "iter_dicts"):
+            self._table = items
+        elif isinstance(items, list | tuple):
+            self._items = list(items)
+        elif isinstance(items, dict):
+            self._items = [items]
+        else:
+            raise PlanhatInputError(
+                f"{what} must be a list of dictionaries, a .json/.jsonl/.csv file path or a table, "
+                f"got {type(items).__name__}."
+            )
+
+    def __iter__(self) -> Iterator[Any]:
+        if self.path is not None:
+            return iter_items(self.path)
+        if self._table is not None:
+            return (dict(row) for row in self._table.iter_dicts(with_index=False))
+        return iter(self._items or [])
+
+    def __str__(self) -> str:
+        return f"'{self.path}'" if self.path else self.what
+
+
 def iter_items(path: str | Path) -> Iterator[dict[str, Any]]:
     """Yield each item of a JSON, JSON Lines or CSV file as a dictionary."""
     path = Path(path)
@@ -36,6 +79,15 @@ def iter_items(path: str | Path) -> Iterator[dict[str, Any]]:
         yield from readers[kind](path)
     except UnicodeDecodeError as error:
         raise PlanhatInputError(f"'{path}' is not valid UTF-8 (byte {error.start}).") from None
+
+
+def _json_text(text: str, what: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise PlanhatInputError(
+            f"{what} given as text is not valid JSON: {error.msg} at column {error.colno}."
+        ) from None
 
 
 def _json_items(path: Path) -> Iterator[dict[str, Any]]:

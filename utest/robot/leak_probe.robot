@@ -19,6 +19,12 @@ Authorize From The Vault And Work
     Create Entity    companies    {"name": "Probe", "externalId": "PROBE"}
     Get Entities    companies
     Run Keyword And Expect Error    *not found (404)*    Get Entity    companies    external_id=NOPE
+    Bulk Upsert Entities    companies    [{"name": "Bulk", "externalId": "BULK"}]
+    Create Activity    ann@probe.test    action=Login
+    Create Bulk Activities    [{"email": "ann@probe.test", "action": "Login"}]
+    Push Metrics    [{"dimensionId": "logins", "value": 1, "externalId": "PROBE"}]
+    Inject Planhat Fault    400    POST    /analytics/*    body=rejected
+    Run Keyword And Expect Error    *400 Bad Request*    Create Activity    ann@probe.test    action=Login
 
 Authorize With Secret Arguments
     ${url} =    Get Planhat Simulator URL

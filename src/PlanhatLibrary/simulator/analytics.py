@@ -7,14 +7,11 @@ Activities without ``email`` or ``externalId`` are dropped silently; metrics rep
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
+from ..analytics import metric_problem
 from .store import EntityStore, StoreError, new_object_id, now_iso
-
-METRIC_MODELS = ("Company", "EndUser", "Asset", "Project")
-_DIMENSION_ID = re.compile(r"^[A-Za-z0-9_.-]+$")
 
 
 def record_activities(store: EntityStore, items: list[Any]) -> dict[str, Any]:
@@ -29,33 +26,12 @@ def record_activities(store: EntityStore, items: list[Any]) -> dict[str, Any]:
     return {}
 
 
-def metric_error(item: Any) -> str | None:
-    """Why a metric row would be rejected, or None when it is valid."""
-    if not isinstance(item, Mapping):
-        return "item must be a JSON object"
-    dimension = item.get("dimensionId")
-    if dimension in (None, ""):
-        return "dimensionId must be specified"
-    if not isinstance(dimension, str) or not _DIMENSION_ID.match(dimension):
-        return "dimensionId must not contain spaces or special characters"
-    value = item.get("value")
-    if value is None:
-        return "value must be specified"
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return "value must be a number"
-    if item.get("externalId") in (None, ""):
-        return "externalId must be specified"
-    if item.get("model", "Company") not in METRIC_MODELS:
-        return f"model must be one of {', '.join(METRIC_MODELS)}"
-    return None
-
-
 def record_metrics(store: EntityStore, items: list[Any]) -> dict[str, Any]:
     errors: list[dict[str, Any]] = []
     processed = 0
     with store.lock:
         for item in items:
-            problem = metric_error(item)
+            problem = metric_problem(item)
             if problem:
                 errors.append({"item": item, "error": problem})
                 continue

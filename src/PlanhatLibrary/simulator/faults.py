@@ -18,7 +18,8 @@ class FaultSpecError(ValueError):
 
 @dataclass
 class Fault:
-    """One rule. ``times`` None means every matching request; ``probability`` < 1 picks at random."""
+    """One rule. ``times`` None means every matching request; ``probability`` < 1 picks at random;
+    the first ``skip`` matching requests pass untouched."""
 
     method: str = "*"
     path: str = "*"
@@ -30,7 +31,9 @@ class Fault:
     body: str | None = None
     fail_items: list[str] = field(default_factory=list)
     probability: float = 1.0
+    skip: int = 0
     hits: int = 0
+    skipped: int = 0
 
     def matches(self, method: str, path: str) -> bool:
         return self.method in ("*", method) and fnmatch.fnmatchcase(path, self.path)
@@ -45,7 +48,7 @@ class Fault:
 
 def parse_fault(spec: Mapping[str, Any]) -> Fault:
     """Build a :class:`Fault` from JSON, rejecting unknown fields and impossible values."""
-    known = set(Fault.__dataclass_fields__) - {"hits"}
+    known = set(Fault.__dataclass_fields__) - {"hits", "skipped"}
     unknown = sorted(set(spec) - known)
     if unknown:
         raise FaultSpecError(f"Unknown fault field(s): {', '.join(unknown)}. Known: {', '.join(sorted(known))}.")
@@ -64,6 +67,7 @@ def parse_fault(spec: Mapping[str, Any]) -> Fault:
             body=None if spec.get("body") is None else str(spec["body"]),
             fail_items=[str(key) for key in spec.get("fail_items", [])],
             probability=float(spec.get("probability", 1.0)),
+            skip=int(spec.get("skip", 0)),
         )
     except (TypeError, ValueError) as error:
         raise FaultSpecError(f"Invalid fault value: {error}") from None
@@ -73,6 +77,8 @@ def parse_fault(spec: Mapping[str, Any]) -> Fault:
         raise FaultSpecError(f"Fault times must be at least 1 (or null for always), got {fault.times}.")
     if not 0.0 < fault.probability <= 1.0:
         raise FaultSpecError(f"Fault probability must be in (0, 1], got {fault.probability}.")
+    if fault.skip < 0:
+        raise FaultSpecError(f"Fault skip must not be negative, got {fault.skip}.")
     if fault.latency < 0:
         raise FaultSpecError(f"Fault latency must not be negative, got {fault.latency}.")
     if fault.status is None and not (fault.drop or fault.latency or fault.fail_items):
@@ -104,6 +110,9 @@ class FaultBook:
         with self._lock:
             for fault in self._faults:
                 if fault.exhausted or not fault.matches(method, path):
+                    continue
+                if fault.skipped < fault.skip:
+                    fault.skipped += 1
                     continue
                 if fault.probability < 1.0 and self._random.random() >= fault.probability:
                     continue

@@ -1,0 +1,130 @@
+*** Settings ***
+Documentation     Bulk Upsert Entities: chunking, summed results, partial failures, failed-items files, resume.
+
+Resource          ../resources/planhat.resource
+
+Suite Setup       Start Simulator And Authorize
+Suite Teardown    Stop All Planhat Simulators
+Test Setup        Reset Planhat Simulator
+
+
+*** Test Cases ***
+12001 Companies Go Out In Exactly 3 Requests
+    ${items} =    Companies    12001
+    ${result} =    Bulk Upsert Entities    companies    ${items}
+    Planhat Simulator Request Count Should Be    3    PUT    /companies
+    @{puts} =    Get Planhat Simulator Requests    PUT    /companies
+    ${sizes} =    Evaluate    [put["items"] for put in $puts]
+    Should Be Equal    ${sizes}    ${{ [5000, 5000, 2001] }}
+    Should Be Equal As Integers    ${result}[created]    12001
+    Should Be Equal As Integers    ${result}[failed]    0
+    Length Should Be    ${result}[upsertedIds]    12001
+    ${stored} =    Get Simulated Entities    companies
+    Length Should Be    ${stored}    12001
+
+A Second Run Updates And Counts Unchanged Items
+    ${items} =    Companies    10
+    Bulk Upsert Entities    companies    ${items}
+    Set To Dictionary    ${items}[3]    phase=live
+    ${result} =    Bulk Upsert Entities    companies    ${items}
+    Should Be Equal As Integers    ${result}[updated]    1
+    Should Be Equal As Integers    ${result}[nonupdates]    9
+
+Two Failed Items Are Named, Saved And Retried
+    ${items} =    Companies    20
+    Inject Planhat Fault    method=PUT    path=/companies    fail_items=${{ ["C-00005", "C-00017"] }}
+    VAR    ${file} =    ${OUTPUT_DIR}/failed-companies.jsonl
+    ${error} =    Run Keyword And Expect Error    *
+    ...    Bulk Upsert Entities    companies    ${items}    failed_items_file=${file}
+    Should Contain    ${error}    2 of 20 item(s) failed (input indexes 5, 17)
+    Should Contain    ${error}    Failed items written to ${file}
+    ${lines} =    Get File    ${file}
+    ${failed} =    Evaluate    [json.loads(line)["externalId"] for line in $lines.splitlines()]    modules=json
+    Should Be Equal    ${failed}    ${{ ["C-00005", "C-00017"] }}
+    ${retry} =    Bulk Upsert Entities    companies    ${file}
+    Should Be Equal As Integers    ${retry}[created]    2
+    ${stored} =    Get Simulated Entities    companies
+    Length Should Be    ${stored}    20
+
+On Error Continue Returns The Errors
+    ${items} =    Companies    3
+    Inject Planhat Fault    method=PUT    path=/companies    fail_items=${{ ["C-00001"] }}
+    ${result} =    Bulk Upsert Entities    companies    ${items}    on_error=continue
+    Should Be Equal As Integers    ${result}[failed]    1
+    Should Be Equal As Integers    ${result}[errors][0][index]    1
+    Should Be Equal    ${result}[errors][0][kind]    create
+
+On Error Stop Fails After The First Chunk With Failures
+    ${items} =    Companies    30
+    Inject Planhat Fault    method=PUT    path=/companies    fail_items=${{ ["C-00002"] }}
+    Run Keyword And Expect Error    *Stopped after chunk 1 of 3 (on_error=stop); rerun with resume_from=2*
+    ...    Bulk Upsert Entities    companies    ${items}    chunk_size=10    on_error=stop
+    Planhat Simulator Request Count Should Be    1    PUT    /companies
+
+A Chunk That Cannot Land Stops The Run And Resume Sends The Rest
+    ${items} =    Companies    25
+    Inject Planhat Fault    503    PUT    /companies    times=${None}    skip=1
+    ${error} =    Run Keyword And Expect Error    *
+    ...    Bulk Upsert Entities    companies    ${items}    chunk_size=10
+    Should Contain    ${error}    stopped at chunk 2 of 3
+    Should Contain    ${error}    Chunks 1-1 landed (created 10
+    Should Contain    ${error}    Chunk 2 did not land
+    Should Contain    ${error}    Rerun with resume_from=2
+    Clear Planhat Faults
+    Clear Planhat Simulator Requests
+    ${result} =    Bulk Upsert Entities    companies    ${items}    chunk_size=10    resume_from=2
+    Planhat Simulator Request Count Should Be    2    PUT    /companies
+    Should Be Equal As Integers    ${result}[created]    15
+    Stored Companies Should Be Unique    25
+
+Items From CSV And JSON Lines Files
+    ${csv} =    Bulk Upsert Entities    companies    ${CURDIR}/data/companies.csv
+    Should Be Equal As Integers    ${csv}[created]    3
+    ${jsonl} =    Bulk Upsert Entities    companies    ${CURDIR}/data/companies.jsonl
+    Should Be Equal As Integers    ${jsonl}[updated]    1
+    Should Be Equal As Integers    ${jsonl}[created]    1
+    ${acme} =    Simulated Entity Should Exist    companies    external_id=ACME-1
+    Should Be Equal    ${acme}[custom][Segment]    Strategic
+
+Invalid Items Fail Before Anything Is Sent
+    ${items} =    Evaluate
+    ...    [{"name": "A", "externalId": "X"}, {"phase": "live"}, "oops", {"name": "B", "externalId": "X"}]
+    ${error} =    Run Keyword And Expect Error    *    Bulk Upsert Entities    companies    ${items}
+    Should Contain    ${error}    3 of 4 Company item(s) are invalid, nothing was sent
+    Should Contain    ${error}    item 1: no identifying key (_id, sourceId, externalId) and missing required name
+    Should Contain    ${error}    item 2: not a dictionary (str)
+    Should Contain    ${error}    item 3: externalId 'X' duplicates item 0
+    Planhat Simulator Request Count Should Be    0
+
+Bad Options And Inputs Fail Before Anything Is Sent
+    Run Keyword And Expect Error    chunk_size must be between 1 and 5000*
+    ...    Bulk Upsert Entities    companies    [{"name": "A"}]    chunk_size=5001
+    Run Keyword And Expect Error    *on_error*
+    ...    Bulk Upsert Entities    companies    [{"name": "A"}]    on_error=explode
+    Run Keyword And Expect Error    CustomField does not support bulk*
+    ...    Bulk Upsert Entities    customfields    [{"name": "A"}]
+    Run Keyword And Expect Error    Cannot read items: no such file*
+    ...    Bulk Upsert Entities    companies    ${CURDIR}/data/missing.csv
+    Run Keyword And Expect Error    *line 2 is not valid JSON*
+    ...    Bulk Upsert Entities    companies    ${CURDIR}/data/broken.jsonl
+    Run Keyword And Expect Error    *line 3 has 1 values but the header has 3*
+    ...    Bulk Upsert Entities    companies    ${CURDIR}/data/bad_row.csv
+    Run Keyword And Expect Error    resume_from=4 but the input has only 1 chunk(s).
+    ...    Bulk Upsert Entities    companies    [{"name": "A"}]    resume_from=4
+    Planhat Simulator Request Count Should Be    0
+
+
+*** Keywords ***
+Stored Companies Should Be Unique
+    [Documentation]    Exactly ${count} companies are stored, with no externalId twice.
+    [Arguments]    ${count}
+    ${stored} =    Get Simulated Entities    companies
+    Length Should Be    ${stored}    ${count}
+    ${keys} =    Evaluate    len({company["externalId"] for company in $stored})
+    Should Be Equal As Integers    ${keys}    ${count}
+
+Companies
+    [Documentation]    Return ${count} company dictionaries with externalIds C-00000, C-00001, ...
+    [Arguments]    ${count}
+    ${items} =    Evaluate    [{"name": f"Company {i}", "externalId": f"C-{i:05}"} for i in range(int($count))]
+    RETURN    ${items}

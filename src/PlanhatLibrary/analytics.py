@@ -1,0 +1,144 @@
+"""User activities and metrics: checked before sending, chunked by count and by encoded size.
+
+The analytics host is a data sink: activities it cannot match to a company or end user are
+dropped without an error, so this module checks what can be checked before anything is sent.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+from .errors import PlanhatBulkError, PlanhatInputError
+from .session import PlanhatSession, Target, json_default
+from .sources import ItemSource
+
+#: Planhat refuses analytics bodies over 32 MB; stay a little under it.
+MAX_BODY_BYTES = 32 * 1024 * 1024 - 64 * 1024
+DEFAULT_CHUNK = 10000
+METRIC_MODELS = ("Company", "EndUser", "Asset", "Project")
+_DIMENSION_ID = re.compile(r"^[A-Za-z0-9_.-]+$")
+MAX_LISTED = 10
+
+
+def activity_problem(item: Any) -> str | None:
+    if not isinstance(item, Mapping):
+        return f"not a dictionary ({type(item).__name__})"
+    if not (item.get("email") or item.get("externalId")):
+        return "needs an email or an externalId (the end user it belongs to)"
+    return None
+
+
+def metric_problem(item: Any) -> str | None:
+    """Why Planhat would reject a metric row, or None when it is valid (shared with the simulator)."""
+    if not isinstance(item, Mapping):
+        return "item must be a JSON object"
+    dimension = item.get("dimensionId")
+    if dimension in (None, ""):
+        return "dimensionId must be specified"
+    if not isinstance(dimension, str) or not _DIMENSION_ID.match(dimension):
+        return "dimensionId must not contain spaces or special characters"
+    value = item.get("value")
+    if value is None:
+        return "value must be specified"
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return "value must be a number"
+    if item.get("externalId") in (None, ""):
+        return "externalId must be specified"
+    if item.get("model", "Company") not in METRIC_MODELS:
+        return f"model must be one of {', '.join(METRIC_MODELS)}"
+    return None
+
+
+def check_all(source: Iterable[Any], problem: Any, what: str) -> int:
+    problems: list[str] = []
+    count = 0
+    for index, item in enumerate(source):
+        count += 1
+        reason = problem(item)
+        if reason:
+            problems.append(f"item {index}: {reason}")
+    if problems:
+        more = f" (and {len(problems) - MAX_LISTED} more)" if len(problems) > MAX_LISTED else ""
+        listed = "; ".join(problems[:MAX_LISTED])
+        raise PlanhatInputError(f"{len(problems)} of {count} {what} are invalid, nothing was sent: {listed}{more}")
+    return count
+
+
+def encoded_chunks(
+    items: Iterable[Any], max_items: int, max_bytes: int = MAX_BODY_BYTES
+) -> Iterator[tuple[int, bytes]]:
+    """JSON array bodies of at most ``max_items`` items and ``max_bytes`` bytes; yields (count, body)."""
+    parts: list[bytes] = []
+    size = 2
+    for item in items:
+        encoded = json.dumps(item, default=json_default, allow_nan=False).encode("utf-8")
+        if len(encoded) + 2 > max_bytes:
+            raise PlanhatInputError(f"One item is {len(encoded)} bytes, over the {max_bytes} byte body limit.")
+        if parts and (len(parts) >= max_items or size + len(encoded) + 1 > max_bytes):
+            yield len(parts), b"[" + b",".join(parts) + b"]"
+            parts, size = [], 2
+        parts.append(encoded)
+        size += len(encoded) + 1
+    if parts:
+        yield len(parts), b"[" + b",".join(parts) + b"]"
+
+
+class AnalyticsService:
+    def __init__(self, session: PlanhatSession) -> None:
+        self.session = session
+
+    def create_activity(self, activity: Mapping[str, Any]) -> Any:
+        check_all([activity], activity_problem, "activity")
+        path = self.session.analytics_path("analytics")
+        return self.session.call("POST", path, json=dict(activity), analytics=True, target=Target("Create Activity"))
+
+    def bulk_activities(self, items: Any, chunk_size: int = DEFAULT_CHUNK) -> dict[str, int]:
+        source = items if isinstance(items, ItemSource) else ItemSource(items, "activities")
+        _check_chunk(chunk_size)
+        total = check_all(source, activity_problem, "activities")
+        path = self.session.analytics_path("analytics/bulk")
+        requests = 0
+        for count, body in encoded_chunks(source, chunk_size):
+            requests += 1
+            target = Target(f"Create Bulk Activities (request {requests}, {count} items)")
+            self.session.send("POST", path, raw=body, analytics=True, target=target, idempotent=False)
+        return {"sent": total, "requests": requests}
+
+    def push_metrics(self, items: Any, chunk_size: int = DEFAULT_CHUNK, on_error: str = "fail") -> dict[str, Any]:
+        if on_error not in ("fail", "continue"):
+            raise PlanhatInputError(f"on_error must be 'fail' or 'continue', got '{on_error}'.")
+        source = items if isinstance(items, ItemSource) else ItemSource(items, "metrics")
+        _check_chunk(chunk_size)
+        total = check_all(source, metric_problem, "metrics")
+        path = self.session.analytics_path("dimensiondata")
+        result: dict[str, Any] = {"sent": total, "processed": 0, "errors": [], "requests": 0}
+        for count, body in encoded_chunks(source, chunk_size):
+            result["requests"] += 1
+            target = Target(f"Push Metrics (request {result['requests']}, {count} items)")
+            answer = self.session.call("POST", path, raw=body, analytics=True, target=target, idempotent=False)
+            if isinstance(answer, Mapping):
+                result["processed"] += int(answer.get("processed") or 0)
+                result["errors"].extend(answer.get("errors") or [])
+        if result["errors"] and on_error == "fail":
+            listed = "; ".join(_metric_error_text(error) for error in result["errors"][:MAX_LISTED])
+            raise PlanhatBulkError(
+                f"Push Metrics: Planhat rejected {len(result['errors'])} of {total} metric(s): {listed}", result=result
+            )
+        return result
+
+
+def _check_chunk(chunk_size: int) -> None:
+    if chunk_size < 1:
+        raise PlanhatInputError(f"chunk_size must be at least 1, got {chunk_size}.")
+
+
+def _metric_error_text(error: Any) -> str:
+    if isinstance(error, Mapping):
+        raw_item = error.get("item")
+        item: Mapping[str, Any] = raw_item if isinstance(raw_item, Mapping) else {}
+        label = "/".join(str(item.get(key)) for key in ("dimensionId", "externalId") if item.get(key))
+        return f"{label or 'item'}: {error.get('error') or error.get('message') or error}"
+    return str(error)

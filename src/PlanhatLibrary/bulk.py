@@ -1,0 +1,344 @@
+"""Bulk upserts (``PUT /{model}`` with an array): validate everything, send chunks one after another,
+sum the results, map every item error back to its input index, keep the failed items.
+
+Unlike robocorp-planhat 1.0.0 this never sends an empty chunk, never treats a 206 as a full success
+and never loses the per-item errors.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from itertools import islice
+from pathlib import Path
+from typing import Any, TextIO
+
+from .entities import require
+from .errors import PlanhatBulkError, PlanhatError, PlanhatHTTPError, PlanhatInputError
+from .models import BULK_LIMIT, Model, Operation
+from .session import PlanhatSession, Target, json_default
+from .sources import ItemSource
+
+ON_ERROR = ("fail", "stop", "continue")
+
+
+class OnError(Enum):
+    """What a bulk keyword does when items fail."""
+
+    FAIL = "fail"  #: send every chunk, then fail listing the failed items
+    STOP = "stop"  #: fail right after the first chunk with failed items
+    CONTINUE = "continue"  #: return the result; failed items are in it and in the failed-items file
+
+
+ERROR_KINDS = {"createdErrors": "create", "updatedErrors": "update", "permissionErrors": "permission"}
+MAX_LISTED = 10
+
+
+@dataclass(frozen=True)
+class ChunkReport:
+    """Progress after one chunk, for logs and the console."""
+
+    number: int
+    chunks: int
+    done: int
+    total: int
+    seconds: float
+    errors: int
+
+    @property
+    def rate(self) -> float:
+        return self.done / self.seconds if self.seconds > 0 else 0.0
+
+
+@dataclass
+class BulkSummary:
+    """The summed result of every chunk, with errors pointing at input indexes (0-based)."""
+
+    model: str
+    total: int
+    chunk_size: int
+    chunks: int
+    first_chunk: int = 1
+    chunks_landed: int = 0
+    created: int = 0
+    updated: int = 0
+    nonupdates: int = 0
+    upserted_ids: list[str] = field(default_factory=list)
+    inserts_keys: list[dict[str, Any]] = field(default_factory=list)
+    updates_keys: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    failed_items_file: str | None = None
+    requests: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "model": self.model,
+            "total": self.total,
+            "created": self.created,
+            "updated": self.updated,
+            "nonupdates": self.nonupdates,
+            "failed": len(self.errors),
+            "errors": self.errors,
+            "upsertedIds": self.upserted_ids,
+            "insertsKeys": self.inserts_keys,
+            "updatesKeys": self.updates_keys,
+            "chunks": self.chunks,
+            "chunks_landed": self.chunks_landed,
+            "requests": self.requests,
+            "failed_items_file": self.failed_items_file,
+        }
+
+    def add(self, result: Mapping[str, Any]) -> None:
+        self.created += int(result.get("created") or 0)
+        self.updated += int(result.get("updated") or 0)
+        self.nonupdates += int(result.get("nonupdates") or 0)
+        self.upserted_ids.extend(result.get("upsertedIds") or [])
+        self.inserts_keys.extend(result.get("insertsKeys") or [])
+        self.updates_keys.extend(result.get("updatesKeys") or [])
+
+
+def validate_items(model: Model, source: Iterable[Any]) -> int:
+    """Check every item before anything is sent; returns the count or raises listing the bad ones."""
+    problems: list[str] = []
+    seen: dict[tuple[str, str], int] = {}
+    count = 0
+    for index, item in enumerate(source):
+        count += 1
+        problem = _item_problem(model, item, index, seen)
+        if problem:
+            problems.append(f"item {index}: {problem}")
+    if problems:
+        listed = "; ".join(problems[:MAX_LISTED])
+        more = f" (and {len(problems) - MAX_LISTED} more)" if len(problems) > MAX_LISTED else ""
+        raise PlanhatInputError(
+            f"{len(problems)} of {count} {model.name} item(s) are invalid, nothing was sent: {listed}{more}"
+        )
+    return count
+
+
+def _item_problem(model: Model, item: Any, index: int, seen: dict[tuple[str, str], int]) -> str | None:
+    if not isinstance(item, Mapping):
+        return f"not a dictionary ({type(item).__name__})"
+    keys = [key for key in model.keyables if item.get(key) not in (None, "")]
+    for key in keys:
+        earlier = seen.setdefault((key, str(item[key])), index)
+        if earlier != index:
+            return f"{key} '{item[key]}' duplicates item {earlier} (Planhat rejects duplicated keys)"
+    if not keys:
+        missing = [name for name in model.required if item.get(name) in (None, "")]
+        if missing:
+            return f"no identifying key ({', '.join(model.keyables)}) and missing required {', '.join(missing)}"
+    return None
+
+
+def chunked(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+class BulkUpserter:
+    """Runs one bulk upsert through a session."""
+
+    def __init__(self, session: PlanhatSession, progress: Callable[[ChunkReport], None] | None = None) -> None:
+        self.session = session
+        self.progress = progress
+
+    def upsert(
+        self,
+        model: Model,
+        items: Any,
+        *,
+        chunk_size: int = BULK_LIMIT,
+        on_error: str = "fail",
+        failed_items_path: str | Path | None = None,
+        resume_from: int = 1,
+    ) -> BulkSummary:
+        require(model, Operation.BULK)
+        _check_options(chunk_size, on_error, resume_from)
+        source = items if isinstance(items, ItemSource) else ItemSource(items)
+        total = validate_items(model, source)
+        chunks = math.ceil(total / chunk_size)
+        if total and resume_from > chunks:
+            raise PlanhatInputError(f"resume_from={resume_from} but the input has only {chunks} chunk(s).")
+        summary = BulkSummary(model.name, total, chunk_size, chunks, first_chunk=resume_from)
+        writer = _FailedItems(failed_items_path)
+        started = time.monotonic()
+        stopped_after = 0
+        try:
+            for number, chunk in enumerate(chunked(source, chunk_size), start=1):
+                if number < resume_from:
+                    continue
+                self._send_chunk(model, chunk, number, summary, writer)
+                summary.chunks_landed += 1
+                self._report(summary, number, len(chunk), started)
+                if summary.errors and on_error == "stop" and number < chunks:
+                    stopped_after = number
+                    break
+        finally:
+            summary.failed_items_file = writer.close()
+        if stopped_after:
+            raise PlanhatBulkError(self._stopped_message(summary, stopped_after), result=summary.to_dict())
+        if summary.errors and on_error != "continue":
+            raise PlanhatBulkError(failure_message(summary), result=summary.to_dict())
+        return summary
+
+    def _send_chunk(
+        self, model: Model, chunk: list[dict[str, Any]], number: int, summary: BulkSummary, writer: _FailedItems
+    ) -> None:
+        keyed = all(any(item.get(key) not in (None, "") for key in model.keyables) for item in chunk)
+        target = Target(f"Bulk upsert chunk {number} of {summary.chunks} for", model.name)
+        summary.requests += 1
+        try:
+            reply = self.session.send("PUT", model.path, json=chunk, idempotent=keyed, target=target)
+            result = reply.data
+        except PlanhatHTTPError as error:
+            if not _is_bulk_result(error.body):
+                raise self._transport_failure(summary, number, keyed, error) from error
+            result = error.body
+        except PlanhatError as error:
+            raise self._transport_failure(summary, number, keyed, error) from error
+        if not _is_bulk_result(result):
+            message = f"Bulk upsert chunk {number}: Planhat answered without a bulk result ({type(result).__name__})."
+            raise self._transport_failure(summary, number, keyed, PlanhatInputError(message))
+        summary.add(result)
+        offset = (number - 1) * summary.chunk_size
+        for error_item in _item_errors(result, chunk):
+            index = error_item.pop("chunk_index")
+            summary.errors.append({"index": offset + index if index is not None else None, **error_item})
+            if index is not None:
+                writer.write(chunk[index])
+
+    def _report(self, summary: BulkSummary, number: int, size: int, started: float) -> None:
+        if self.progress is None:
+            return
+        done = min(summary.total, (number - 1) * summary.chunk_size + size)
+        self.progress(
+            ChunkReport(number, summary.chunks, done, summary.total, time.monotonic() - started, len(summary.errors))
+        )
+
+    def _transport_failure(self, summary: BulkSummary, number: int, keyed: bool, error: Exception) -> PlanhatBulkError:
+        landed = _landed(summary, number)
+        fate = (
+            f"Chunk {number} did not land (it is safe to send again)."
+            if keyed
+            else f"Chunk {number} may or may not have landed: it holds items without an identifying key, "
+            "so it was not retried; check before resending."
+        )
+        message = (
+            f"Bulk upsert of {summary.model} stopped at chunk {number} of {summary.chunks}: {error} {landed} {fate} "
+            f"Rerun with resume_from={number} (same input and chunk_size) to send chunks "
+            f"{number}-{summary.chunks} only."
+        )
+        return PlanhatBulkError(message, result=summary.to_dict())
+
+    def _stopped_message(self, summary: BulkSummary, number: int) -> str:
+        return (
+            f"{failure_message(summary)} Stopped after chunk {number} of {summary.chunks} (on_error=stop); "
+            f"rerun with resume_from={number + 1} to send the remaining chunks."
+        )
+
+
+def failure_message(summary: BulkSummary) -> str:
+    indexes = [str(error["index"]) for error in summary.errors if error["index"] is not None]
+    listed = "; ".join(f"item {error['index']}: {error['message']}" for error in summary.errors[:MAX_LISTED])
+    more = f" (and {len(summary.errors) - MAX_LISTED} more)" if len(summary.errors) > MAX_LISTED else ""
+    where = (
+        f" Failed items written to {summary.failed_items_file}; pass that file to Bulk Upsert Entities to retry them."
+        if summary.failed_items_file
+        else ""
+    )
+    return (
+        f"Bulk upsert of {summary.model}: {len(summary.errors)} of {summary.total} item(s) failed "
+        f"(input indexes {', '.join(indexes[:MAX_LISTED]) or 'unknown'}{'...' if len(indexes) > MAX_LISTED else ''}): "
+        f"{listed}{more}. Created {summary.created}, updated {summary.updated}, unchanged {summary.nonupdates}.{where}"
+    )
+
+
+def _landed(summary: BulkSummary, number: int) -> str:
+    if number == summary.first_chunk:
+        return "No chunk of this run landed."
+    return (
+        f"Chunks {summary.first_chunk}-{number - 1} landed (created {summary.created}, updated {summary.updated}, "
+        f"unchanged {summary.nonupdates}, failed items {len(summary.errors)})."
+    )
+
+
+def _check_options(chunk_size: int, on_error: str, resume_from: int) -> None:
+    if not 1 <= chunk_size <= BULK_LIMIT:
+        raise PlanhatInputError(f"chunk_size must be between 1 and {BULK_LIMIT} (Planhat's limit), got {chunk_size}.")
+    if on_error not in ON_ERROR:
+        raise PlanhatInputError(f"on_error must be one of {', '.join(ON_ERROR)}, got '{on_error}'.")
+    if resume_from < 1:
+        raise PlanhatInputError(f"resume_from counts chunks from 1, got {resume_from}.")
+
+
+def _is_bulk_result(body: Any) -> bool:
+    return isinstance(body, dict) and any(key in body for key in ("created", "createdErrors", "permissionErrors"))
+
+
+def _item_errors(result: Mapping[str, Any], chunk: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """Every item error of one chunk, with its position in the chunk when it can be found."""
+    lookup: dict[tuple[str, str], int] | None = None
+    for key, kind in ERROR_KINDS.items():
+        for raw in result.get(key) or []:
+            index = raw.get("index") if isinstance(raw, dict) else None
+            if not isinstance(index, int) or not 0 <= index < len(chunk):
+                lookup = lookup if lookup is not None else _key_lookup(chunk)
+                index = _find(raw, lookup)
+            keys = raw.get("item") if isinstance(raw, dict) and isinstance(raw.get("item"), dict) else {}
+            yield {"chunk_index": index, "kind": kind, "message": _error_text(raw), "item": keys}
+
+
+def _key_lookup(chunk: list[dict[str, Any]]) -> dict[tuple[str, str], int]:
+    lookup: dict[tuple[str, str], int] = {}
+    for index, item in enumerate(chunk):
+        for key in ("_id", "sourceId", "externalId", "email"):
+            if item.get(key) not in (None, ""):
+                lookup.setdefault((key, str(item[key])), index)
+    return lookup
+
+
+def _find(raw: Any, lookup: dict[tuple[str, str], int]) -> int | None:
+    if not isinstance(raw, dict):
+        return None
+    nested = raw.get("item")
+    candidates: dict[str, Any] = nested if isinstance(nested, dict) else raw
+    for key in ("_id", "sourceId", "externalId", "email"):
+        if candidates.get(key) not in (None, "") and (key, str(candidates[key])) in lookup:
+            return lookup[(key, str(candidates[key]))]
+    return None
+
+
+def _error_text(raw: Any) -> str:
+    if isinstance(raw, dict):
+        for key in ("message", "error", "msg", "reason"):
+            if isinstance(raw.get(key), str):
+                return str(raw[key])
+    return json.dumps(raw, default=str)[:300]
+
+
+class _FailedItems:
+    """Appends failed input items to a JSON Lines file, created on the first failure."""
+
+    def __init__(self, path: str | Path | None) -> None:
+        self.path = Path(path) if path else None
+        self._handle: TextIO | None = None
+
+    def write(self, item: Mapping[str, Any]) -> None:
+        if self.path is None:
+            return
+        if self._handle is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._handle = self.path.open("w", encoding="utf-8")
+        self._handle.write(json.dumps(item, default=json_default) + "\n")
+
+    def close(self) -> str | None:
+        if self._handle is None:
+            return None
+        self._handle.close()
+        return str(self.path)

@@ -1,0 +1,107 @@
+"""Activities and metrics on the analytics host (these need the tenant UUID)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from robot.api import logger
+from robot.api.deco import keyword
+
+from ..analytics import DEFAULT_CHUNK, AnalyticsService
+from .base import LibraryComponent
+
+
+class AnalyticsKeywords(LibraryComponent):
+    @property
+    def analytics(self) -> AnalyticsService:
+        return AnalyticsService(self.session)
+
+    @keyword
+    def create_activity(
+        self,
+        email: str | None = None,
+        external_id: str | None = None,
+        action: str | None = None,
+        company_external_id: str | None = None,
+        *,
+        name: str | None = None,
+        weight: float | None = None,
+        date: datetime | str | None = None,
+        info: dict[str, Any] | None = None,
+    ) -> Any:
+        """Record one user activity (``POST /analytics/{tenant}``).
+
+        The end user is named by ``email`` or ``external_id`` (one is required);
+        ``company_external_id`` routes the activity when one email exists on several companies.
+        ``date`` defaults to now on Planhat's side; datetimes are sent as ISO 8601 with a zone.
+
+        Planhat's analytics endpoints accept everything and drop what they cannot match to a
+        company or end user *without an error*: a passing keyword does not prove the activity
+        was stored.
+
+        Example:
+        | `Create Activity` | ann@acme.test | action=Logged in | | |
+        | `Create Activity` | external_id=U-17 | action=Exported | company_external_id=ACME-1 | info={"pages": 3} |
+        """
+        fields = {
+            "email": email,
+            "externalId": external_id,
+            "action": action,
+            "companyExternalId": company_external_id,
+            "name": name,
+            "weight": weight,
+            "date": date,
+            "info": info,
+        }
+        activity = {key: value for key, value in fields.items() if value is not None}
+        answer = self.analytics.create_activity(activity)
+        logger.info(f"Sent activity '{action or ''}' for {email or external_id}")
+        return answer
+
+    @keyword
+    def create_bulk_activities(
+        self, activities: list[dict[str, Any]] | str | Any, chunk_size: int = DEFAULT_CHUNK
+    ) -> dict[str, int]:
+        """Record many activities (``POST /analytics/bulk/{tenant}``); returns ``sent`` and ``requests``.
+
+        ``activities`` is a list of dictionaries (keys as in `Create Activity`: ``email`` or
+        ``externalId``, ``action``, ``companyExternalId``, ``weight``, ``date``, ``info``, and
+        ``count``), or a ``.json``/``.jsonl``/``.csv`` file. Each must name its end user; that is
+        checked for all items before anything is sent. Requests hold at most ``chunk_size`` items
+        and stay under Planhat's 32 MB body limit.
+
+        As with `Create Activity`, Planhat drops activities it cannot match, silently.
+
+        Example:
+        | ${sent} = | `Create Bulk Activities` | ${activities} | |
+        | `Create Bulk Activities` | ${CURDIR}/logins.jsonl | chunk_size=50000 |
+        """
+        result = self.analytics.bulk_activities(activities, chunk_size)
+        logger.info(f"Sent {result['sent']} activities in {result['requests']} request(s)")
+        return result
+
+    @keyword
+    def push_metrics(
+        self,
+        metrics: list[dict[str, Any]] | dict[str, Any] | str | Any,
+        chunk_size: int = DEFAULT_CHUNK,
+        on_error: str = "fail",
+    ) -> dict[str, Any]:
+        """Push metric values (``POST /dimensiondata/{tenant}``) and return ``processed`` and ``errors``.
+
+        Each metric has ``dimensionId`` (no spaces), a numeric ``value``, the object's
+        ``externalId``, and optionally ``model`` (``Company`` by default, ``EndUser``, ``Asset``,
+        ``Project``) and ``date``. These are checked before anything is sent. Planhat reports rows
+        it rejects in ``errors``; they fail the keyword unless ``on_error=continue``.
+
+        Example:
+        | ${m} = | Create Dictionary | dimensionId=logins | value=${42} | externalId=ACME-1 |
+        | ${result} = | `Push Metrics` | ${m} | | |
+        | `Push Metrics` | ${CURDIR}/usage.csv | on_error=continue | | |
+        """
+        if isinstance(metrics, dict):
+            metrics = [metrics]
+        result = self.analytics.push_metrics(metrics, chunk_size, on_error)
+        logger.info(f"Pushed {result['processed']} of {result['sent']} metric(s) in {result['requests']} request(s)")
+        return result

@@ -1,0 +1,104 @@
+"""``Bulk Upsert Entities``: many objects in chunked, sequential bulk upserts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from robot.api import logger
+from robot.api.deco import keyword
+from robot.libraries.BuiltIn import BuiltIn, RobotNotRunningError
+
+from ..bulk import BulkUpserter, ChunkReport, OnError
+from ..entities import model_named
+from ..models import BULK_LIMIT
+from .base import LibraryComponent
+
+
+def output_dir() -> Path:
+    try:
+        return Path(BuiltIn().get_variable_value("${OUTPUT_DIR}") or ".")
+    except RobotNotRunningError:
+        return Path()
+
+
+class BulkKeywords(LibraryComponent):
+    @keyword
+    def bulk_upsert_entities(
+        self,
+        model: str,
+        items: list[dict[str, Any]] | str | Any,
+        chunk_size: int = BULK_LIMIT,
+        on_error: OnError = OnError.FAIL,
+        failed_items_file: str | None = None,
+        resume_from: int = 1,
+    ) -> dict[str, Any]:
+        """Create or update many objects with Planhat's bulk upsert and return the summed result.
+
+        ``items`` is a list of dictionaries, the path of a ``.json`` (array), ``.jsonl`` or ``.csv``
+        file (streamed, so memory stays flat), or an ``RPA.Tables`` table. Planhat matches each item
+        on ``_id``, then ``sourceId``, then ``externalId`` (and ``email`` for end users); unmatched
+        items are created.
+
+        Every item is checked before anything is sent: it must be a dictionary; an item without any
+        identifying key must hold the model's required fields; no identifying key may repeat.
+        Then ``ceil(items / chunk_size)`` requests go out one after another (Planhat asks for
+        sequential bulk calls), at most 5000 items each.
+
+        The result: ``created``, ``updated``, ``nonupdates`` (matched, nothing changed),
+        ``failed``, ``errors`` (each with the ``index`` of the item in the input, ``kind`` and
+        ``message``), ``upsertedIds``, ``insertsKeys``, ``updatesKeys``, ``chunks``, ``requests``
+        and ``failed_items_file``.
+
+        Failed items (Planhat's 206 and 400 answers) are written to ``failed_items_file``
+        (default: a ``.jsonl`` file in the output directory); pass that file to this keyword again
+        to retry just them. ``on_error``: ``fail`` (default) sends all chunks and then fails naming
+        the failed input indexes; ``stop`` fails after the first chunk with failures; ``continue``
+        returns the result and logs a warning.
+
+        If a chunk cannot be sent at all (server errors or lost connections after retries), the
+        run stops and says which chunks landed; rerun with ``resume_from=<chunk>`` to send only
+        the rest.
+
+        Example:
+        | ${result} = | `Bulk Upsert Entities` | companies | ${CURDIR}/companies.csv | | |
+        | Should Be Equal As Integers | ${result}[failed] | 0 | | | |
+        | ${result} = | `Bulk Upsert Entities` | endusers | ${users} | chunk_size=1000 | on_error=continue |
+        | `Bulk Upsert Entities` | companies | ${OUTPUT_DIR}/failed.jsonl | | | |
+        | `Bulk Upsert Entities` | companies | ${CURDIR}/big.jsonl | resume_from=3 | | |
+        """
+        entity_model = model_named(model)
+        path = failed_items_file or str(
+            output_dir() / f"planhat-failed-{entity_model.path}-{datetime.now():%Y%m%d-%H%M%S-%f}.jsonl"
+        )
+        upserter = BulkUpserter(self.session, progress=_progress(entity_model.name))
+        summary = upserter.upsert(
+            entity_model,
+            items,
+            chunk_size=chunk_size,
+            on_error=on_error.value,
+            failed_items_path=path,
+            resume_from=resume_from,
+        )
+        logger.info(
+            f"Bulk upsert of {summary.model}: {summary.total} item(s), created {summary.created}, updated "
+            f"{summary.updated}, unchanged {summary.nonupdates}, failed {len(summary.errors)}, "
+            f"{summary.requests} request(s)"
+        )
+        if summary.errors:
+            logger.warn(f"{len(summary.errors)} {summary.model} item(s) failed; see {summary.failed_items_file}")
+        return summary.to_dict()
+
+
+def _progress(model: str) -> Any:
+    def report(chunk: ChunkReport) -> None:
+        line = (
+            f"{model} chunk {chunk.number} of {chunk.chunks}: {chunk.done}/{chunk.total} items, "
+            f"{chunk.rate:.0f} items/s, {chunk.errors} failed"
+        )
+        logger.info(line)
+        if chunk.chunks > 1:
+            logger.console(line)
+
+    return report
