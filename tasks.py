@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
 from pathlib import Path
 
-from invoke import Context, task
+from invoke import Context, Exit, task
 
 ROOT = Path(__file__).parent
 RESULTS = ROOT / "results"
 ROBOT_DIRS = "atest examples"
 PY = sys.executable
+sys.path.insert(0, str(ROOT / "src"))
 
 
 @task
@@ -56,25 +59,58 @@ def atest(c: Context, suite: str = "", processes: int = 2) -> None:
         )
 
 
+LIBRARIES = ("PlanhatLibrary", "PlanhatLibrary.Simulator")
+
+
+def _write_libdoc(name: str, target: Path) -> None:
+    """libdoc HTML with sources relative to the repository and a fixed date, so it is reproducible."""
+    os.environ["SOURCE_DATE_EPOCH"] = "0"
+    from robot.libdoc import LibraryDocumentation
+
+    documentation = LibraryDocumentation(name)
+    documentation.source = _relative(documentation.source)
+    for keyword in [*documentation.inits, *documentation.keywords]:
+        keyword.source = _relative(keyword.source)
+    documentation.save(str(target), "HTML")
+
+
+def _relative(source: str | None) -> str | None:
+    if not source:
+        return source
+    try:
+        return Path(source).resolve().relative_to(ROOT).as_posix()
+    except ValueError:
+        return source
+
+
+@task(help={"check": "fail if the committed pages differ from freshly generated ones"})
+def docs(c: Context, check: bool = False) -> None:
+    """Write the libdoc pages to docs/ (with --check: only verify they are current)."""
+    stale = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in LIBRARIES:
+            committed = ROOT / "docs" / f"{name}.html"
+            target = Path(tmp) / committed.name if check else committed
+            _write_libdoc(name, target)
+            if check and (not committed.exists() or committed.read_bytes() != target.read_bytes()):
+                stale.append(str(committed.relative_to(ROOT)))
+            print(f"{'Checked' if check else 'Wrote'} {committed.relative_to(ROOT)}")
+    if stale:
+        raise Exit(f"Out of date: {', '.join(stale)}. Run 'invoke docs' and commit the result.", code=1)
+
+
 @task(pre=[lint, utest, atest])
 def test(c: Context) -> None:
-    """Everything CI checks: lint, utest, atest."""
+    """Everything CI checks: lint, utest, atest, and that the libdoc pages are current."""
+    docs(c, check=True)
     print("All checks passed.")
-
-
-@task
-def docs(c: Context) -> None:
-    """Write the libdoc pages to docs/."""
-    with c.cd(str(ROOT)):
-        c.run(f"{PY} -m robot.libdoc --pythonpath src PlanhatLibrary docs/PlanhatLibrary.html")
-        c.run(f"{PY} -m robot.libdoc --pythonpath src PlanhatLibrary.Simulator docs/PlanhatLibrary.Simulator.html")
 
 
 @task
 def demo(c: Context) -> None:
     """Start the simulator with seed data and run the example robot against it."""
     with c.cd(str(ROOT)):
-        c.run(f"{PY} -m PlanhatLibrary.demo")
+        c.run(f"{PY} examples/run_demo.py")
 
 
 @task(help={"port": "port to listen on (0 = free port)", "seed": "JSON seed file"})

@@ -1,0 +1,42 @@
+"""Every keyword of both libraries is documented with an example and typed arguments."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from robot.libdoc import LibraryDocumentation
+
+LIBRARIES = ["PlanhatLibrary", "PlanhatLibrary.Simulator"]
+KEYWORDS = [(name, keyword) for name in LIBRARIES for keyword in LibraryDocumentation(name).keywords]
+
+
+@pytest.mark.parametrize(("library", "keyword"), KEYWORDS, ids=[f"{lib}:{kw.name}" for lib, kw in KEYWORDS])
+def test_keyword_has_doc_with_example_and_types(library: str, keyword: Any) -> None:
+    name = f"{library}.{keyword.name}"
+    assert len(keyword.doc.splitlines()[0]) > 20, f"{name} needs a first line that says what it does"
+    assert "Example:" in keyword.doc, f"{name} needs an example"
+    for argument in keyword.args:
+        assert argument.type is not None, f"{name} argument {argument.name} has no type"
+
+
+def test_libraries_have_introductions() -> None:
+    for name in LIBRARIES:
+        assert len(LibraryDocumentation(name).doc) > 500
+
+
+def test_minimum_keyword_set_is_present() -> None:
+    names = {keyword.name for keyword in LibraryDocumentation("PlanhatLibrary").keywords}
+    assert {
+        "Authorize Planhat",
+        "Get Entity",
+        "Create Entity",
+        "Update Entity",
+        "Delete Entity",
+        "Get Entities",
+        "Bulk Upsert Entities",
+        "Create Activity",
+        "Create Bulk Activities",
+        "Push Metrics",
+        "Send Planhat Request",
+    } <= names
