@@ -48,6 +48,7 @@ class PlanhatRequestHandler(BaseHTTPRequestHandler):
     """One connection; keep-alive because every answer carries a Content-Length."""
 
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body are two writes: without this each answer waits ~40 ms
     server_version = "PlanhatSimulator/1.0"
     state: SimulatorState  # set on a subclass by the server
 
