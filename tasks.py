@@ -11,7 +11,7 @@ from invoke import Context, Exit, task
 
 ROOT = Path(__file__).parent
 RESULTS = ROOT / "results"
-ROBOT_DIRS = "atest examples"
+ROBOT_DIRS = "atest examples utest/robot"
 PY = sys.executable
 sys.path.insert(0, str(ROOT / "src"))
 
@@ -54,7 +54,8 @@ def atest(c: Context, suite: str = "", processes: int = 2) -> None:
     selection = f"--suite {suite}" if suite else ""
     with c.cd(str(ROOT)):
         c.run(
-            f"{PY} -m pabot --processes {processes} --outputdir {out} --pythonpath src "
+            f"{PY} -m pabot.pabot --no-pabotlib --processes {processes} --command {PY} -m robot --end-command "
+            f"--outputdir {out} --pythonpath src "
             f"--loglevel TRACE {selection} atest"
         )
 

@@ -1,16 +1,16 @@
 *** Settings ***
-Documentation       An RPA robot as it would run in production: it reads credentials from the Vault secret
-...                 ``planhat_api`` and knows nothing about the simulator the demo points it at.
+Documentation    An RPA robot as it would run in production: it reads credentials from the Vault secret
+...              ``planhat_api`` and knows nothing about the simulator the demo points it at.
 
-Library             Collections
-Library             PlanhatLibrary    requests_per_minute=600
+Library          Collections
+Library          PlanhatLibrary    requests_per_minute=600
 
-Suite Setup         Authorize Planhat
+Suite Setup      Authorize Planhat
 
 
 *** Variables ***
-${COMPANIES_CSV}        ${CURDIR}/data/companies.csv
-${AT_RISK_HEALTH}       5
+${COMPANIES_CSV}     ${CURDIR}/data/companies.csv
+${AT_RISK_HEALTH}    5
 
 
 *** Tasks ***

@@ -78,22 +78,23 @@ class EntityService:
             params["sort"] = sort
         if email:
             params["email"] = email
-        wanted_type = model.defaults.get("type")
         yielded = 0
-        for chunk in _company_chunks(company_ids):
+        for chunk in company_chunks(company_ids):
             chunk_params = {**params, "companyId": chunk} if chunk else params
             remaining = None if limit is None else limit - yielded
-            for page in self.session.pages(
-                model.path,
-                params=chunk_params,
-                page_size=model.page_cap,
-                limit=remaining,
-                target=Target("List", model.name),
-            ):
-                for item in page:
-                    if wanted_type is None or item.get("type") == wanted_type:
-                        yielded += 1
-                        yield item
+            for page in self.pages(model, chunk_params, remaining):
+                yielded += len(page)
+                yield from page
+
+    def pages(
+        self, model: Model, params: Mapping[str, Any], limit: int | None = None
+    ) -> Iterator[list[dict[str, Any]]]:
+        """Pages of a list call at the model's page cap; notes are filtered to ``type: note``."""
+        require(model, Operation.LIST)
+        wanted_type = model.defaults.get("type")
+        target = Target("List", model.name)
+        for page in self.session.pages(model.path, params=params, page_size=model.page_cap, limit=limit, target=target):
+            yield page if wanted_type is None else [item for item in page if item.get("type") == wanted_type]
 
     def _object(self, data: Any) -> dict[str, Any]:
         if not isinstance(data, dict):
@@ -102,7 +103,7 @@ class EntityService:
         return data
 
 
-def _company_chunks(company_ids: Sequence[str] | None) -> Iterator[str | None]:
+def company_chunks(company_ids: Sequence[str] | None) -> Iterator[str | None]:
     if not company_ids:
         yield None
         return

@@ -10,7 +10,9 @@ from .errors import PlanhatAuthConfigurationError, PlanhatInputError
 from .keywords.analytics import AnalyticsKeywords
 from .keywords.auth import AuthKeywords
 from .keywords.bulk import BulkKeywords
+from .keywords.ensure import EnsureKeywords
 from .keywords.entities import EntityKeywords
+from .keywords.query import QueryKeywords
 from .keywords.requests import RequestKeywords
 from .retry import RetryPolicy
 from .session import PlanhatSession
@@ -119,8 +121,8 @@ class PlanhatLibrary(DynamicCore):
         except ValueError as error:
             raise PlanhatInputError(str(error)) from None
         self._session: PlanhatSession | None = None
-        components = [AuthKeywords(self), EntityKeywords(self), BulkKeywords(self), AnalyticsKeywords(self)]
-        super().__init__([*components, RequestKeywords(self)])
+        components = [AuthKeywords(self), EntityKeywords(self), QueryKeywords(self), EnsureKeywords(self)]
+        super().__init__([*components, BulkKeywords(self), AnalyticsKeywords(self), RequestKeywords(self)])
 
     def __repr__(self) -> str:
         state = "authorized" if self._session else "not authorized"

@@ -1,16 +1,16 @@
 *** Settings ***
-Documentation       Exercised by utest/test_secrets_in_output.py: known secrets go in, output files must not show them.
+Documentation     Exercised by utest/test_secrets_in_output.py: known secrets go in, output files must not show them.
 
-Library             PlanhatLibrary    max_retries=1    retry_budget=5
-Library             PlanhatLibrary.Simulator
+Library           PlanhatLibrary    max_retries=1    retry_budget=5
+Library           PlanhatLibrary.Simulator
 
-Suite Setup         Start Planhat Simulator    ${KEY}    ${TENANT}    secrets_file=${OUTPUT_DIR}/secrets.json
-Suite Teardown      Stop All Planhat Simulators
+Suite Setup       Start Planhat Simulator    ${KEY}    ${TENANT}    secrets_file=${OUTPUT_DIR}/secrets.json
+Suite Teardown    Stop All Planhat Simulators
 
 
 *** Variables ***
-${KEY: Secret}          %{PROBE_KEY}
-${TENANT: Secret}       %{PROBE_TENANT}
+${KEY: Secret}       %{PROBE_KEY}
+${TENANT: Secret}    %{PROBE_TENANT}
 
 
 *** Test Cases ***

@@ -124,7 +124,8 @@ class PlanhatSimulator:
         self._server = _Server((self._host, self._port), handler)
         host, port = self._server.server_address[:2]
         self.state.url = f"http://{host!s}:{port}"
-        self._thread = threading.Thread(target=self._server.serve_forever, name="planhat-simulator", daemon=True)
+        serve = self._server.serve_forever
+        self._thread = threading.Thread(target=serve, args=(0.05,), name="planhat-simulator", daemon=True)
         self._thread.start()
         return self.url
 

@@ -1,0 +1,59 @@
+"""Writing a stream of objects to JSON Lines or CSV, one at a time (memory stays flat)."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import chain
+from pathlib import Path
+from typing import Any
+
+from .errors import PlanhatInputError
+from .session import json_default
+from .values import MISSING, lookup
+
+EXPORT_FORMATS = ("jsonl", "csv")
+
+
+def export_format(path: Path, wanted: str | None) -> str:
+    kind = (wanted or path.suffix.lstrip(".")).lower()
+    kind = "jsonl" if kind in ("ndjson", "json") else kind
+    if kind not in EXPORT_FORMATS:
+        raise PlanhatInputError(f"Export format must be jsonl or csv (from the file name or format=), got '{kind}'.")
+    return kind
+
+
+def write_items(items: Iterable[dict[str, Any]], path: Path, kind: str, columns: Sequence[str] = ()) -> int:
+    """Write ``items`` and return how many; CSV columns are ``columns`` or the first item's keys."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        if kind == "jsonl":
+            count = 0
+            for item in items:
+                handle.write(json.dumps(item, default=json_default) + "\n")
+                count += 1
+            return count
+        return _write_csv(iter(items), handle, columns)
+
+
+def _write_csv(items: Iterator[dict[str, Any]], handle: Any, columns: Sequence[str]) -> int:
+    first = next(items, None)
+    header = list(columns) or (list(first) if first else [])
+    writer = csv.writer(handle, lineterminator="\n")
+    writer.writerow(header)
+    count = 0
+    for item in chain([first] if first is not None else [], items):
+        writer.writerow([_cell(lookup(item, name)) for name in header])
+        count += 1
+    return count
+
+
+def _cell(value: Any) -> str:
+    if value is MISSING or value is None:
+        return ""
+    if isinstance(value, dict | list):
+        return json.dumps(value, default=json_default)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)

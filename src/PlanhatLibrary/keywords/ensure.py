@@ -1,0 +1,101 @@
+"""``Ensure Entity`` and ``Ensure Entities``: create or update on identifying keys, idempotently."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from robot.api import logger
+from robot.api.deco import keyword
+
+from ..bulk import OnError
+from ..ensure import Ensurer
+from ..entities import model_named
+from ..errors import PlanhatInputError
+from ..payloads import as_names, as_object
+from ..sources import ItemSource
+from .base import LibraryComponent
+
+
+class EnsureKeywords(LibraryComponent):
+    @keyword
+    def ensure_entity(
+        self,
+        model: str,
+        data: dict[str, Any] | str,
+        identifying_keys: str | list[str] | None = None,
+        dry_run: bool = False,
+        return_outcome: bool = False,
+    ) -> dict[str, Any]:
+        """Make sure one object exists with ``data``: create it, update what differs, or do nothing.
+
+        The object is found by ``identifying_keys`` (a name, a comma-separated list or a list);
+        by default by the first of ``_id``, ``sourceId``, ``externalId`` (and ``email`` for end
+        users) present in ``data``. ``_id``/``sourceId``/``externalId`` are looked up with one
+        request; other keys by a paged scan. More than one match fails listing their ``_id``s.
+
+        - Not found: created. When ``data`` holds an ``externalId`` or ``sourceId`` the create is a
+          bulk upsert keyed on it, so running the same ensure twice at once cannot make two objects.
+        - Found: only the fields in ``data`` are compared with the stored object (numbers by value,
+          ISO dates as instants, ``custom`` per field). Nothing differs: no request is made. Else one
+          ``PUT`` carries only the changed fields.
+
+        Returns the object; with ``return_outcome=True`` a dictionary with ``action`` (``created``,
+        ``updated``, ``unchanged``), ``changed`` (field names), ``entity`` and ``payload``.
+        ``dry_run=True`` sends no write and returns that outcome as the plan. The log says what
+        happened and which fields changed.
+
+        Example:
+        | ${company} = | `Ensure Entity` | companies | {"externalId": "ACME-1", "name": "Acme", "phase": "live"} | |
+        | ${user} = | `Ensure Entity` | endusers | ${data} | identifying_keys=email | |
+        | ${plan} = | `Ensure Entity` | companies | ${data} | dry_run=True | |
+        | Should Be Equal | ${plan}[action] | unchanged | | |
+        """
+        entity_model = model_named(model)
+        payload = as_object(data, f"{entity_model.name} data")
+        keys = as_names(identifying_keys, "identifying_keys")
+        outcome = Ensurer(self.entities).ensure(entity_model, payload, keys, dry_run)
+        changed = f" ({', '.join(outcome.changed)})" if outcome.changed and outcome.action == "updated" else ""
+        prefix = "Dry run: would have " if dry_run and outcome.action != "unchanged" else ""
+        logger.info(
+            f"{prefix}{outcome.action.capitalize() if not prefix else outcome.action} {entity_model.name} "
+            f"'{outcome.entity.get('_id', '(new)')}'{changed}"
+        )
+        return outcome.to_dict() if return_outcome or dry_run else outcome.entity
+
+    @keyword
+    def ensure_entities(
+        self,
+        model: str,
+        items: list[dict[str, Any]] | str | Any,
+        identifying_key: str = "externalId",
+        dry_run: bool = False,
+        on_error: OnError = OnError.FAIL,
+    ) -> dict[str, Any]:
+        """Ensure many objects at once: create the missing, update what differs, skip the unchanged.
+
+        ``items`` is a list of dictionaries, or a ``.json``/``.jsonl``/``.csv`` file. Each item needs
+        ``identifying_key`` (default ``externalId``), unique within the items. The stored objects are
+        read once, in pages (``ceil(existing / page size)`` list requests, selecting only the fields
+        the items use); then the new items and only the changed fields of the others go out in bulk
+        upserts of up to 5000 (``ceil(writes / 5000)`` requests). Unchanged objects cost nothing.
+
+        Returns ``created``, ``updated``, ``unchanged``, ``changed_fields`` (field -> count),
+        ``writes``, ``requests``, ``errors`` (with input indexes) and ``dry_run``. With
+        ``dry_run=True`` nothing is written and the counts say what would be.
+
+        Example:
+        | ${result} = | `Ensure Entities` | companies | ${CURDIR}/crm_export.csv | |
+        | Log | created ${result}[created], updated ${result}[updated], unchanged ${result}[unchanged] | | | |
+        | ${plan} = | `Ensure Entities` | endusers | ${users} | identifying_key=email | dry_run=True |
+        """
+        entity_model = model_named(model)
+        if on_error is OnError.STOP:
+            raise PlanhatInputError("Ensure Entities supports on_error=fail or continue.")
+        rows = list(ItemSource(items, "items"))
+        result = Ensurer(self.entities).ensure_many(entity_model, rows, identifying_key, dry_run, on_error.value)
+        logger.info(
+            f"{'Dry run: ' if dry_run else ''}Ensure {entity_model.name}: {result['created']} created, "
+            f"{result['updated']} updated, {result['unchanged']} unchanged; {result['writes']} write(s) in "
+            f"{result['requests']} bulk request(s); changed fields: {result['changed_fields'] or 'none'}"
+        )
+        return result

@@ -1,0 +1,99 @@
+"""Comparing Planhat values the way a person means them: 1 == 1.0, ISO dates as instants, nested paths.
+
+Shared by query evaluation and ensure's change detection, so both agree on what "equal" means.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date, datetime, timezone
+from typing import Any
+
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?$")
+MISSING = object()
+
+
+def as_instant(value: Any) -> datetime | None:
+    """A timezone-aware datetime for ISO text, ``date`` and ``datetime`` values; None otherwise.
+
+    Date-only values mean midnight UTC; naive date-times are taken as UTC.
+    """
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, date):
+        moment = datetime(value.year, value.month, value.day)
+    elif isinstance(value, str) and _ISO.match(value):
+        text = value.replace("Z", "+00:00").replace(" ", "T")
+        fraction = re.search(r"\.(\d+)", text)
+        if fraction and len(fraction.group(1)) > 6:  # Python takes at most microseconds
+            text = text.replace(fraction.group(0), "." + fraction.group(1)[:6])
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            return None
+    else:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def same(left: Any, right: Any) -> bool:
+    """Equality with numbers by value, dates by instant, dicts and lists element by element."""
+    if left is MISSING:
+        left = None
+    if right is MISSING:
+        right = None
+    if is_number(left) and is_number(right):
+        return float(left) == float(right)
+    left_instant, right_instant = as_instant(left), as_instant(right)
+    if left_instant is not None and right_instant is not None:
+        return left_instant == right_instant
+    if isinstance(left, Mapping) and isinstance(right, Mapping):
+        return left.keys() == right.keys() and all(same(left[key], right[key]) for key in left)
+    if isinstance(left, list | tuple) and isinstance(right, list | tuple):
+        return len(left) == len(right) and all(same(a, b) for a, b in zip(left, right, strict=True))
+    if left is None or right is None:
+        return left is None and right is None
+    return type(left) is type(right) and bool(left == right)
+
+
+def ordering_key(value: Any) -> tuple[int, Any] | None:
+    """A key that orders numbers, instants and text within their own kind; None for the rest."""
+    if is_number(value):
+        return (0, float(value))
+    instant = as_instant(value)
+    if instant is not None:
+        return (1, instant)
+    if isinstance(value, str):
+        return (2, value)
+    return None
+
+
+def lookup(item: Mapping[str, Any], path: str) -> Any:
+    """``custom.Segment`` -> ``item["custom"]["Segment"]``; :data:`MISSING` when any step is absent."""
+    current: Any = item
+    for part in path.split("."):
+        if not isinstance(current, Mapping) or part not in current:
+            return MISSING
+        current = current[part]
+    return current
+
+
+def kind_of(value: Any) -> str:
+    if value is None or value is MISSING:
+        return "none"
+    if isinstance(value, bool):
+        return "boolean"
+    if is_number(value):
+        return "number"
+    if as_instant(value) is not None:
+        return "date"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list | tuple):
+        return "list"
+    return type(value).__name__
