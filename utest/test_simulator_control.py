@@ -223,3 +223,8 @@ def test_cli_rejects_bad_rate_limit() -> None:
 def test_skip_lets_the_first_matching_requests_through(api: Client) -> None:
     api.control("POST", "faults", json={"method": "GET", "path": "/companies", "status": 503, "skip": 2, "times": 1})
     assert [api("GET", "/companies").status_code for _ in range(4)] == [200, 200, 503, 200]
+
+
+def test_entities_route_is_not_capped_by_the_page_size(api: Client) -> None:
+    api.control("POST", "seed", json={"churn": [{"companyId": "c"} for _ in range(1500)]})
+    assert len(api.control("GET", "entities/churn")) == 1500

@@ -107,7 +107,9 @@ Two Parallel Ensure Runs Leave Exactly One Entity
     Planhat Simulator Request Count Should Be    1    PUT    /companies
     @{puts} =    Get Planhat Simulator Requests    PUT    /companies
     Should Be Equal As Integers    ${puts}[0][items]    3000
-    Should Be Equal    ${{ [$result["created"], $result["updated"], $result["unchanged"]] }}    ${{ [2000, 1000, 9000] }}
+    Should Be Equal
+    ...    ${{ [$result["created"], $result["updated"], $result["unchanged"]] }}
+    ...    ${{ [2000, 1000, 9000] }}
     Should Be Equal    ${result}[changed_fields]    ${{ {"mrr": 1000} }}
     Stored Company Count Should Be    12000
     ${again} =    Ensure Entities    companies    ${items}

@@ -25,6 +25,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--state", default=None, help="JSON state file: loaded at start, saved at stop")
     parser.add_argument("--rate-limit", default=None, help="requests per minute, e.g. 200/min")
     parser.add_argument("--per-second", type=int, default=None, help="requests per second cap")
+    parser.add_argument(
+        "--no-request-bodies", action="store_true", help="keep request bodies out of the request log (big loads)"
+    )
     return parser
 
 
@@ -41,6 +44,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             per_second=args.per_second,
             seed=args.seed,
             state_file=args.state,
+            keep_bodies=not args.no_request_bodies,
         )
         url = simulator.start()
     except (OSError, ValueError) as error:

@@ -30,7 +30,7 @@ def handle_control(
             handler = _requests if name == "requests" else _faults
             return handler(state, method, query, body)
         if name == "entities" and method == "GET" and len(parts) == 2:
-            return 200, state.store.select(resolve_model(parts[1]), {"limit": str(10**9), **query})
+            return 200, state.store.select(resolve_model(parts[1]), query, capped=False)
         route = _ROUTES.get((method, name))
         if route is not None:
             return 200, route(state, body)

@@ -193,10 +193,12 @@ class EntityStore:
                 raise StoreError(404, f"{model.name} '{ident}' not found")
             return copy.deepcopy(entity)
 
-    def select(self, model: Model, query: Mapping[str, str]) -> list[Entity]:
-        limit = _int_param(query, "limit", model.default_limit)
+    def select(self, model: Model, query: Mapping[str, str], *, capped: bool = True) -> list[Entity]:
+        """A list page as the API answers it; ``capped=False`` (control API) ignores the page cap."""
+        limit = _int_param(query, "limit", model.default_limit if capped else 10**12)
         offset = _int_param(query, "offset", 0)
-        limit = min(limit, model.page_cap)
+        if capped:
+            limit = min(limit, model.page_cap)
         with self.lock:
             items = [item for item in self.collection(model).by_id.values() if _matches(model, item, query)]
             if query.get("sort"):
