@@ -228,3 +228,9 @@ def test_skip_lets_the_first_matching_requests_through(api: Client) -> None:
 def test_entities_route_is_not_capped_by_the_page_size(api: Client) -> None:
     api.control("POST", "seed", json={"churn": [{"companyId": "c"} for _ in range(1500)]})
     assert len(api.control("GET", "entities/churn")) == 1500
+
+
+def test_counts_route(api: Client) -> None:
+    api.control("POST", "seed", json={"companies": [{"name": "A"}, {"name": "B"}]})
+    counts = api.control("GET", "counts")
+    assert (counts["companies"], counts["endusers"], counts["activities"]) == (2, 0, 0)

@@ -73,6 +73,7 @@ class BulkSummary:
     errors: list[dict[str, Any]] = field(default_factory=list)
     failed_items_file: str | None = None
     requests: int = 0
+    keep_keys: bool = True  # False: only counts and errors, so memory stays flat for any input size
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -92,22 +93,30 @@ class BulkSummary:
             "failed_items_file": self.failed_items_file,
         }
 
-    def add(self, result: Mapping[str, Any]) -> None:
+    def add(self, result: Mapping[str, Any], keep_keys: bool = True) -> None:
         self.created += int(result.get("created") or 0)
         self.updated += int(result.get("updated") or 0)
         self.nonupdates += int(result.get("nonupdates") or 0)
+        if not keep_keys:
+            return
         self.upserted_ids.extend(result.get("upsertedIds") or [])
         self.inserts_keys.extend(result.get("insertsKeys") or [])
         self.updates_keys.extend(result.get("updatesKeys") or [])
 
 
-def validate_items(model: Model, source: Iterable[Any]) -> int:
-    """Check every item before anything is sent; returns the count or raises listing the bad ones."""
+def validate_items(model: Model, source: Iterable[Any], chunk_size: int = BULK_LIMIT) -> int:
+    """Check every item before anything is sent; returns the count or raises listing the bad ones.
+
+    Repeated identifying keys are looked for within each chunk (one request), as Planhat rejects them
+    there; keeping only one chunk's keys keeps memory flat for any input size.
+    """
     problems: list[str] = []
     seen: dict[tuple[str, str], int] = {}
     count = 0
     for index, item in enumerate(source):
         count += 1
+        if index % chunk_size == 0:
+            seen.clear()
         problem = _item_problem(model, item, index, seen)
         if problem:
             problems.append(f"item {index}: {problem}")
@@ -157,15 +166,16 @@ class BulkUpserter:
         on_error: str = "fail",
         failed_items_path: str | Path | None = None,
         resume_from: int = 1,
+        keep_keys: bool = True,
     ) -> BulkSummary:
         require(model, Operation.BULK)
         _check_options(chunk_size, on_error, resume_from)
         source = items if isinstance(items, ItemSource) else ItemSource(items)
-        total = validate_items(model, source)
+        total = validate_items(model, source, chunk_size)
         chunks = math.ceil(total / chunk_size)
         if total and resume_from > chunks:
             raise PlanhatInputError(f"resume_from={resume_from} but the input has only {chunks} chunk(s).")
-        summary = BulkSummary(model.name, total, chunk_size, chunks, first_chunk=resume_from)
+        summary = BulkSummary(model.name, total, chunk_size, chunks, first_chunk=resume_from, keep_keys=keep_keys)
         writer = _FailedItems(failed_items_path)
         started = time.monotonic()
         stopped_after = 0
@@ -205,7 +215,7 @@ class BulkUpserter:
         if not _is_bulk_result(result):
             message = f"Bulk upsert chunk {number}: Planhat answered without a bulk result ({type(result).__name__})."
             raise self._transport_failure(summary, number, keyed, PlanhatInputError(message))
-        summary.add(result)
+        summary.add(result, summary.keep_keys)
         offset = (number - 1) * summary.chunk_size
         for error_item in _item_errors(result, chunk):
             index = error_item.pop("chunk_index")

@@ -33,6 +33,7 @@ class BulkKeywords(LibraryComponent):
         on_error: OnError = OnError.FAIL,
         failed_items_file: str | None = None,
         resume_from: int = 1,
+        return_ids: bool = True,
     ) -> dict[str, Any]:
         """Create or update many objects with Planhat's bulk upsert and return the summed result.
 
@@ -57,6 +58,9 @@ class BulkKeywords(LibraryComponent):
         the failed input indexes; ``stop`` fails after the first chunk with failures; ``continue``
         returns the result and logs a warning.
 
+        ``return_ids=False`` leaves ``upsertedIds``, ``insertsKeys`` and ``updatesKeys`` empty, so memory
+        stays flat however many items are loaded (a file is streamed one chunk at a time).
+
         If a chunk cannot be sent at all (server errors or lost connections after retries), the
         run stops and says which chunks landed; rerun with ``resume_from=<chunk>`` to send only
         the rest.
@@ -80,6 +84,7 @@ class BulkKeywords(LibraryComponent):
             on_error=on_error.value,
             failed_items_path=path,
             resume_from=resume_from,
+            keep_keys=return_ids,
         )
         logger.info(
             f"Bulk upsert of {summary.model}: {summary.total} item(s), created {summary.created}, updated "

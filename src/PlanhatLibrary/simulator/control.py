@@ -125,6 +125,7 @@ _ROUTES: dict[tuple[str, str], Callable[[SimulatorState, Any], Any]] = {
     ("POST", "reset"): _reset,
     ("POST", "seed"): _seed,
     ("GET", "state"): lambda state, body: state.store.dump(),
+    ("GET", "counts"): lambda state, body: state.store.counts(),
     ("GET", "activities"): _activities,
     ("GET", "metrics"): _metrics,
     ("PATCH", "config"): _configure,

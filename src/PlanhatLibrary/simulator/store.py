@@ -156,6 +156,12 @@ class EntityStore:
             state["_metrics"] = list(self.metrics)
             return copy.deepcopy(state)
 
+    def counts(self) -> dict[str, int]:
+        """Objects per API path, plus stored activities and metrics."""
+        with self.lock:
+            counts = {path: len(collection.by_id) for path, collection in self.collections.items()}
+            return {**counts, "activities": len(self.activities), "metrics": len(self.metrics)}
+
     def load(self, state: Mapping[str, Any]) -> None:
         with self.lock:
             self.reset()
