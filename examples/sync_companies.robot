@@ -2,31 +2,30 @@
 Documentation    An RPA robot as it would run in production: it reads credentials from the Vault secret
 ...              ``planhat_api`` and knows nothing about the simulator the demo points it at.
 
-Library          Collections
 Library          PlanhatLibrary    requests_per_minute=600
 
 Suite Setup      Authorize Planhat
 
 
 *** Variables ***
-${COMPANIES_CSV}     ${CURDIR}/data/companies.csv
-${AT_RISK_HEALTH}    5
+${COMPANIES_CSV}    ${CURDIR}/data/companies.csv
+${AT_RISK}          5
 
 
 *** Tasks ***
 Sync Companies From The CRM Export
-    [Documentation]    Create or update every company of the CSV export in one bulk upsert.
-    ${result} =    Bulk Upsert Entities    companies    ${COMPANIES_CSV}
-    Log    Created ${result}[created], updated ${result}[updated], unchanged ${result}[nonupdates]    console=True
+    [Documentation]    Create the missing companies, update what changed, leave the rest alone.
+    ${result} =    Ensure Entities    companies    ${COMPANIES_CSV}
+    Log    Created ${result}[created], updated ${result}[updated], unchanged ${result}[unchanged]    console=True
+    ${again} =    Ensure Entities    companies    ${COMPANIES_CSV}
+    Log    A second run changes nothing: ${again}[unchanged] unchanged, ${again}[writes] writes    console=True
 
 List At-Risk Companies
-    [Documentation]    Find live companies with a low health score and log them.
-    @{companies} =    Get Entities    companies    select=name, phase, health, mrr    sort=-mrr
+    [Documentation]    Live companies with a low health score, biggest first.
+    @{companies} =    Query Entities
+    ...    select name, mrr, health from companies where phase is "live" and health < ${AT_RISK} order by mrr desc
     FOR    ${company}    IN    @{companies}
-        ${health} =    Get From Dictionary    ${company}    health    default=${10}
-        IF    ${health} < ${AT_RISK_HEALTH}
-            Log    At risk: ${company}[name] (health ${health}, mrr ${company}[mrr])    console=True
-        END
+        Log    At risk: ${company}[name] (health ${company}[health], mrr ${company}[mrr])    console=True
     END
 
 Log Product Activities In Bulk

@@ -133,3 +133,31 @@ def test_item_source_is_readable_twice_and_takes_json_text(tmp_path: Path) -> No
         ItemSource("[{")
     with pytest.raises(PlanhatInputError, match="got int"):
         ItemSource(5)
+
+
+def test_csv_header_types(tmp_path: Path) -> None:
+    path = tmp_path / "typed.csv"
+    path.write_text(
+        'externalId,mrr:number,seats:int,score:float,active:bool,tags:json\n007,12000,3,1,yes,["a"]\n8,2.5,4,2.5,false,[]\n',
+        encoding="utf-8",
+    )
+    assert list(iter_items(path)) == [
+        {"externalId": "007", "mrr": 12000, "seats": 3, "score": 1.0, "active": True, "tags": ["a"]},
+        {"externalId": "8", "mrr": 2.5, "seats": 4, "score": 2.5, "active": False, "tags": []},
+    ]
+
+
+@pytest.mark.parametrize(
+    ("header", "row", "message"),
+    [
+        ("a:money", "1", "unknown type 'money'"),
+        ("a:number", "x", "line 2 column a: 'x' is not a valid number"),
+        ("a:bool", "maybe", "is not a valid bool"),
+        ("a:json", "{", "is not a valid json"),
+    ],
+)
+def test_csv_header_type_errors(tmp_path: Path, header: str, row: str, message: str) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text(f"{header}\n{row}\n", encoding="utf-8")
+    with pytest.raises(PlanhatInputError, match=message):
+        list(iter_items(path))

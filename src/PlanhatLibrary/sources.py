@@ -1,7 +1,8 @@
 """Reading items from files: JSON (an array), JSON Lines and CSV, streamed where the format allows.
 
-CSV values stay strings (an ``externalId`` of ``007`` must not become ``7``); empty cells are left
-out; a header ``custom.Segment`` becomes ``{"custom": {"Segment": ...}}``.
+CSV values stay strings (an ``externalId`` of ``007`` must not become ``7``) unless the header says
+otherwise: ``mrr:number``, ``seats:int``, ``active:bool`` or ``tags:json``. Empty cells are left out;
+a header ``custom.Segment`` becomes ``{"custom": {"Segment": ...}}``.
 """
 
 from __future__ import annotations
@@ -119,15 +120,51 @@ def _csv_items(path: Path) -> Iterator[dict[str, Any]]:
         header = next(reader, None)
         if not header or not any(name.strip() for name in header):
             raise PlanhatInputError(f"'{path}' has no header row.")
-        names = [name.strip() for name in header]
+        columns = [_column(path, name.strip()) for name in header]
         for row in reader:
             if not any(cell.strip() for cell in row):
                 continue
-            if len(row) != len(names):
+            if len(row) != len(columns):
                 raise PlanhatInputError(
-                    f"'{path}' line {reader.line_num} has {len(row)} values but the header has {len(names)}."
+                    f"'{path}' line {reader.line_num} has {len(row)} values but the header has {len(columns)}."
                 )
-            yield _nested({name: cell for name, cell in zip(names, row, strict=True) if name and cell != ""})
+            values = {}
+            for (name, kind), cell in zip(columns, row, strict=True):
+                if name and cell != "":
+                    values[name] = _typed(cell, kind, f"'{path}' line {reader.line_num} column {name}")
+            yield _nested(values)
+
+
+CSV_TYPES = ("text", "number", "int", "float", "bool", "json")
+
+
+def _column(path: Path, header: str) -> tuple[str, str]:
+    name, _, kind = header.partition(":")
+    kind = kind.strip().lower() or "text"
+    if kind not in CSV_TYPES:
+        raise PlanhatInputError(f"'{path}' header '{header}': unknown type '{kind}' (use {', '.join(CSV_TYPES)}).")
+    return name.strip(), kind
+
+
+def _typed(cell: str, kind: str, where: str) -> Any:
+    text = cell.strip()
+    try:
+        if kind in ("number", "float"):
+            number = float(text)
+            return int(number) if kind == "number" and number.is_integer() and "." not in text else number
+        if kind == "int":
+            return int(text)
+        if kind == "json":
+            return json.loads(text)
+    except ValueError:
+        raise PlanhatInputError(f"{where}: '{cell}' is not a valid {kind}.") from None
+    if kind == "bool":
+        if text.lower() in ("true", "yes", "1"):
+            return True
+        if text.lower() in ("false", "no", "0"):
+            return False
+        raise PlanhatInputError(f"{where}: '{cell}' is not a valid bool (true/false, yes/no, 1/0).")
+    return cell
 
 
 def _nested(flat: dict[str, str]) -> dict[str, Any]:
