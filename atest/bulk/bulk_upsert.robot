@@ -2,6 +2,7 @@
 Documentation     Bulk Upsert Entities: chunking, summed results, partial failures, failed-items files, resume.
 
 Resource          ../resources/planhat.resource
+Library           RPA.Tables
 
 Suite Setup       Start Simulator And Authorize
 Suite Teardown    Stop All Planhat Simulators
@@ -85,6 +86,13 @@ Items From CSV And JSON Lines Files
     Should Be Equal As Integers    ${jsonl}[created]    1
     ${acme} =    Simulated Entity Should Exist    companies    external_id=ACME-1
     Should Be Equal    ${acme}[custom][Segment]    Strategic
+
+Items From An RPA Tables Table
+    ${table} =    Create Table    ${{ [{"name": "T1", "externalId": "T-1"}, {"name": "T2", "externalId": "T-2"}] }}
+    ${result} =    Bulk Upsert Entities    companies    ${table}    return_ids=${False}
+    Should Be Equal As Integers    ${result}[created]    2
+    Should Be Empty    ${result}[upsertedIds]
+    Simulated Entity Should Exist    companies    external_id=T-2
 
 Invalid Items Fail Before Anything Is Sent
     ${items} =    Evaluate
