@@ -114,6 +114,13 @@ def demo(c: Context) -> None:
         c.run(f"{PY} examples/run_demo.py")
 
 
+@task
+def soak(c: Context) -> None:
+    """Soak test: 100,000 companies under 10% 429, 2% 503 and 1% lost answers (at most 2 minutes)."""
+    with c.cd(str(ROOT)):
+        c.run(f"{PY} bench/soak.py")
+
+
 @task(help={"port": "port to listen on (0 = free port)", "seed": "JSON seed file"})
 def simulator(c: Context, port: int = 8765, seed: str = "") -> None:
     """Run the Planhat simulator in the foreground (Ctrl+C stops it)."""

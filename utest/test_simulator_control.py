@@ -234,3 +234,10 @@ def test_counts_route(api: Client) -> None:
     api.control("POST", "seed", json={"companies": [{"name": "A"}, {"name": "B"}]})
     counts = api.control("GET", "counts")
     assert (counts["companies"], counts["endusers"], counts["activities"]) == (2, 0, 0)
+
+
+def test_drop_after_does_the_work_and_loses_the_answer(api: Client) -> None:
+    api.control("POST", "faults", json={"method": "POST", "path": "/companies", "drop_after": True})
+    with pytest.raises(requests.ConnectionError):
+        api("POST", "/companies", json={"name": "Landed"})
+    assert [c["name"] for c in api.sim.store.dump()["companies"]] == ["Landed"]

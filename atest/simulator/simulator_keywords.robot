@@ -88,7 +88,7 @@ Inject A Fault For An Unknown Method Fails
     ...    Inject Planhat Fault    500    FETCH
 
 Inject A Fault That Does Nothing Fails
-    Run Keyword And Expect Error    A fault needs at least one of: status, drop, latency, fail_items.
+    Run Keyword And Expect Error    A fault needs at least one of: status, drop, drop_after, latency, fail_items.
     ...    Inject Planhat Fault
 
 Clear Faults

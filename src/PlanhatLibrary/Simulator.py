@@ -215,6 +215,7 @@ class Simulator:
         *,
         latency: float = 0.0,
         drop: bool = False,
+        drop_after: bool = False,
         retry_after: str | None = None,
         body: str | None = None,
         fail_items: list[str] | None = None,
@@ -230,7 +231,8 @@ class Simulator:
         | ``path`` | Glob on the path, e.g. ``/companies`` or ``/companies/*``. |
         | ``times`` | How many matching requests; ``None`` means all of them. |
         | ``latency`` | Seconds to wait before answering. |
-        | ``drop`` | Reset the connection without any answer. |
+        | ``drop`` | Reset the connection without any answer; the request is not handled. |
+        | ``drop_after`` | Handle the request, then reset the connection: the work is done, the answer lost. |
         | ``retry_after`` | ``Retry-After`` header value sent with ``status``. |
         | ``body`` | Answer body sent with ``status``. |
         | ``fail_items`` | Bulk upserts fail the items with these key values (externalId, sourceId...). |
@@ -250,6 +252,7 @@ class Simulator:
             "times": times,
             "latency": latency,
             "drop": drop,
+            "drop_after": drop_after,
             "retry_after": retry_after,
             "body": body,
             "fail_items": fail_items or [],

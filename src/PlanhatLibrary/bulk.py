@@ -74,6 +74,7 @@ class BulkSummary:
     failed_items_file: str | None = None
     requests: int = 0
     keep_keys: bool = True  # False: only counts and errors, so memory stays flat for any input size
+    resent_chunks: int = 0  # chunks re-sent after a lost answer: their counts are the second attempt's
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -91,6 +92,7 @@ class BulkSummary:
             "chunks_landed": self.chunks_landed,
             "requests": self.requests,
             "failed_items_file": self.failed_items_file,
+            "resent_chunks": self.resent_chunks,
         }
 
     def add(self, result: Mapping[str, Any], keep_keys: bool = True) -> None:
@@ -206,6 +208,7 @@ class BulkUpserter:
         try:
             reply = self.session.send("PUT", model.path, json=chunk, idempotent=keyed, target=target)
             result = reply.data
+            summary.resent_chunks += int(reply.answer_lost)
         except PlanhatHTTPError as error:
             if not _is_bulk_result(error.body):
                 raise self._transport_failure(summary, number, keyed, error) from error

@@ -147,9 +147,12 @@ class Ensurer:
         if summary.errors:
             raise PlanhatEnsureError(f"Ensure could not create the {model.name}: {summary.errors[0]['message']}")
         entity_id = summary.upserted_ids[0] if summary.upserted_ids else _first_id(summary)
-        entity = {**payload, "_id": entity_id} if entity_id else payload
-        action = "created" if summary.created else ("updated" if summary.updated else "unchanged")
-        return Outcome(action, entity, sorted(payload) if action != "unchanged" else [], payload)
+        if entity_id:
+            entity = {**payload, "_id": entity_id}
+        else:  # matched and unchanged: an earlier attempt (whose answer was lost) or another run created it
+            entity = self._find(model, payload, [_key_for(model, payload)]) or payload
+        action = "updated" if summary.updated else "created"
+        return Outcome(action, entity, sorted(payload), payload)
 
     # ----------------------------------------------------------------- many
     def ensure_many(
@@ -245,6 +248,10 @@ def _check_many(model: Model, items: Sequence[Mapping[str, Any]], key: str) -> N
 
 def _key_text(value: Any) -> str:
     return str(value)
+
+
+def _key_for(model: Model, data: Mapping[str, Any]) -> str:
+    return next(key for key in ("sourceId", "externalId", *model.keyables) if data.get(key) not in (None, ""))
 
 
 def _first_id(summary: BulkSummary) -> str | None:

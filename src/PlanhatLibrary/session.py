@@ -10,7 +10,7 @@ from __future__ import annotations
 import json as jsonlib
 import time
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from http import HTTPStatus
@@ -61,6 +61,7 @@ class Reply:
     status: int
     data: Any
     headers: Mapping[str, str]
+    answer_lost: bool = False  # an earlier attempt was sent but its answer never came: it may have landed
 
 
 class PlanhatSession:
@@ -134,11 +135,16 @@ class PlanhatSession:
         data = raw if raw is not None else (None if json is None else self._encode(json, shown))
         started = time.monotonic()
         retry_number = 0
+        answer_lost = False
         while True:
             self.pacer.wait()
             attempt, reply = self._attempt(method, url, params=params, data=data, idempotent=idempotent, shown=shown)
             if reply is not None and reply.status in accept:
-                return reply
+                return replace(reply, answer_lost=answer_lost)
+            if reply is not None and reply.status == 404 and method == "DELETE" and answer_lost:
+                logger.info(f"{shown}: already gone; the earlier attempt deleted it but its answer was lost")
+                return Reply(200, None, reply.headers, answer_lost=True)
+            answer_lost = answer_lost or attempt.failure is Failure.NO_ANSWER
             delay = self.retry.delay(attempt, retry_number, time.monotonic() - started)
             if delay is None:
                 raise self._error(attempt, reply, shown, target, retry_number)
@@ -265,9 +271,9 @@ class PlanhatSession:
             message = f"{what}: no answer from Planhat within {self.timeout} s after {retries} retries."
         else:
             message = (
-                f"{what}: the connection was lost after the request was sent; it may or may not have taken "
-                "effect, and it was not retried because it is not idempotent. Check before running it again, "
-                "or use Ensure Entity, which is safe to repeat."
+                f"{what}: no answer after the request was sent (timed out after {self.timeout} s or the connection "
+                "was lost); it may or may not have taken effect, and it was not retried because it is not "
+                "idempotent. Check before running it again, or use Ensure Entity, which is safe to repeat."
             )
         return PlanhatConnectionError(message, method=attempt.method, url=shown)
 

@@ -91,6 +91,11 @@ class BulkKeywords(LibraryComponent):
             f"{summary.updated}, unchanged {summary.nonupdates}, failed {len(summary.errors)}, "
             f"{summary.requests} request(s)"
         )
+        if summary.resent_chunks:
+            logger.info(
+                f"{summary.resent_chunks} chunk(s) were sent again after an answer was lost; the first attempt may "
+                "have written them, so their items may count as unchanged rather than created or updated"
+            )
         if summary.errors:
             logger.warn(f"{len(summary.errors)} {summary.model} item(s) failed; see {summary.failed_items_file}")
         return summary.to_dict()

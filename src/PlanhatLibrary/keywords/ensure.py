@@ -21,7 +21,7 @@ class EnsureKeywords(LibraryComponent):
     def ensure_entity(
         self,
         model: str,
-        data: dict[str, Any] | str,
+        data: dict[str, Any] | str | list[Any],
         identifying_keys: str | list[str] | None = None,
         dry_run: bool = False,
         return_outcome: bool = False,

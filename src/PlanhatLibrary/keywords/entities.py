@@ -34,7 +34,7 @@ class EntityKeywords(LibraryComponent):
         return self.entities.get(model_named(model), ref)
 
     @keyword
-    def create_entity(self, model: str, data: dict[str, Any] | str) -> dict[str, Any]:
+    def create_entity(self, model: str, data: dict[str, Any] | str | list[Any]) -> dict[str, Any]:
         """Create one object with ``POST /{model}`` and return it as Planhat stored it.
 
         ``data`` is a dictionary or JSON text. Planhat checks required fields (a company needs
@@ -59,7 +59,7 @@ class EntityKeywords(LibraryComponent):
         self,
         model: str,
         id: str | None = None,
-        data: dict[str, Any] | str | None = None,
+        data: dict[str, Any] | str | list[Any] | None = None,
         *,
         external_id: str | None = None,
         source_id: str | None = None,

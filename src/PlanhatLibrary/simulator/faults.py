@@ -19,7 +19,8 @@ class FaultSpecError(ValueError):
 @dataclass
 class Fault:
     """One rule. ``times`` None means every matching request; ``probability`` < 1 picks at random;
-    the first ``skip`` matching requests pass untouched."""
+    the first ``skip`` matching requests pass untouched. ``drop`` resets the connection before the
+    request is handled; ``drop_after`` handles it, then resets the connection instead of answering."""
 
     method: str = "*"
     path: str = "*"
@@ -27,6 +28,7 @@ class Fault:
     times: int | None = 1
     latency: float = 0.0
     drop: bool = False
+    drop_after: bool = False
     retry_after: str | None = None
     body: str | None = None
     fail_items: list[str] = field(default_factory=list)
@@ -63,6 +65,7 @@ def parse_fault(spec: Mapping[str, Any]) -> Fault:
             times=None if spec.get("times", 1) is None else int(spec.get("times", 1)),
             latency=float(spec.get("latency", 0.0)),
             drop=bool(spec.get("drop", False)),
+            drop_after=bool(spec.get("drop_after", False)),
             retry_after=None if spec.get("retry_after") is None else str(spec["retry_after"]),
             body=None if spec.get("body") is None else str(spec["body"]),
             fail_items=[str(key) for key in spec.get("fail_items", [])],
@@ -81,8 +84,8 @@ def parse_fault(spec: Mapping[str, Any]) -> Fault:
         raise FaultSpecError(f"Fault skip must not be negative, got {fault.skip}.")
     if fault.latency < 0:
         raise FaultSpecError(f"Fault latency must not be negative, got {fault.latency}.")
-    if fault.status is None and not (fault.drop or fault.latency or fault.fail_items):
-        raise FaultSpecError("A fault needs at least one of: status, drop, latency, fail_items.")
+    if fault.status is None and not (fault.drop or fault.drop_after or fault.latency or fault.fail_items):
+        raise FaultSpecError("A fault needs at least one of: status, drop, drop_after, latency, fail_items.")
     return fault
 
 

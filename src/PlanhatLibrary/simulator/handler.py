@@ -114,6 +114,14 @@ class PlanhatRequestHandler(BaseHTTPRequestHandler):
                 extra = {"Retry-After": fault.retry_after} if fault.retry_after else None
                 return fault.status, fault.body if fault.body is not None else _fault_text(fault.status), extra
             fail_items = frozenset(fault.fail_items)
+        answer = self._answer(method, path, query, body, fail_items)
+        if fault is not None and fault.drop_after:
+            raise DroppedConnectionError  # the work is done, the answer is lost
+        return answer
+
+    def _answer(
+        self, method: str, path: str, query: dict[str, str], body: Any, fail_items: frozenset[str]
+    ) -> tuple[int, Any, dict[str, str] | None]:
         if _is_analytics(path):
             return (*self._analytics(method, path, query, body), None)
         read_only = self._authorize()
