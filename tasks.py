@@ -16,6 +16,10 @@ PY = sys.executable
 sys.path.insert(0, str(ROOT / "src"))
 
 
+def _robot_dirs() -> str:
+    return " ".join(name for name in ROBOT_DIRS.split() if (ROOT / name).is_dir())
+
+
 @task
 def lint(c: Context) -> None:
     """ruff (lint + format check), mypy on src/, robocop (format check + lint) on .robot files."""
@@ -23,10 +27,8 @@ def lint(c: Context) -> None:
         c.run(f"{PY} -m ruff check .")
         c.run(f"{PY} -m ruff format --check .")
         c.run(f"{PY} -m mypy")
-        robot_dirs = " ".join(d for d in ROBOT_DIRS.split() if (ROOT / d).is_dir())
-        if robot_dirs:
-            c.run(f"robocop format --check --diff {robot_dirs}")
-            c.run(f"robocop check {robot_dirs}")
+        c.run(f"robocop format --check --diff {_robot_dirs()}")
+        c.run(f"robocop check {_robot_dirs()}")
 
 
 @task
@@ -35,9 +37,7 @@ def fmt(c: Context) -> None:
     with c.cd(str(ROOT)):
         c.run(f"{PY} -m ruff format .")
         c.run(f"{PY} -m ruff check --fix .")
-        robot_dirs = " ".join(d for d in ROBOT_DIRS.split() if (ROOT / d).is_dir())
-        if robot_dirs:
-            c.run(f"robocop format {robot_dirs}")
+        c.run(f"robocop format {_robot_dirs()}")
 
 
 @task

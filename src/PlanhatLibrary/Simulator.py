@@ -403,9 +403,7 @@ class Simulator:
         Example:
         | @{activities} = | `Get Simulated Activities` |
         """
-        store = self._get(alias).store
-        with store.lock:
-            return [dict(item) for item in store.activities]
+        return self._stored(alias, "activities")
 
     @keyword
     def get_simulated_metrics(self, alias: str | None = None) -> list[dict[str, Any]]:
@@ -414,9 +412,7 @@ class Simulator:
         Example:
         | @{metrics} = | `Get Simulated Metrics` |
         """
-        store = self._get(alias).store
-        with store.lock:
-            return [dict(item) for item in store.metrics]
+        return self._stored(alias, "metrics")
 
     # ------------------------------------------------------------------ helpers
     def _alias(self, alias: str | None) -> str:
@@ -429,6 +425,11 @@ class Simulator:
 
     def _get(self, alias: str | None) -> PlanhatSimulator:
         return self._simulators[self._alias(alias)]
+
+    def _stored(self, alias: str | None, kind: str) -> list[dict[str, Any]]:
+        store = self._get(alias).store
+        with store.lock:
+            return [dict(item) for item in getattr(store, kind)]
 
     def _find(
         self, model: str, id: str | None, external_id: str | None, source_id: str | None, alias: str | None

@@ -12,7 +12,7 @@ from .errors import PlanhatInputError
 def as_object(value: Any, what: str) -> dict[str, Any]:
     """A dictionary, or a JSON object given as text."""
     if isinstance(value, str):
-        value = _json(value, what)
+        value = parse_json(value, what)
     if not isinstance(value, Mapping):
         raise PlanhatInputError(f"{what} must be a dictionary, got {type(value).__name__}: {str(value)[:80]}")
     if not value:
@@ -25,7 +25,7 @@ def as_json_body(value: Any, what: str) -> Any:
     if value is None or isinstance(value, Mapping | list):
         return value
     if isinstance(value, str):
-        return _json(value, what)
+        return parse_json(value, what)
     raise PlanhatInputError(f"{what} must be a dictionary, a list or JSON text, got {type(value).__name__}.")
 
 
@@ -43,7 +43,8 @@ def as_names(value: str | Sequence[str] | None, what: str) -> list[str]:
     return names
 
 
-def _json(text: str, what: str) -> Any:
+def parse_json(text: str, what: str) -> Any:
+    """JSON text -> Python; invalid JSON fails naming ``what`` and the position."""
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import PlanhatInputError
+from .payloads import parse_json
 
 FORMATS = {".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
 
@@ -40,7 +41,7 @@ class ItemSource:
         self._items: list[Any] | None = None
         self._table: Any = None
         if isinstance(items, str) and items.lstrip().startswith(("[", "{")):
-            items = _json_text(items, what)
+            items = parse_json(items, f"{what} given as text")
         if isinstance(items, str | Path):
             self.path = Path(items)
             file_format(self.path)
@@ -80,15 +81,6 @@ def iter_items(path: str | Path) -> Iterator[dict[str, Any]]:
         yield from readers[kind](path)
     except UnicodeDecodeError as error:
         raise PlanhatInputError(f"'{path}' is not valid UTF-8 (byte {error.start}).") from None
-
-
-def _json_text(text: str, what: str) -> Any:
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
-        raise PlanhatInputError(
-            f"{what} given as text is not valid JSON: {error.msg} at column {error.colno}."
-        ) from None
 
 
 def _json_items(path: Path) -> Iterator[dict[str, Any]]:
