@@ -87,6 +87,13 @@ Items From CSV And JSON Lines Files
     ${acme} =    Simulated Entity Should Exist    companies    external_id=ACME-1
     Should Be Equal    ${acme}[custom][Segment]    Strategic
 
+Notes Go In As Conversations Of Type Note
+    Seed Planhat Simulator    companies    [{"_id": "c1", "name": "Acme"}]
+    ${result} =    Bulk Upsert Entities    notes    [{"companyId": "c1", "externalId": "N-1", "subject": "Hi"}]
+    Should Be Equal As Integers    ${result}[created]    1
+    ${notes} =    Get Simulated Entities    notes
+    Should Be Equal    ${notes}[0][type]    note
+
 Items From An RPA Tables Table
     ${table} =    Create Table    ${{ [{"name": "T1", "externalId": "T-1"}, {"name": "T2", "externalId": "T-2"}] }}
     ${result} =    Bulk Upsert Entities    companies    ${table}    return_ids=${False}

@@ -204,9 +204,10 @@ class BulkUpserter:
     ) -> None:
         keyed = all(any(item.get(key) not in (None, "") for key in model.keyables) for item in chunk)
         target = Target(f"Bulk upsert chunk {number} of {summary.chunks} for", model.name)
+        payload = [{**model.defaults, **item} for item in chunk] if model.defaults else chunk  # notes: type note
         summary.requests += 1
         try:
-            reply = self.session.send("PUT", model.path, json=chunk, idempotent=keyed, target=target)
+            reply = self.session.send("PUT", model.path, json=payload, idempotent=keyed, target=target)
             result = reply.data
             summary.resent_chunks += int(reply.answer_lost)
         except PlanhatHTTPError as error:

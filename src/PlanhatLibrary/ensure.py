@@ -136,7 +136,7 @@ class Ensurer:
         return found
 
     def _create(self, model: Model, data: Mapping[str, Any], dry_run: bool) -> Outcome:
-        payload = dict(data)
+        payload = {**model.defaults, **data}
         if dry_run:
             return Outcome("created", payload, sorted(payload), payload, dry_run=True)
         keyed = any(data.get(key) not in (None, "") for key in model.keyables if key != "_id")
