@@ -72,6 +72,7 @@ def _write_libdoc(name: str, target: Path) -> None:
     documentation.source = _relative(documentation.source)
     for keyword in [*documentation.inits, *documentation.keywords]:
         keyword.source = _relative(keyword.source)
+    documentation.convert_docs_to_html()
     documentation.save(str(target), "HTML")
 
 

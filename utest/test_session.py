@@ -248,3 +248,9 @@ def test_third_party_log_lines_are_masked(api: Client, caplog: pytest.LogCapture
     lines = [record.getMessage() for record in caplog.records if record.name.startswith("urllib3")]
     assert any("/analytics/bulk/***" in line for line in lines), lines
     assert not any(TENANT in line for line in lines)
+
+
+def test_a_server_that_ignores_offset_cannot_loop_forever(api: Client) -> None:
+    fault(api, method="GET", path="/companies", status=200, body='[{"_id": "a"}, {"_id": "b"}]', times=None)
+    with pytest.raises(PlanhatHTTPError, match="same page as before"):
+        list(make_session(api.url).pages("companies", page_size=2))

@@ -39,13 +39,15 @@ class Simulator:
 
     = Typical suite =
 
-    | *** Settings ***
+    In the Settings section:
+
     | Library           PlanhatLibrary
     | Library           PlanhatLibrary.Simulator
     | Suite Setup       Start Planhat Simulator    secrets_file=${OUTPUT_DIR}/secrets.json
     | Suite Teardown    Stop All Planhat Simulators
-    |
-    | *** Test Cases ***
+
+    In the Test Cases section:
+
     | Robot Survives A 429 Storm
     |     `Authorize Planhat`
     |     `Inject Planhat Fault`    status=429    method=GET    path=/companies    times=3
@@ -53,7 +55,7 @@ class Simulator:
     |     `Planhat Simulator Request Count Should Be`    4    method=GET    path=/companies
 
     With ``secrets_file`` the simulator writes a Vault FileSecrets file pointing at itself and
-    sets ``RPA_SECRET_MANAGER``/``RPA_SECRET_FILE``, so `Authorize Planhat` needs no arguments
+    sets ``RPA_SECRET_MANAGER`` and ``RPA_SECRET_FILE``, so `Authorize Planhat` needs no arguments
     and the generated API key never appears in your data or logs.
 
     = Several simulators =

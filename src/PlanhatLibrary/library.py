@@ -24,10 +24,12 @@ class PlanhatLibrary(DynamicCore):
 
     = Getting started =
 
-    | *** Settings ***
+    In the Settings section:
+
     | Library    PlanhatLibrary
-    |
-    | *** Tasks ***
+
+    In the Tasks section:
+
     | Update Acme
     |     `Authorize Planhat`
     |     ${acme} =    `Get Entity`    companies    external_id=ACME-1
@@ -67,6 +69,9 @@ class PlanhatLibrary(DynamicCore):
     | PlanhatRateLimitError | 429 that did not clear within the retries |
     | PlanhatServerError | 5xx after retries, or on a create that was not safe to retry |
     | PlanhatConnectionError | refused, reset, dropped or timed out |
+    | PlanhatBulkError | items of a bulk load failed: their input indexes, and a file of them to retry |
+    | PlanhatQueryError | a query expression does not parse; the message points at the column |
+    | PlanhatEnsureError | ensure cannot decide: no identifying key, or several objects match |
 
     = Retries =
 
@@ -74,9 +79,16 @@ class PlanhatLibrary(DynamicCore):
     only for calls that are safe to repeat (GET, PUT, DELETE). A ``POST`` create is never
     repeated blindly. ``max_retries`` and a time budget bound the waiting.
 
+    = Large loads =
+
+    `Bulk Upsert Entities` and `Ensure Entities` read ``.json``, ``.jsonl`` and ``.csv`` files as
+    well as lists; CSV headers may type their column (``mrr:number``, ``seats:int``,
+    ``active:bool``, ``tags:json``), otherwise values stay text. Files are streamed chunk by chunk.
+
     = The simulator =
 
-    ``Library    PlanhatLibrary.Simulator`` starts a local Planhat API for tests and demos.
+    ``Library    PlanhatLibrary.Simulator`` starts a local Planhat API for tests and demos: see its
+    own documentation.
     """
 
     ROBOT_LIBRARY_SCOPE = "GLOBAL"

@@ -167,17 +167,19 @@ class PlanhatSession:
     ) -> Iterator[list[dict[str, Any]]]:
         """Page through a list endpoint with limit/offset until a short page or ``limit`` items."""
         offset = 0
+        previous_first: Any = None
+        shown = self.redact("GET /" + path.lstrip("/"))
         while limit is None or offset < limit:
             size = page_size if limit is None else min(page_size, limit - offset)
             page = self.call("GET", path, params={**(params or {}), "limit": size, "offset": offset}, target=target)
             if not isinstance(page, list):
-                raise PlanhatHTTPError(
-                    f"{self.redact('GET /' + path.lstrip('/'))} answered with {type(page).__name__}, "
-                    "expected a JSON array.",
-                    status=200,
-                    method="GET",
-                    url=self.redact(path),
-                )
+                message = f"{shown} answered with {type(page).__name__}, expected a JSON array."
+                raise PlanhatHTTPError(message, status=200, method="GET", url=shown)
+            first = page[0].get("_id") if page and isinstance(page[0], dict) else None
+            if offset and first is not None and first == previous_first:
+                message = f"{shown} answered offset {offset} with the same page as before; stopped to avoid a loop."
+                raise PlanhatHTTPError(message, status=200, method="GET", url=shown)
+            previous_first = first
             yield page
             if len(page) < size:
                 return

@@ -67,7 +67,7 @@ class AnalyticsKeywords(LibraryComponent):
 
         ``activities`` is a list of dictionaries (keys as in `Create Activity`: ``email`` or
         ``externalId``, ``action``, ``companyExternalId``, ``weight``, ``date``, ``info``, and
-        ``count``), or a ``.json``/``.jsonl``/``.csv`` file. Each must name its end user; that is
+        ``count``), or a ``.json``, ``.jsonl`` or ``.csv`` file. Each must name its end user; that is
         checked for all items before anything is sent. Requests hold at most ``chunk_size`` items
         and stay under Planhat's 32 MB body limit.
 

@@ -43,10 +43,11 @@ class AuthKeywords(LibraryComponent):
         """Authorize the following keywords against Planhat.
 
         Credentials come from, in this order:
-        1. ``api_key`` (and ``tenant_uuid``) given as Robot ``Secret`` values;
-        2. otherwise the Vault secret ``secret_name`` (default: the library's ``vault_secret_name``,
-           ``planhat_api``) read with ``RPA.Robocorp.Vault``. Its keys: ``api_key`` (required),
-           ``tenant_uuid``, ``api_url``, ``analytics_url`` (optional).
+
+        - ``api_key`` (and ``tenant_uuid``) given as Robot ``Secret`` values;
+        - otherwise the Vault secret ``secret_name`` (default: the library's ``vault_secret_name``,
+          ``planhat_api``) read with ``RPA.Robocorp.Vault``. Its keys: ``api_key`` (required),
+          ``tenant_uuid``, ``api_url``, ``analytics_url`` (optional).
 
         The key never leaves Python: it is not logged, not returned and not put in any message.
 

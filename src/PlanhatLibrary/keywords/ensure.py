@@ -30,7 +30,7 @@ class EnsureKeywords(LibraryComponent):
 
         The object is found by ``identifying_keys`` (a name, a comma-separated list or a list);
         by default by the first of ``_id``, ``sourceId``, ``externalId`` (and ``email`` for end
-        users) present in ``data``. ``_id``/``sourceId``/``externalId`` are looked up with one
+        users) present in ``data``. ``_id``, ``sourceId`` and ``externalId`` are looked up with one
         request; other keys by a paged scan. More than one match fails listing their ``_id``s.
 
         - Not found: created. When ``data`` holds an ``externalId`` or ``sourceId`` the create is a
@@ -73,7 +73,7 @@ class EnsureKeywords(LibraryComponent):
     ) -> dict[str, Any]:
         """Ensure many objects at once: create the missing, update what differs, skip the unchanged.
 
-        ``items`` is a list of dictionaries, or a ``.json``/``.jsonl``/``.csv`` file. Each item needs
+        ``items`` is a list of dictionaries, or a ``.json``, ``.jsonl`` or ``.csv`` file. Each item needs
         ``identifying_key`` (default ``externalId``), unique within the items. The stored objects are
         read once, in pages (``ceil(existing / page size)`` list requests, selecting only the fields
         the items use); then the new items and only the changed fields of the others go out in bulk
