@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -40,3 +41,12 @@ def test_minimum_keyword_set_is_present() -> None:
         "Push Metrics",
         "Send Planhat Request",
     } <= names
+
+
+@pytest.mark.parametrize("name", LIBRARIES)
+def test_committed_pages_hold_formatted_docs(name: str) -> None:
+    page = (Path(__file__).parent.parent / "docs" / f"{name}.html").read_text(encoding="utf-8")
+    assert "<h2 id=" in page  # library doc sections became headings
+    assert "Example:</p>" in page  # keyword docs were converted too
+    assert "= Getting started =" not in page and "= Typical suite =" not in page  # no raw markup
+    assert "/work/" not in page  # sources are relative, so the page is the same in every checkout
