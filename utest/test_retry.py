@@ -114,3 +114,21 @@ def test_pacer_off_never_waits() -> None:
     assert Pacer(None).wait() == 0.0
     with pytest.raises(ValueError, match="positive"):
         Pacer(0)
+
+
+def test_pacer_spreads_requests_when_the_quota_is_nearly_used() -> None:
+    pacer = Pacer(None)
+    pacer.observe(200, 150)
+    assert pacer.interval == 0.0
+    pacer.observe(200, 10)  # 5% left: one request every 60/200 s
+    assert pacer.interval == pytest.approx(0.3)
+    pacer.observe(200, 199)  # a new window
+    assert pacer.interval == 0.0
+    pacer.observe(None, None)
+    assert pacer.interval == 0.0
+
+
+def test_pacer_never_goes_faster_than_configured() -> None:
+    pacer = Pacer(60)  # one a second
+    pacer.observe(600, 1)
+    assert pacer.interval == 1.0

@@ -254,3 +254,13 @@ def test_a_server_that_ignores_offset_cannot_loop_forever(api: Client) -> None:
     fault(api, method="GET", path="/companies", status=200, body='[{"_id": "a"}, {"_id": "b"}]', times=None)
     with pytest.raises(PlanhatHTTPError, match="same page as before"):
         list(make_session(api.url).pages("companies", page_size=2))
+
+
+def test_session_follows_the_servers_rate_limit_headers() -> None:
+    with PlanhatSimulator(api_key=API_KEY, rate_limit="10/min") as sim:
+        session = make_session(sim.url)
+        for _ in range(8):
+            session.call("GET", "companies")
+        assert session.pacer.interval == 0.0  # 2 of 10 left: more than 5%, but not yet 1
+        session.call("GET", "companies")  # 1 left
+        assert session.pacer.interval == pytest.approx(6.0)

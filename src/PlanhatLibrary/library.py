@@ -77,7 +77,9 @@ class PlanhatLibrary(DynamicCore):
 
     429 is retried for every method, honouring ``Retry-After``; 5xx and lost answers are retried
     only for calls that are safe to repeat (GET, PUT, DELETE). A ``POST`` create is never
-    repeated blindly. ``max_retries`` and a time budget bound the waiting.
+    repeated blindly. ``max_retries`` and a time budget bound the waiting. When Planhat's
+    ``X-Rate-Limit-Remaining`` header says the minute's quota is nearly used, requests are spread
+    evenly over the rest of the minute; ``requests_per_minute`` sets a pace of your own.
 
     = Large loads =
 

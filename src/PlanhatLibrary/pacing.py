@@ -21,11 +21,20 @@ class Pacer:
     ) -> None:
         if requests_per_minute is not None and requests_per_minute <= 0:
             raise ValueError(f"requests_per_minute must be positive, got {requests_per_minute}")
-        self.interval = 60.0 / requests_per_minute if requests_per_minute else 0.0
+        self.configured = 60.0 / requests_per_minute if requests_per_minute else 0.0
+        self.interval = self.configured
         self._clock = clock
         self._sleep = sleep
         self._next = 0.0
         self._lock = threading.Lock()
+
+    def observe(self, limit: int | None, remaining: int | None) -> None:
+        """Follow the server's ``X-Rate-Limit-Limit``/``-Remaining`` (per minute): when the quota is
+        nearly used up, space requests evenly over the minute instead of running into 429s."""
+        if not limit or remaining is None or limit <= 0:
+            return
+        nearly_used = remaining <= max(1, limit // 20)
+        self.interval = max(self.configured, 60.0 / limit) if nearly_used else self.configured
 
     def wait(self) -> float:
         """Block until the next call may start; returns the seconds waited."""

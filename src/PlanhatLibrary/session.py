@@ -222,6 +222,9 @@ class PlanhatSession:
             return Attempt(method, idempotent, failure), None
         elapsed_ms = (time.monotonic() - began) * 1000
         logger.debug(f"{shown} -> {response.status_code} ({elapsed_ms:.0f} ms)")
+        self.pacer.observe(
+            _int_header(response.headers, "X-Rate-Limit-Limit"), _int_header(response.headers, "X-Rate-Limit-Remaining")
+        )
         reply = Reply(response.status_code, self._parse(response, shown), response.headers)
         return Attempt(method, idempotent, Failure.STATUS, response.status_code, response.headers), reply
 
@@ -278,6 +281,13 @@ class PlanhatSession:
                 "idempotent. Check before running it again, or use Ensure Entity, which is safe to repeat."
             )
         return PlanhatConnectionError(message, method=attempt.method, url=shown)
+
+
+def _int_header(headers: Mapping[str, str], name: str) -> int | None:
+    try:
+        return int(headers[name])
+    except (KeyError, ValueError):
+        return None
 
 
 def json_default(value: Any) -> Any:

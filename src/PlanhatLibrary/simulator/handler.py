@@ -129,8 +129,9 @@ class PlanhatRequestHandler(BaseHTTPRequestHandler):
         limiter = self.state.limiter
         if limiter.active:
             decision = limiter.check()
-            headers["X-Rate-Limit-Limit"] = str(decision.limit)
-            headers["X-Rate-Limit-Remaining"] = str(decision.remaining)
+            if limiter.per_minute:  # Planhat's headers describe the per-minute quota
+                headers["X-Rate-Limit-Limit"] = str(decision.limit)
+                headers["X-Rate-Limit-Remaining"] = str(decision.remaining)
             if not decision.allowed:
                 headers["Retry-After"] = str(decision.retry_after)
                 return 429, "Too many requests", headers
