@@ -161,3 +161,12 @@ def test_csv_header_type_errors(tmp_path: Path, header: str, row: str, message: 
     path.write_text(f"{header}\n{row}\n", encoding="utf-8")
     with pytest.raises(PlanhatInputError, match=message):
         list(iter_items(path))
+
+
+def test_csv_export_columns_come_from_the_first_objects(tmp_path: Path) -> None:
+    from PlanhatLibrary.export import write_items
+
+    path = tmp_path / "out.csv"
+    items = [{"_id": "1", "name": "A"}, {"_id": "2", "mrr": 5, "custom": {"x": 1}}]
+    assert write_items(iter(items), path, "csv") == 2
+    assert path.read_text(encoding="utf-8") == '_id,name,mrr,custom\n1,A,,\n2,,5,"{""x"": 1}"\n'

@@ -42,6 +42,22 @@ Bulk Activities Check Every Item First
     ...    ${items}
     Planhat Simulator Request Count Should Be    0
 
+Reference Check Stops Activities Planhat Would Drop
+    Seed Planhat Simulator    companies    [{"_id": "c1", "name": "Acme", "externalId": "ACME-1"}]
+    Seed Planhat Simulator    endusers    [{"email": "ann@acme.test", "companyId": "c1", "externalId": "U-1"}]
+    ${items} =    Evaluate
+    ...    [{"email": "ANN@acme.test"}, {"externalId": "U-1", "companyExternalId": "NOPE"}, {"email": "x@y.test"}]
+    ${error} =    Run Keyword And Expect Error    *
+    ...    Create Bulk Activities    ${items}    check_references=${True}
+    Should Start With    ${error}    2 of 3 activities name an end user or company Planhat does not know
+    Should Contain    ${error}    item 1: no company with externalId 'NOPE'
+    Should Contain    ${error}    item 2: no end user with email 'x@y.test'
+    Planhat Simulator Request Count Should Be    0    POST
+    ${sent} =    Create Bulk Activities    ${items}[:1]    check_references=${True}
+    Should Be Equal As Integers    ${sent}[sent]    1
+    Create Activity    external_id=U-1    action=Login    company_external_id=ACME-1    check_references=${True}
+    Simulated Activity Count Should Be    2
+
 Metrics Are Pushed
     Seed Planhat Simulator    companies    [{"_id": "c1", "name": "Acme", "externalId": "ACME-1"}]
     ${metrics} =    Evaluate    [{"dimensionId": "logins", "value": i, "externalId": "ACME-1"} for i in range(5)]

@@ -90,15 +90,50 @@ class AnalyticsService:
     def __init__(self, session: PlanhatSession) -> None:
         self.session = session
 
-    def create_activity(self, activity: Mapping[str, Any]) -> Any:
+    def check_references(self, items: Iterable[Any], what: str = "activities") -> None:
+        """Fail before sending when an activity names an end user or company Planhat does not know.
+
+        Planhat drops such activities silently; this reads the end users (``email``, ``externalId``)
+        and the lean company list once, and lists the activities that would be dropped.
+        """
+        emails: set[str] = set()
+        user_ids: set[str] = set()
+        for page in self.session.pages(
+            "endusers", params={"select": "email,externalId"}, page_size=2000, target=Target("Check end users for")
+        ):
+            emails.update(str(user["email"]).lower() for user in page if user.get("email"))
+            user_ids.update(str(user["externalId"]) for user in page if user.get("externalId"))
+        lean = self.session.call("GET", "leancompanies", target=Target("Check companies for"))
+        companies = {str(company["externalId"]) for company in lean or [] if company.get("externalId")}
+        problems: list[str] = []
+        count = 0
+        for index, item in enumerate(items):
+            count += 1
+            reason = _unknown_reference(item, emails, user_ids, companies)
+            if reason:
+                problems.append(f"item {index}: {reason}")
+        if problems:
+            more = f" (and {len(problems) - MAX_LISTED} more)" if len(problems) > MAX_LISTED else ""
+            raise PlanhatInputError(
+                f"{len(problems)} of {count} {what} name an end user or company Planhat does not know and would be "
+                f"dropped silently; nothing was sent: {'; '.join(problems[:MAX_LISTED])}{more}"
+            )
+
+    def create_activity(self, activity: Mapping[str, Any], check_references: bool = False) -> Any:
         check_all([activity], activity_problem, "activity")
+        if check_references:
+            self.check_references([activity], "activity")
         path = self.session.analytics_path("analytics")
         return self.session.call("POST", path, json=dict(activity), analytics=True, target=Target("Create Activity"))
 
-    def bulk_activities(self, items: Any, chunk_size: int = DEFAULT_CHUNK) -> dict[str, int]:
+    def bulk_activities(
+        self, items: Any, chunk_size: int = DEFAULT_CHUNK, check_references: bool = False
+    ) -> dict[str, int]:
         source = items if isinstance(items, ItemSource) else ItemSource(items, "activities")
         _check_chunk(chunk_size)
         total = check_all(source, activity_problem, "activities")
+        if check_references:
+            self.check_references(source)
         path = self.session.analytics_path("analytics/bulk")
         requests = 0
         for count, body in encoded_chunks(source, chunk_size):
@@ -128,6 +163,16 @@ class AnalyticsService:
                 f"Push Metrics: Planhat rejected {len(result['errors'])} of {total} metric(s): {listed}", result=result
             )
         return result
+
+
+def _unknown_reference(item: Mapping[str, Any], emails: set[str], user_ids: set[str], companies: set[str]) -> str:
+    email, user_id, company = item.get("email"), item.get("externalId"), item.get("companyExternalId")
+    known_user = (email and str(email).lower() in emails) or (user_id and str(user_id) in user_ids)
+    if not known_user:
+        return f"no end user with {'email ' + repr(email) if email else 'externalId ' + repr(user_id)}"
+    if company and str(company) not in companies:
+        return f"no company with externalId {company!r}"
+    return ""
 
 
 def _check_chunk(chunk_size: int) -> None:

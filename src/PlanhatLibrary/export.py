@@ -5,9 +5,11 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterable, Iterator, Sequence
-from itertools import chain
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
+
+from robot.api import logger
 
 from .errors import PlanhatInputError
 from .session import json_default
@@ -37,15 +39,27 @@ def write_items(items: Iterable[dict[str, Any]], path: Path, kind: str, columns:
         return _write_csv(iter(items), handle, columns)
 
 
+#: Without ``select``, CSV columns are the fields of the first objects, up to this many of them.
+HEADER_SAMPLE = 1000
+
+
 def _write_csv(items: Iterator[dict[str, Any]], handle: Any, columns: Sequence[str]) -> int:
-    first = next(items, None)
-    header = list(columns) or (list(first) if first else [])
+    sample = list(islice(items, HEADER_SAMPLE)) if not columns else []
+    header = list(columns) or list(dict.fromkeys(key for item in sample for key in item))
     writer = csv.writer(handle, lineterminator="\n")
     writer.writerow(header)
     count = 0
-    for item in chain([first] if first is not None else [], items):
+    unseen: set[str] = set()
+    for item in chain(sample, items):
         writer.writerow([_cell(lookup(item, name)) for name in header])
         count += 1
+        if not columns:
+            unseen.update(key for key in item if key not in header)
+    if unseen:
+        logger.warn(
+            f"CSV export: field(s) {', '.join(sorted(unseen))} appear only after the first {HEADER_SAMPLE} objects "
+            "and were not written; name the columns with 'select ... from' to include them."
+        )
     return count
 
 

@@ -29,6 +29,7 @@ class AnalyticsKeywords(LibraryComponent):
         weight: float | None = None,
         date: datetime | str | None = None,
         info: dict[str, Any] | None = None,
+        check_references: bool = False,
     ) -> Any:
         """Record one user activity (``POST /analytics/{tenant}``).
 
@@ -38,7 +39,9 @@ class AnalyticsKeywords(LibraryComponent):
 
         Planhat's analytics endpoints accept everything and drop what they cannot match to a
         company or end user *without an error*: a passing keyword does not prove the activity
-        was stored.
+        was stored. ``check_references=True`` first checks that the end user (and the company, when
+        given) exist and fails instead of sending an activity that would be dropped; it costs a read
+        of the end users and the company list.
 
         Example:
         | `Create Activity` | ann@acme.test | action=Logged in | | |
@@ -55,13 +58,16 @@ class AnalyticsKeywords(LibraryComponent):
             "info": info,
         }
         activity = {key: value for key, value in fields.items() if value is not None}
-        answer = self.analytics.create_activity(activity)
+        answer = self.analytics.create_activity(activity, check_references)
         logger.info(f"Sent activity '{action or ''}' for {email or external_id}")
         return answer
 
     @keyword
     def create_bulk_activities(
-        self, activities: list[dict[str, Any]] | str | Any, chunk_size: int = DEFAULT_CHUNK
+        self,
+        activities: list[dict[str, Any]] | str | Any,
+        chunk_size: int = DEFAULT_CHUNK,
+        check_references: bool = False,
     ) -> dict[str, int]:
         """Record many activities (``POST /analytics/bulk/{tenant}``); returns ``sent`` and ``requests``.
 
@@ -71,13 +77,16 @@ class AnalyticsKeywords(LibraryComponent):
         checked for all items before anything is sent. Requests hold at most ``chunk_size`` items
         and stay under Planhat's 32 MB body limit.
 
-        As with `Create Activity`, Planhat drops activities it cannot match, silently.
+        As with `Create Activity`, Planhat drops activities it cannot match, silently;
+        ``check_references=True`` reads the end users and companies once and fails listing the
+        activities that would be dropped, before anything is sent.
 
         Example:
         | ${sent} = | `Create Bulk Activities` | ${activities} | |
         | `Create Bulk Activities` | ${CURDIR}/logins.jsonl | chunk_size=50000 |
+        | `Create Bulk Activities` | ${activities} | check_references=True |
         """
-        result = self.analytics.bulk_activities(activities, chunk_size)
+        result = self.analytics.bulk_activities(activities, chunk_size, check_references)
         logger.info(f"Sent {result['sent']} activities in {result['requests']} request(s)")
         return result
 
