@@ -74,6 +74,17 @@ Ensure An End User By Email
     @{gets} =    Get Planhat Simulator Requests    GET    /endusers
     Should Contain    ${gets}[0][query]    email=ann%40x.test
 
+Tickets Are Ensured Through Bulk Upserts
+    Seed Planhat Simulator    companies    [{"_id": "c1", "name": "C"}]
+    ${created} =    Ensure Entity    tickets    {"externalId": "T-1", "companyId": "c1", "title": "Broken"}
+    ...    return_outcome=True
+    Should Be Equal    ${created}[action]    created
+    ${updated} =    Ensure Entity    tickets    {"externalId": "T-1", "title": "Fixed"}    return_outcome=True
+    Should Be Equal    ${updated}[changed]    ${{ ["title"] }}
+    Planhat Simulator Request Count Should Be    2    PUT    /tickets
+    ${tickets} =    Get Simulated Entities    tickets
+    Should Be Equal    ${tickets}[0][title]    Fixed
+
 Bad Input Fails And Writes Nothing
     Run Keyword And Expect Error    Unknown Planhat model 'compnies'*
     ...    Ensure Entity    compnies    {"externalId": "A"}

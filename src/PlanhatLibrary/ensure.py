@@ -97,7 +97,11 @@ class Ensurer:
             return Outcome("unchanged", existing, dry_run=dry_run)
         if dry_run:
             return Outcome("updated", existing, names, payload, dry_run=True)
-        updated = self.entities.update(model, existing["_id"], payload)
+        if model.supports(Operation.UPDATE):
+            updated = self.entities.update(model, existing["_id"], payload)
+        else:  # tickets: no PUT /{id}; a bulk upsert keyed on _id updates just as well
+            BulkUpserter(self.session).upsert(model, [{"_id": existing["_id"], **payload}])
+            updated = {**existing, **payload}
         return Outcome("updated", updated, names, payload)
 
     def _find(self, model: Model, data: Mapping[str, Any], keys: Sequence[str]) -> dict[str, Any] | None:
