@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from .errors import PlanhatBulkError, PlanhatInputError
+from .errors import MAX_LISTED, PlanhatBulkError, PlanhatInputError, listing
 from .session import PlanhatSession, Target, json_default
 from .sources import ItemSource
 
@@ -20,7 +20,6 @@ MAX_BODY_BYTES = 32 * 1024 * 1024 - 64 * 1024
 DEFAULT_CHUNK = 10000
 METRIC_MODELS = ("Company", "EndUser", "Asset", "Project")
 _DIMENSION_ID = re.compile(r"^[A-Za-z0-9_.-]+$")
-MAX_LISTED = 10
 
 
 def activity_problem(item: Any) -> str | None:
@@ -61,9 +60,7 @@ def check_all(source: Iterable[Any], problem: Any, what: str) -> int:
         if reason:
             problems.append(f"item {index}: {reason}")
     if problems:
-        more = f" (and {len(problems) - MAX_LISTED} more)" if len(problems) > MAX_LISTED else ""
-        listed = "; ".join(problems[:MAX_LISTED])
-        raise PlanhatInputError(f"{len(problems)} of {count} {what} are invalid, nothing was sent: {listed}{more}")
+        raise PlanhatInputError(f"{len(problems)} of {count} {what} are invalid, nothing was sent: {listing(problems)}")
     return count
 
 
@@ -113,10 +110,9 @@ class AnalyticsService:
             if reason:
                 problems.append(f"item {index}: {reason}")
         if problems:
-            more = f" (and {len(problems) - MAX_LISTED} more)" if len(problems) > MAX_LISTED else ""
             raise PlanhatInputError(
                 f"{len(problems)} of {count} {what} name an end user or company Planhat does not know and would be "
-                f"dropped silently; nothing was sent: {'; '.join(problems[:MAX_LISTED])}{more}"
+                f"dropped silently; nothing was sent: {listing(problems)}"
             )
 
     def create_activity(self, activity: Mapping[str, Any], check_references: bool = False) -> Any:

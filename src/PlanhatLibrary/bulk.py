@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from .entities import require
-from .errors import PlanhatBulkError, PlanhatError, PlanhatHTTPError, PlanhatInputError
+from .errors import MAX_LISTED, PlanhatBulkError, PlanhatError, PlanhatHTTPError, PlanhatInputError, listing
 from .models import BULK_LIMIT, Model, Operation
 from .session import PlanhatSession, Target, json_default
 from .sources import ItemSource
@@ -35,7 +35,6 @@ class OnError(Enum):
 
 
 ERROR_KINDS = {"createdErrors": "create", "updatedErrors": "update", "permissionErrors": "permission"}
-MAX_LISTED = 10
 
 
 @dataclass(frozen=True)
@@ -123,10 +122,8 @@ def validate_items(model: Model, source: Iterable[Any], chunk_size: int = BULK_L
         if problem:
             problems.append(f"item {index}: {problem}")
     if problems:
-        listed = "; ".join(problems[:MAX_LISTED])
-        more = f" (and {len(problems) - MAX_LISTED} more)" if len(problems) > MAX_LISTED else ""
         raise PlanhatInputError(
-            f"{len(problems)} of {count} {model.name} item(s) are invalid, nothing was sent: {listed}{more}"
+            f"{len(problems)} of {count} {model.name} item(s) are invalid, nothing was sent: {listing(problems)}"
         )
     return count
 
@@ -259,8 +256,7 @@ class BulkUpserter:
 
 def failure_message(summary: BulkSummary) -> str:
     indexes = [str(error["index"]) for error in summary.errors if error["index"] is not None]
-    listed = "; ".join(f"item {error['index']}: {error['message']}" for error in summary.errors[:MAX_LISTED])
-    more = f" (and {len(summary.errors) - MAX_LISTED} more)" if len(summary.errors) > MAX_LISTED else ""
+    listed = listing([f"item {error['index']}: {error['message']}" for error in summary.errors])
     where = (
         f" Failed items written to {summary.failed_items_file}; pass that file to Bulk Upsert Entities to retry them."
         if summary.failed_items_file
@@ -269,7 +265,7 @@ def failure_message(summary: BulkSummary) -> str:
     return (
         f"Bulk upsert of {summary.model}: {len(summary.errors)} of {summary.total} item(s) failed "
         f"(input indexes {', '.join(indexes[:MAX_LISTED]) or 'unknown'}{'...' if len(indexes) > MAX_LISTED else ''}): "
-        f"{listed}{more}. Created {summary.created}, updated {summary.updated}, unchanged {summary.nonupdates}.{where}"
+        f"{listed}. Created {summary.created}, updated {summary.updated}, unchanged {summary.nonupdates}.{where}"
     )
 
 

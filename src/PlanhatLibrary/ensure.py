@@ -14,7 +14,7 @@ from typing import Any
 
 from .bulk import BulkSummary, BulkUpserter
 from .entities import EntityService, require
-from .errors import PlanhatBulkError, PlanhatEnsureError, PlanhatInputError, PlanhatNotFoundError
+from .errors import PlanhatBulkError, PlanhatEnsureError, PlanhatInputError, PlanhatNotFoundError, listing
 from .identifiers import EXTERNAL_PREFIX, SOURCE_PREFIX
 from .models import BULK_LIMIT, Model, Operation
 from .values import MISSING, same
@@ -171,7 +171,7 @@ class Ensurer:
         positions: list[int] = []
         report: dict[str, Any] = {"created": 0, "updated": 0, "unchanged": 0, "changed_fields": {}}
         for index, item in enumerate(items):
-            stored = existing.get(_key_text(item[key]))
+            stored = existing.get(str(item[key]))
             if stored is None:
                 writes.append(dict(item))
                 positions.append(index)
@@ -200,7 +200,7 @@ class Ensurer:
                 value = item.get(key)
                 if value in (None, ""):
                     continue
-                text = _key_text(value)
+                text = str(value)
                 if text in index:
                     duplicates.setdefault(text, [index[text]["_id"]]).append(item["_id"])
                 index[text] = item
@@ -239,19 +239,14 @@ def _check_many(model: Model, items: Sequence[Mapping[str, Any]], key: str) -> N
         if item.get(key) in (None, ""):
             problems.append(f"item {index}: no {key}")
             continue
-        earlier = seen.setdefault(_key_text(item[key]), index)
+        earlier = seen.setdefault(str(item[key]), index)
         if earlier != index:
             problems.append(f"item {index}: {key} {item[key]!r} repeats item {earlier}")
     if problems:
-        more = f" (and {len(problems) - 10} more)" if len(problems) > 10 else ""
         raise PlanhatInputError(
             f"{len(problems)} of {len(items)} {model.name} item(s) cannot be ensured, nothing was sent: "
-            f"{'; '.join(problems[:10])}{more}"
+            f"{listing(problems)}"
         )
-
-
-def _key_text(value: Any) -> str:
-    return str(value)
 
 
 def _key_for(model: Model, data: Mapping[str, Any]) -> str:

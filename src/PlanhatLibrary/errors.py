@@ -6,6 +6,7 @@ key or the tenant UUID (the session redacts both before an error is built).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 _SERVER_TEXT_LIMIT = 500
@@ -82,6 +83,15 @@ class PlanhatBulkError(PlanhatError):
     def __init__(self, message: str, *, result: dict[str, Any]) -> None:
         super().__init__(message)
         self.result = result
+
+
+MAX_LISTED = 10
+
+
+def listing(problems: Sequence[str], limit: int = MAX_LISTED) -> str:
+    """``"a; b; c (and 7 more)"``: the first ``limit`` problems of a list, for one failure message."""
+    more = f" (and {len(problems) - limit} more)" if len(problems) > limit else ""
+    return "; ".join(problems[:limit]) + more
 
 
 def server_text(body: Any) -> str:
