@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from PlanhatLibrary.analytics import activity_problem, encoded_chunks, metric_problem
+from PlanhatLibrary.analytics import activity_problem, body, encoded_chunks, metric_problem
 from PlanhatLibrary.bulk import BulkSummary, _item_errors, chunked, failure_message, validate_items
 from PlanhatLibrary.errors import PlanhatInputError
 from PlanhatLibrary.models import resolve_model
@@ -78,11 +78,11 @@ def test_failure_message_names_indexes_counts_and_file() -> None:
 def test_encoded_chunks_respect_count_and_bytes() -> None:
     items = [{"email": f"user{i}@x.test", "pad": "x" * 100} for i in range(100)]
     by_count = list(encoded_chunks(items, max_items=30))
-    assert [count for count, _ in by_count] == [30, 30, 30, 10]
-    assert json.loads(by_count[0][1]) == items[:30]
+    assert [len(parts) for parts in by_count] == [30, 30, 30, 10]
+    assert json.loads(body(by_count[0])) == items[:30]
     by_bytes = list(encoded_chunks(items, max_items=1000, max_bytes=1500))
-    assert all(len(body) <= 1500 for _, body in by_bytes)
-    assert sum(count for count, _ in by_bytes) == 100
+    assert all(len(body(parts)) <= 1500 for parts in by_bytes)
+    assert sum(len(parts) for parts in by_bytes) == 100
     with pytest.raises(PlanhatInputError, match="over the 50 byte body limit"):
         list(encoded_chunks(items, max_items=10, max_bytes=50))
 

@@ -9,9 +9,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
-from .errors import MAX_LISTED, PlanhatBulkError, PlanhatInputError, listing
+from .bulk import json_problem
+from .errors import MAX_LISTED, PlanhatBulkError, PlanhatError, PlanhatInputError, listing, may_have_landed, shown_value
+from .leftovers import LeftoverFile, unconfirmed_path
 from .session import PlanhatSession, Target, json_default
 from .sources import ItemSource
 
@@ -52,11 +55,12 @@ def metric_problem(item: Any) -> str | None:
 
 
 def check_all(source: Iterable[Any], problem: Any, what: str) -> int:
+    """Check every item, including that it can be sent as JSON; raise listing the first problems."""
     problems: list[str] = []
     count = 0
     for index, item in enumerate(source):
         count += 1
-        reason = problem(item)
+        reason = problem(item) or _encoding_problem(item)
         if reason:
             problems.append(f"item {index}: {reason}")
     if problems:
@@ -64,10 +68,8 @@ def check_all(source: Iterable[Any], problem: Any, what: str) -> int:
     return count
 
 
-def encoded_chunks(
-    items: Iterable[Any], max_items: int, max_bytes: int = MAX_BODY_BYTES
-) -> Iterator[tuple[int, bytes]]:
-    """JSON array bodies of at most ``max_items`` items and ``max_bytes`` bytes; yields (count, body)."""
+def encoded_chunks(items: Iterable[Any], max_items: int, max_bytes: int = MAX_BODY_BYTES) -> Iterator[list[bytes]]:
+    """The encoded items of each request: at most ``max_items`` of them, and a JSON array under ``max_bytes``."""
     parts: list[bytes] = []
     size = 2
     for item in items:
@@ -75,12 +77,88 @@ def encoded_chunks(
         if len(encoded) + 2 > max_bytes:
             raise PlanhatInputError(f"One item is {len(encoded)} bytes, over the {max_bytes} byte body limit.")
         if parts and (len(parts) >= max_items or size + len(encoded) + 1 > max_bytes):
-            yield len(parts), b"[" + b",".join(parts) + b"]"
+            yield parts
             parts, size = [], 2
         parts.append(encoded)
         size += len(encoded) + 1
     if parts:
-        yield len(parts), b"[" + b",".join(parts) + b"]"
+        yield parts
+
+
+def body(parts: list[bytes]) -> bytes:
+    return b"[" + b",".join(parts) + b"]"
+
+
+def _encoding_problem(item: Any) -> str | None:
+    """Why ``item`` cannot go out: not encodable as JSON, or larger than one request may be."""
+    try:
+        size = len(json.dumps(item, default=json_default, allow_nan=False).encode("utf-8"))
+    except (TypeError, ValueError, RecursionError):
+        return json_problem(item)
+    if size + 2 > MAX_BODY_BYTES:
+        return f"{size} bytes as JSON, over the {MAX_BODY_BYTES} byte body limit"
+    return None
+
+
+class Delivery:
+    """Sends encoded chunks one after another; on a failure writes what did not land, and says so."""
+
+    def __init__(self, what: str, keyword: str, leftovers: LeftoverFile, unconfirmed: LeftoverFile) -> None:
+        self.what = what
+        self.keyword = keyword
+        self.leftovers = leftovers
+        self.unconfirmed = unconfirmed
+        self.sent_items = 0
+        self.requests = 0
+
+    def run(self, chunks: Iterator[list[bytes]], send: Any) -> None:
+        for parts in chunks:
+            self.requests += 1
+            try:
+                send(parts, self.requests)
+            except PlanhatError as error:
+                landed = may_have_landed(error)
+                for line in parts:
+                    (self.unconfirmed if landed else self.leftovers).write_line(line)
+                for rest in chunks:
+                    for line in rest:
+                        self.leftovers.write_line(line)
+                raise self._failure(error, len(parts), landed) from None
+            self.sent_items += len(parts)
+
+    def close(self) -> tuple[str | None, str | None]:
+        return self.leftovers.close(), self.unconfirmed.close()
+
+    def _failure(self, error: PlanhatError, size: int, landed: bool) -> PlanhatBulkError:
+        failed_file, unconfirmed_file = self.close()
+        number = self.requests
+        parts = [
+            f"{self.keyword} stopped at request {number}: {error} Requests 1-{number - 1} landed "
+            f"({self.sent_items} {self.what})."
+            if number > 1
+            else f"{self.keyword} stopped at request 1: {error} No request of this run landed."
+        ]
+        if landed:
+            parts.append(
+                f"Request {number} ({size} {self.what}) may or may not have landed"
+                + (
+                    f"; its items are in {unconfirmed_file}: check in Planhat before sending them again, as "
+                    f"{self.what} are not idempotent (sending twice records them twice)."
+                    if unconfirmed_file
+                    else "."
+                )
+            )
+        unsent = self.leftovers.count
+        if failed_file:
+            parts.append(f"{failed_file} holds the {unsent} {self.what} not sent: pass that file to {self.keyword}.")
+        result = {
+            "sent": self.sent_items,
+            "requests": number,
+            "unsent": unsent,
+            "failed_items_file": failed_file,
+            "unconfirmed_items_file": unconfirmed_file,
+        }
+        return PlanhatBulkError(" ".join(parts), result=result)
 
 
 class AnalyticsService:
@@ -123,42 +201,73 @@ class AnalyticsService:
         return self.session.call("POST", path, json=dict(activity), analytics=True, target=Target("Create Activity"))
 
     def bulk_activities(
-        self, items: Any, chunk_size: int = DEFAULT_CHUNK, check_references: bool = False
-    ) -> dict[str, int]:
+        self,
+        items: Any,
+        chunk_size: int = DEFAULT_CHUNK,
+        check_references: bool = False,
+        unsent_items_path: str | Path | None = None,
+    ) -> dict[str, Any]:
         source = items if isinstance(items, ItemSource) else ItemSource(items, "activities")
         _check_chunk(chunk_size)
-        total = check_all(source, activity_problem, "activities")
-        if check_references:
-            self.check_references(source)
-        path = self.session.analytics_path("analytics/bulk")
-        requests = 0
-        for count, body in encoded_chunks(source, chunk_size):
-            requests += 1
-            target = Target(f"Create Bulk Activities (request {requests}, {count} items)")
-            self.session.send("POST", path, raw=body, analytics=True, target=target, idempotent=False)
-        return {"sent": total, "requests": requests}
+        delivery = self._delivery("activities", "Create Bulk Activities", source, unsent_items_path)
+        try:
+            total = check_all(source, activity_problem, "activities")
+            if check_references:
+                self.check_references(source)
+            path = self.session.analytics_path("analytics/bulk")
+        except PlanhatError:
+            delivery.close()
+            raise
 
-    def push_metrics(self, items: Any, chunk_size: int = DEFAULT_CHUNK, on_error: str = "fail") -> dict[str, Any]:
+        def send(parts: list[bytes], number: int) -> None:
+            target = Target(f"Create Bulk Activities (request {number}, {len(parts)} items)")
+            self.session.send("POST", path, raw=body(parts), analytics=True, target=target, idempotent=False)
+
+        delivery.run(encoded_chunks(source, chunk_size), send)
+        delivery.close()
+        return {"sent": total, "requests": delivery.requests}
+
+    def push_metrics(
+        self,
+        items: Any,
+        chunk_size: int = DEFAULT_CHUNK,
+        on_error: str = "fail",
+        unsent_items_path: str | Path | None = None,
+    ) -> dict[str, Any]:
         if on_error not in ("fail", "continue"):
-            raise PlanhatInputError(f"on_error must be 'fail' or 'continue', got '{on_error}'.")
+            raise PlanhatInputError(f"on_error must be 'fail' or 'continue', got {shown_value(on_error)}.")
         source = items if isinstance(items, ItemSource) else ItemSource(items, "metrics")
         _check_chunk(chunk_size)
-        total = check_all(source, metric_problem, "metrics")
-        path = self.session.analytics_path("dimensiondata")
+        delivery = self._delivery("metrics", "Push Metrics", source, unsent_items_path)
+        try:
+            total = check_all(source, metric_problem, "metrics")
+            path = self.session.analytics_path("dimensiondata")
+        except PlanhatError:
+            delivery.close()
+            raise
         result: dict[str, Any] = {"sent": total, "processed": 0, "errors": [], "requests": 0}
-        for count, body in encoded_chunks(source, chunk_size):
-            result["requests"] += 1
-            target = Target(f"Push Metrics (request {result['requests']}, {count} items)")
-            answer = self.session.call("POST", path, raw=body, analytics=True, target=target, idempotent=False)
+
+        def send(parts: list[bytes], number: int) -> None:
+            target = Target(f"Push Metrics (request {number}, {len(parts)} items)")
+            answer = self.session.call("POST", path, raw=body(parts), analytics=True, target=target, idempotent=False)
             if isinstance(answer, Mapping):
                 result["processed"] += int(answer.get("processed") or 0)
                 result["errors"].extend(answer.get("errors") or [])
+
+        delivery.run(encoded_chunks(source, chunk_size), send)
+        delivery.close()
+        result["requests"] = delivery.requests
         if result["errors"] and on_error == "fail":
             listed = "; ".join(_metric_error_text(error) for error in result["errors"][:MAX_LISTED])
             raise PlanhatBulkError(
                 f"Push Metrics: Planhat rejected {len(result['errors'])} of {total} metric(s): {listed}", result=result
             )
         return result
+
+    def _delivery(self, what: str, keyword: str, source: ItemSource, path: str | Path | None) -> Delivery:
+        leftovers = LeftoverFile(path, what=f"unsent {what} file", input_path=source.path)
+        unconfirmed = LeftoverFile(unconfirmed_path(path), what=f"unconfirmed {what} file", eager=False)
+        return Delivery(what, keyword, leftovers, unconfirmed)
 
 
 def _unknown_reference(item: Mapping[str, Any], emails: set[str], user_ids: set[str], companies: set[str]) -> str:

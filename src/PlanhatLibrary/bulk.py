@@ -15,10 +15,20 @@ from dataclasses import dataclass, field
 from enum import Enum
 from itertools import islice
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from .entities import require
-from .errors import MAX_LISTED, PlanhatBulkError, PlanhatError, PlanhatHTTPError, PlanhatInputError, listing
+from .errors import (
+    MAX_LISTED,
+    PlanhatBulkError,
+    PlanhatError,
+    PlanhatHTTPError,
+    PlanhatInputError,
+    PlanhatResponseError,
+    listing,
+    may_have_landed,
+)
+from .leftovers import LeftoverFile, unconfirmed_path
 from .models import BULK_LIMIT, Model, Operation
 from .session import PlanhatSession, Target, json_default
 from .sources import ItemSource
@@ -71,6 +81,8 @@ class BulkSummary:
     updates_keys: list[dict[str, Any]] = field(default_factory=list)
     errors: list[dict[str, Any]] = field(default_factory=list)
     failed_items_file: str | None = None
+    unconfirmed_items_file: str | None = None
+    unsent: int = 0  # items of chunks that were never sent (or did not land): in failed_items_file too
     requests: int = 0
     keep_keys: bool = True  # False: only counts and errors, so memory stays flat for any input size
     resent_chunks: int = 0  # chunks re-sent after a lost answer: their counts are the second attempt's
@@ -91,6 +103,8 @@ class BulkSummary:
             "chunks_landed": self.chunks_landed,
             "requests": self.requests,
             "failed_items_file": self.failed_items_file,
+            "unsent": self.unsent,
+            "unconfirmed_items_file": self.unconfirmed_items_file,
             "resent_chunks": self.resent_chunks,
         }
 
@@ -131,6 +145,9 @@ def validate_items(model: Model, source: Iterable[Any], chunk_size: int = BULK_L
 def _item_problem(model: Model, item: Any, index: int, seen: dict[tuple[str, str], int]) -> str | None:
     if not isinstance(item, Mapping):
         return f"not a dictionary ({type(item).__name__})"
+    unencodable = json_problem(item)
+    if unencodable:
+        return unencodable
     keys = [key for key in model.keyables if item.get(key) not in (None, "")]
     for key in keys:
         earlier = seen.setdefault((key, str(item[key])), index)
@@ -143,6 +160,17 @@ def _item_problem(model: Model, item: Any, index: int, seen: dict[tuple[str, str
     return None
 
 
+def json_problem(item: Any) -> str | None:
+    """Why ``item`` cannot be sent as JSON (NaN, infinity, an object, nesting Python cannot encode), or None."""
+    try:
+        json.dumps(item, default=json_default, allow_nan=False)
+    except RecursionError:
+        return "cannot be sent as JSON: nested too deeply"
+    except (TypeError, ValueError) as error:
+        return f"cannot be sent as JSON: {error}"
+    return None
+
+
 def chunked(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
     iterator = iter(items)
     while chunk := list(islice(iterator, size)):
@@ -152,9 +180,12 @@ def chunked(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
 class BulkUpserter:
     """Runs one bulk upsert through a session."""
 
-    def __init__(self, session: PlanhatSession, progress: Callable[[ChunkReport], None] | None = None) -> None:
+    def __init__(
+        self, session: PlanhatSession, progress: Callable[[ChunkReport], None] | None = None, resumable: bool = True
+    ) -> None:
         self.session = session
         self.progress = progress
+        self.resumable = resumable  # False: the caller gives its own advice (ensure is safe to run again)
 
     def upsert(
         self,
@@ -170,34 +201,60 @@ class BulkUpserter:
         require(model, Operation.BULK)
         _check_options(chunk_size, on_error, resume_from)
         source = items if isinstance(items, ItemSource) else ItemSource(items)
-        total = validate_items(model, source, chunk_size)
-        chunks = math.ceil(total / chunk_size)
-        if total and resume_from > chunks:
-            raise PlanhatInputError(f"resume_from={resume_from} but the input has only {chunks} chunk(s).")
-        summary = BulkSummary(model.name, total, chunk_size, chunks, first_chunk=resume_from, keep_keys=keep_keys)
-        writer = _FailedItems(failed_items_path)
-        started = time.monotonic()
-        stopped_after = 0
+        leftovers = LeftoverFile(failed_items_path, what="failed items file", input_path=source.path)
         try:
-            for number, chunk in enumerate(chunked(source, chunk_size), start=1):
-                if number < resume_from:
-                    continue
-                self._send_chunk(model, chunk, number, summary, writer)
-                summary.chunks_landed += 1
-                self._report(summary, number, len(chunk), started)
-                if summary.errors and on_error == "stop" and number < chunks:
-                    stopped_after = number
-                    break
+            total = validate_items(model, source, chunk_size)
+            chunks = math.ceil(total / chunk_size)
+            if total and resume_from > chunks:
+                raise PlanhatInputError(f"resume_from={resume_from} but the input has only {chunks} chunk(s).")
+        except PlanhatError:
+            leftovers.close()
+            raise
+        summary = BulkSummary(model.name, total, chunk_size, chunks, first_chunk=resume_from, keep_keys=keep_keys)
+        unconfirmed = LeftoverFile(unconfirmed_path(failed_items_path), what="unconfirmed items file", eager=False)
+        failure: PlanhatBulkError | None = None
+        try:
+            failure = self._send_all(model, source, summary, leftovers, unconfirmed, on_error)
         finally:
-            summary.failed_items_file = writer.close()
-        if stopped_after:
-            raise PlanhatBulkError(self._stopped_message(summary, stopped_after), result=summary.to_dict())
+            summary.failed_items_file = leftovers.close()
+            summary.unconfirmed_items_file = unconfirmed.close()
+        if failure is not None:
+            raise PlanhatBulkError(self._recovery(str(failure), summary), result=summary.to_dict())
         if summary.errors and on_error != "continue":
             raise PlanhatBulkError(failure_message(summary), result=summary.to_dict())
         return summary
 
+    def _send_all(
+        self,
+        model: Model,
+        source: ItemSource,
+        summary: BulkSummary,
+        leftovers: LeftoverFile,
+        unconfirmed: LeftoverFile,
+        on_error: str,
+    ) -> PlanhatBulkError | None:
+        """Send every chunk; on a lost chunk or a stop, write what did not land and return the failure."""
+        started = time.monotonic()
+        pending = chunked(source, summary.chunk_size)
+        for number, chunk in enumerate(pending, start=1):
+            if number < summary.first_chunk:
+                continue
+            try:
+                self._send_chunk(model, chunk, number, summary, leftovers)
+            except _ChunkLostError as lost:
+                (leftovers if lost.keyed else unconfirmed).write_items(chunk)
+                summary.unsent += len(chunk) if lost.keyed else 0
+                summary.unsent += _write_rest(pending, leftovers)
+                return self._transport_failure(summary, number, lost.keyed, lost.cause)
+            summary.chunks_landed += 1
+            self._report(summary, number, len(chunk), started)
+            if summary.errors and on_error == "stop" and number < summary.chunks:
+                summary.unsent += _write_rest(pending, leftovers)
+                return PlanhatBulkError(self._stopped_message(summary, number), result={})
+        return None
+
     def _send_chunk(
-        self, model: Model, chunk: list[dict[str, Any]], number: int, summary: BulkSummary, writer: _FailedItems
+        self, model: Model, chunk: list[dict[str, Any]], number: int, summary: BulkSummary, writer: LeftoverFile
     ) -> None:
         keyed = all(any(item.get(key) not in (None, "") for key in model.keyables) for item in chunk)
         target = Target(f"Bulk upsert chunk {number} of {summary.chunks} for", model.name)
@@ -209,13 +266,13 @@ class BulkUpserter:
             summary.resent_chunks += int(reply.answer_lost)
         except PlanhatHTTPError as error:
             if not _is_bulk_result(error.body):
-                raise self._transport_failure(summary, number, keyed, error) from error
+                raise _ChunkLostError(error, keyed or not may_have_landed(error)) from error
             result = error.body
         except PlanhatError as error:
-            raise self._transport_failure(summary, number, keyed, error) from error
+            raise _ChunkLostError(error, keyed or not may_have_landed(error)) from error
         if not _is_bulk_result(result):
             message = f"Bulk upsert chunk {number}: Planhat answered without a bulk result ({type(result).__name__})."
-            raise self._transport_failure(summary, number, keyed, PlanhatInputError(message))
+            raise _ChunkLostError(PlanhatResponseError(message, status=200, method="PUT", url=model.path), keyed)
         summary.add(result, summary.keep_keys)
         offset = (number - 1) * summary.chunk_size
         for error_item in _item_errors(result, chunk):
@@ -232,34 +289,57 @@ class BulkUpserter:
             ChunkReport(number, summary.chunks, done, summary.total, time.monotonic() - started, len(summary.errors))
         )
 
-    def _transport_failure(self, summary: BulkSummary, number: int, keyed: bool, error: Exception) -> PlanhatBulkError:
+    def _transport_failure(
+        self, summary: BulkSummary, number: int, keyed: bool, error: PlanhatError
+    ) -> PlanhatBulkError:
         landed = _landed(summary, number)
         fate = (
             f"Chunk {number} did not land (it is safe to send again)."
             if keyed
             else f"Chunk {number} may or may not have landed: it holds items without an identifying key, "
-            "so it was not retried; check before resending."
+            "so it was not retried."
         )
         message = (
-            f"Bulk upsert of {summary.model} stopped at chunk {number} of {summary.chunks}: {error} {landed} {fate} "
-            f"Rerun with resume_from={number} (same input and chunk_size) to send chunks "
-            f"{number}-{summary.chunks} only."
+            f"Bulk upsert of {summary.model} stopped at chunk {number} of {summary.chunks}: {error} {landed} {fate}"
         )
-        return PlanhatBulkError(message, result=summary.to_dict())
+        return PlanhatBulkError(message, result={})
 
     def _stopped_message(self, summary: BulkSummary, number: int) -> str:
-        return (
-            f"{failure_message(summary)} Stopped after chunk {number} of {summary.chunks} (on_error=stop); "
-            f"rerun with resume_from={number + 1} to send the remaining chunks."
+        stopped = f"Stopped after chunk {number} of {summary.chunks} (on_error=stop)."
+        return f"{failure_message(summary, advice=False)} {stopped}"
+
+    def _recovery(self, message: str, summary: BulkSummary) -> str:
+        """What to do next, naming every file that holds items still to send."""
+        parts = [message]
+        resume = (
+            f"rerun with resume_from={summary.chunks_landed + summary.first_chunk} (same input and chunk_size) to "
+            "send the remaining chunks"
         )
+        if summary.failed_items_file:
+            failed = len(summary.errors)
+            parts.append(
+                f"{summary.failed_items_file} holds every item still to send ({failed} failed, {summary.unsent} "
+                "not sent): pass that file to Bulk Upsert Entities to finish the load"
+                + (f"; or {resume}." if not failed and self.resumable else ".")
+            )
+        elif self.resumable and (summary.unsent or summary.errors):
+            parts.append(
+                resume.capitalize() + ("; the failed items are listed in the result." if summary.errors else ".")
+            )
+        if summary.unconfirmed_items_file:
+            parts.append(
+                f"{summary.unconfirmed_items_file} holds the items that may or may not have landed (no identifying "
+                "key, so sending them again could duplicate them): check them in Planhat before resending."
+            )
+        return " ".join(parts)
 
 
-def failure_message(summary: BulkSummary) -> str:
+def failure_message(summary: BulkSummary, advice: bool = True) -> str:
     indexes = [str(error["index"]) for error in summary.errors if error["index"] is not None]
     listed = listing([f"item {error['index']}: {error['message']}" for error in summary.errors])
     where = (
         f" Failed items written to {summary.failed_items_file}; pass that file to Bulk Upsert Entities to retry them."
-        if summary.failed_items_file
+        if summary.failed_items_file and advice
         else ""
     )
     return (
@@ -332,23 +412,19 @@ def _error_text(raw: Any) -> str:
     return json.dumps(raw, default=str)[:300]
 
 
-class _FailedItems:
-    """Appends failed input items to a JSON Lines file, created on the first failure."""
+class _ChunkLostError(Exception):
+    """A chunk that got no bulk result; ``keyed``: it did not land, or it is safe to send again."""
 
-    def __init__(self, path: str | Path | None) -> None:
-        self.path = Path(path) if path else None
-        self._handle: TextIO | None = None
+    def __init__(self, cause: PlanhatError, keyed: bool) -> None:
+        super().__init__(str(cause))
+        self.cause = cause
+        self.keyed = keyed
 
-    def write(self, item: Mapping[str, Any]) -> None:
-        if self.path is None:
-            return
-        if self._handle is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._handle = self.path.open("w", encoding="utf-8")
-        self._handle.write(json.dumps(item, default=json_default) + "\n")
 
-    def close(self) -> str | None:
-        if self._handle is None:
-            return None
-        self._handle.close()
-        return str(self.path)
+def _write_rest(pending: Iterator[list[dict[str, Any]]], leftovers: LeftoverFile) -> int:
+    """Write the chunks that were never sent; returns how many items they held."""
+    count = 0
+    for chunk in pending:
+        leftovers.write_items(chunk)
+        count += len(chunk)
+    return count

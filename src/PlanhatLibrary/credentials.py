@@ -11,8 +11,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
-from .errors import PlanhatAuthConfigurationError, PlanhatInputError
+from .errors import PlanhatAuthConfigurationError, PlanhatInputError, shown_value
 
 DEFAULT_API_URL = "https://api.planhat.com"
 DEFAULT_ANALYTICS_URL = "https://analytics.planhat.com"
@@ -37,10 +38,7 @@ class Credentials:
         if not isinstance(self.api_key, str) or not self.api_key.strip():
             raise PlanhatAuthConfigurationError("The Planhat API key is empty.")
         for name in ("api_url", "analytics_url"):
-            value = getattr(self, name)
-            if not isinstance(value, str) or not re.match(r"^https?://[^/\s]+", value):
-                raise PlanhatInputError(f"{name} must be an http(s) URL like https://api.planhat.com, got '{value}'.")
-            object.__setattr__(self, name, value.rstrip("/"))
+            object.__setattr__(self, name, checked_url(name, getattr(self, name)))
 
     def __repr__(self) -> str:
         tenant = "<secret>" if self.tenant_uuid else None
@@ -57,11 +55,40 @@ class Credentials:
         return tuple(value for value in (self.api_key, self.tenant_uuid) if value)
 
 
+def checked_url(name: str, value: object) -> str:
+    """An http(s) base URL without user info, with a valid port; refused with a message that masks user info."""
+    example = f"{name} must be an http(s) URL like https://api.planhat.com"
+    if not isinstance(value, str):
+        raise PlanhatInputError(f"{example}, got {type(value).__name__}.")
+    parts = urlsplit(value.strip())
+    shown = shown_value(_without_user_info(value.strip()))
+    if parts.scheme not in ("http", "https") or not parts.netloc or any(char.isspace() for char in value.strip()):
+        raise PlanhatInputError(f"{example}, got {shown}.")
+    if "@" in parts.netloc:
+        raise PlanhatInputError(
+            f"{name} must not contain user info (user:password@), got {shown}: the key goes in api_key or the "
+            "Vault secret, never in a URL."
+        )
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1
+    if port in (-1, 0) or not parts.hostname:
+        raise PlanhatInputError(f"{example} with a valid host and port (1-65535), got {shown}.")
+    if parts.query or parts.fragment:
+        raise PlanhatInputError(f"{example}, without a query or fragment, got {shown}.")
+    return value.strip().rstrip("/")
+
+
+def _without_user_info(url: str) -> str:
+    return re.sub(r"(?<=://)[^/@]*@", "***@", url)
+
+
 def region_url(region: str) -> str:
     """``eu`` -> ``https://api-eu.planhat.com``; ``us2`` -> ``https://api-us2.planhat.com``."""
     region = region.strip().lower()
     if not _REGION.match(region):
-        raise PlanhatInputError(f"Region must look like 'eu', 'eu2', 'us2', got '{region}'.")
+        raise PlanhatInputError(f"Region must look like 'eu', 'eu2', 'us2', got {shown_value(region)}.")
     return f"https://api-{region}.planhat.com"
 
 

@@ -81,6 +81,17 @@ def identifying_keys(model: Model, data: Mapping[str, Any], keys: Sequence[str])
     )
 
 
+def concurrency_safe(model: Model, data: Mapping[str, Any]) -> bool:
+    """Whether a create cannot duplicate: it goes through a bulk upsert keyed on sourceId or externalId
+    (or email where the model is keyed on it), which a concurrent or repeated run matches instead.
+
+    Other identifying keys (``name``...) are looked up by a scan; two runs at once can both find nothing
+    and both create.
+    """
+    keyed = any(data.get(key) not in (None, "") for key in model.keyables if key != "_id")
+    return keyed and model.supports(Operation.BULK)
+
+
 class Ensurer:
     def __init__(self, entities: EntityService) -> None:
         self.entities = entities
@@ -143,8 +154,7 @@ class Ensurer:
         payload = {**model.defaults, **data}
         if dry_run:
             return Outcome("created", payload, sorted(payload), payload, dry_run=True)
-        keyed = any(data.get(key) not in (None, "") for key in model.keyables if key != "_id")
-        if not keyed or not model.supports(Operation.BULK):
+        if not concurrency_safe(model, data):
             return Outcome("created", self.entities.create(model, payload), sorted(payload), payload)
         # A keyed bulk upsert: if another run created it meanwhile, this matches it instead of duplicating.
         summary = BulkUpserter(self.session).upsert(model, [payload], on_error="continue")
@@ -213,9 +223,12 @@ class Ensurer:
 
     def _write(self, model: Model, writes: list[dict[str, Any]], positions: list[int], on_error: str) -> dict[str, Any]:
         try:
-            summary = BulkUpserter(self.session).upsert(model, writes, chunk_size=BULK_LIMIT, on_error="continue")
+            summary = BulkUpserter(self.session, resumable=False).upsert(
+                model, writes, chunk_size=BULK_LIMIT, on_error="continue"
+            )
         except PlanhatBulkError as error:
-            raise PlanhatBulkError(f"Ensure Entities: {error}", result=error.result) from None
+            advice = "Ensure is safe to repeat: run Ensure Entities again to finish."
+            raise PlanhatBulkError(f"Ensure Entities: {error} {advice}", result=error.result) from None
         errors = [
             {**error, "index": positions[error["index"]] if error["index"] is not None else None}
             for error in summary.errors

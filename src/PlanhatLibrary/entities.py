@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from .errors import PlanhatHTTPError, PlanhatInputError
+from .errors import PlanhatInputError, PlanhatResponseError
 from .identifiers import entity_path
 from .models import Model, Operation, UnknownModelError, resolve_model
 from .payloads import as_object
@@ -99,7 +99,7 @@ class EntityService:
     def _object(self, data: Any) -> dict[str, Any]:
         if not isinstance(data, dict):
             message = f"Planhat answered with {type(data).__name__} where a JSON object was expected."
-            raise PlanhatHTTPError(message, status=200, method="", url="")
+            raise PlanhatResponseError(message, status=200, method="", url="")
         return data
 
 

@@ -35,12 +35,13 @@ class PlanhatEnsureError(PlanhatError):
 
 
 class PlanhatConnectionError(PlanhatError):
-    """No answer: refused, reset, dropped or timed out."""
+    """No answer: refused, reset, dropped or timed out. ``sent``: the request may have reached Planhat."""
 
-    def __init__(self, message: str, *, method: str = "", url: str = "") -> None:
+    def __init__(self, message: str, *, method: str = "", url: str = "", sent: bool = True) -> None:
         super().__init__(message)
         self.method = method
         self.url = url
+        self.sent = sent
 
 
 class PlanhatHTTPError(PlanhatError):
@@ -55,6 +56,10 @@ class PlanhatHTTPError(PlanhatError):
         self.url = url
         self.server_text = server_text
         self.body = body
+
+
+class PlanhatResponseError(PlanhatHTTPError):
+    """Planhat's answer cannot be used: not JSON where JSON is needed, the wrong shape, or too large."""
 
 
 class PlanhatBadRequestError(PlanhatHTTPError):
@@ -85,6 +90,15 @@ class PlanhatBulkError(PlanhatError):
         self.result = result
 
 
+def may_have_landed(error: PlanhatError) -> bool:
+    """Whether the failed request may have taken effect: sent without an answer, or a 5xx after sending."""
+    if isinstance(error, PlanhatConnectionError):
+        return error.sent
+    if isinstance(error, PlanhatHTTPError):
+        return error.status >= 500 or error.status < 200
+    return False
+
+
 MAX_LISTED = 10
 
 
@@ -99,10 +113,17 @@ def server_text(body: Any) -> str:
     if isinstance(body, dict):
         for key in ("error", "message", "msg"):
             if isinstance(body.get(key), str):
-                return _shorten(body[key])
-    return _shorten(str(body)) if body not in (None, "") else ""
+                return shorten(body[key])
+    return shorten(str(body)) if body not in (None, "") else ""
 
 
-def _shorten(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= _SERVER_TEXT_LIMIT else text[: _SERVER_TEXT_LIMIT - 3] + "..."
+def shorten(text: str, limit: int = _SERVER_TEXT_LIMIT) -> str:
+    """One line of at most ``limit`` characters. Redact before shortening: a cut secret is still a secret."""
+    text = " ".join(text[: limit * 4].split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def shown_value(value: object, limit: int = 80) -> str:
+    """A user-given value (id, model name) quoted for a message, shortened so a 10 MB value stays short."""
+    text = value if isinstance(value, str) else repr(value)
+    return repr(text) if len(text) <= limit else repr(text[: limit - 3]) + f"... ({len(text)} characters)"

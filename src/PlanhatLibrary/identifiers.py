@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
-from .errors import PlanhatInputError
+from .errors import PlanhatInputError, shown_value
 from .models import Model
 
 EXTERNAL_PREFIX = "extid-"
 SOURCE_PREFIX = "srcid-"
+#: ``.`` and ``..`` are normalised away by URL handling: ``companies/..`` would reach another route.
+DOT_SEGMENTS = frozenset({".", ".."})
+#: Far above any real id, far below what breaks a URL.
+MAX_ID_LENGTH = 1000
+
+
+def has_dot_segment(path: str) -> bool:
+    """True when a path holds a ``.`` or ``..`` segment, also percent-encoded (``%2e%2E``)."""
+    segments = path.split("?", 1)[0].split("/")
+    return any(unquote(segment) in DOT_SEGMENTS for segment in segments)
 
 
 def entity_ref(id: str | None = None, external_id: str | None = None, source_id: str | None = None) -> str:
@@ -23,13 +33,19 @@ def entity_ref(id: str | None = None, external_id: str | None = None, source_id:
         raise PlanhatInputError(f"Give exactly one of id, external_id or source_id (got: {names}).")
     (name, value), *_ = given.items()
     if not isinstance(value, str):
-        raise PlanhatInputError(f"{name} must be a string, got {type(value).__name__} {value!r}.")
+        raise PlanhatInputError(f"{name} must be a string, got {type(value).__name__} {shown_value(value)}.")
     if not value.strip():
         raise PlanhatInputError(f"{name} must not be empty (an empty id would list every object).")
     if value != value.strip():
-        raise PlanhatInputError(f"{name} '{value}' has leading or trailing spaces.")
+        raise PlanhatInputError(f"{name} {shown_value(value)} has leading or trailing spaces.")
     if any(ord(char) < 32 for char in value):
-        raise PlanhatInputError(f"{name} {value!r} contains control characters.")
+        raise PlanhatInputError(f"{name} {shown_value(value)} contains control characters.")
+    if value in DOT_SEGMENTS:
+        raise PlanhatInputError(
+            f"{name} {value!r} is not an id: as a path segment it would address the list or another route."
+        )
+    if len(value) > MAX_ID_LENGTH:
+        raise PlanhatInputError(f"{name} {shown_value(value)} is longer than {MAX_ID_LENGTH} characters.")
     if name == "external_id":
         return EXTERNAL_PREFIX + value
     if name == "source_id":

@@ -135,9 +135,11 @@ class UnknownModelError(ValueError):
     def __init__(self, name: object) -> None:
         self.name = name
         valid = ", ".join(model.name for model in MODELS)
-        close = difflib.get_close_matches(str(name).lower(), list(_BY_NAME), n=1)
+        text = str(name)
+        shown = text if len(text) <= 60 else f"{text[:57]}... ({len(text)} characters)"
+        close = difflib.get_close_matches(text.lower(), list(_BY_NAME), n=1) if len(text) <= 60 else []
         hint = f" Did you mean '{_BY_NAME[close[0]].name}'?" if close else ""
-        super().__init__(f"Unknown Planhat model '{name}'.{hint} Valid models: {valid}.")
+        super().__init__(f"Unknown Planhat model '{shown}'.{hint} Valid models: {valid}.")
 
 
 def resolve_model(name: str | Model) -> Model:

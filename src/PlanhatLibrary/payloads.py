@@ -6,7 +6,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .errors import PlanhatInputError
+from .errors import PlanhatInputError, shorten
 
 
 def as_object(value: Any, what: str) -> dict[str, Any]:
@@ -14,7 +14,7 @@ def as_object(value: Any, what: str) -> dict[str, Any]:
     if isinstance(value, str):
         value = parse_json(value, what)
     if not isinstance(value, Mapping):
-        raise PlanhatInputError(f"{what} must be a dictionary, got {type(value).__name__}: {str(value)[:80]}")
+        raise PlanhatInputError(f"{what} must be a dictionary, got {type(value).__name__}: {shorten(str(value), 80)}")
     if not value:
         raise PlanhatInputError(f"{what} must not be empty.")
     return dict(value)
@@ -46,8 +46,12 @@ def as_names(value: str | Sequence[str] | None, what: str) -> list[str]:
 def parse_json(text: str, what: str) -> Any:
     """JSON text -> Python; invalid JSON fails naming ``what`` and the position."""
     try:
-        return json.loads(text)
+        return json.loads(text.removeprefix("\ufeff"))
     except json.JSONDecodeError as error:
         raise PlanhatInputError(
             f"{what} is not valid JSON: {error.msg} at line {error.lineno} column {error.colno}."
         ) from None
+    except RecursionError:
+        raise PlanhatInputError(f"{what} is nested too deeply to read as JSON.") from None
+    except ValueError as error:  # e.g. an integer of more than 4300 digits
+        raise PlanhatInputError(f"{what} cannot be read as JSON: {shorten(str(error), 200)}.") from None

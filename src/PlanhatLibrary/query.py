@@ -20,6 +20,8 @@ from .models import Model, UnknownModelError, resolve_model
 from .values import MISSING, kind_of, lookup, ordering_key, same
 
 KEYWORDS = frozenset({"select", "from", "where", "order", "by", "asc", "desc", "limit", "offset", "and", "or", "not"})
+#: Deeper conditions are refused with a clear error instead of Python's RecursionError.
+MAX_NESTING = 50
 WORD_OPERATORS = frozenset({"is", "is_not", "in", "not_in", "like", "not_like", "ilike", "not_ilike", "has"})
 SYMBOL_OPERATORS = {"=": "is", "!=": "is_not", ">": ">", ">=": ">=", "<": "<", "<=": "<="}
 LITERALS = {"true": True, "false": False, "none": None, "null": None}
@@ -131,6 +133,7 @@ class Parser:
         self.expression = expression
         self.tokens = tokenize(expression)
         self.index = 0
+        self.depth = 0
 
     @property
     def token(self) -> Token:
@@ -210,17 +213,25 @@ class Parser:
         return operands[0] if len(operands) == 1 else Junction("and", tuple(operands))
 
     def _not(self) -> Condition:
-        if self.token.is_word("not"):
-            self.advance()
-            return Not(self._not())
-        if self.token.text == "(":
-            self.advance()
-            condition = self._or()
-            if self.token.text != ")":
-                raise self.fail("')' or 'and'/'or'")
-            self.advance()
-            return condition
+        if self.token.is_word("not") or self.token.text == "(":
+            self.depth += 1
+            if self.depth > MAX_NESTING:
+                message = f"more than {MAX_NESTING} nested 'not' or parentheses; simplify the condition"
+                raise query_error(self.expression, self.token.column, message)
+            try:
+                return self._nested()
+            finally:
+                self.depth -= 1
         return self._comparison()
+
+    def _nested(self) -> Condition:
+        if self.advance().is_word("not"):
+            return Not(self._not())
+        condition = self._or()
+        if self.token.text != ")":
+            raise self.fail("')' or 'and'/'or'")
+        self.advance()
+        return condition
 
     def _comparison(self) -> Comparison:
         field_token = self.token
@@ -317,10 +328,29 @@ def _compare(item: Mapping[str, Any], condition: Comparison, expression: str) ->
     if operator in ("like", "not_like", "ilike", "not_ilike"):
         if not isinstance(actual, str):
             return operator.startswith("not_")
-        flags = re.IGNORECASE if "ilike" in operator else 0
-        pattern = "^" + ".*".join(re.escape(part) for part in str(expected).split("%")) + "$"
-        return bool(re.match(pattern, actual, flags | re.DOTALL)) != operator.startswith("not_")
+        return like(actual, str(expected), "ilike" in operator) != operator.startswith("not_")
     return _order(actual, condition, expression)
+
+
+def like(text: str, pattern: str, ignore_case: bool = False) -> bool:
+    """SQL ``like`` with ``%`` wildcards, in linear time: no regular expression, so no backtracking.
+
+    Matching each fixed part at its leftmost place after the previous one is exact for ``%``-only patterns.
+    """
+    if ignore_case:
+        text, pattern = text.casefold(), pattern.casefold()
+    first, *middle, last = pattern.split("%") if "%" in pattern else (pattern, "")
+    if "%" not in pattern:
+        return text == pattern
+    if len(text) < len(first) + len(last) or not text.startswith(first) or not text.endswith(last):
+        return False
+    position, end = len(first), len(text) - len(last)
+    for part in middle:
+        found = text.find(part, position, end)
+        if found < 0:
+            return False
+        position = found + len(part)
+    return True
 
 
 def _order(actual: Any, condition: Comparison, expression: str) -> bool:

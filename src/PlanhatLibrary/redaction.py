@@ -1,4 +1,9 @@
-"""Keep the API key and tenant UUID out of everything shown: messages, URLs and third-party logs.
+"""Keep the API key and tenant UUID out of everything shown: messages, URLs, answers and third-party logs.
+
+Each secret is masked in the forms a server or a log could show it: as given, URL-encoded, and as
+the Basic credentials ``base64(key:)``. Answers are redacted as soon as they are parsed (a server
+that echoes the Authorization header must not put the key into a result, a log line or a file),
+and text is redacted before it is shortened, so a key cut in half cannot show its first characters.
 
 urllib3 logs request lines such as ``"POST /analytics/bulk/<tenant> HTTP/1.1" 200`` at DEBUG, and
 Robot Framework copies Python logging into log.html; a filter on those loggers masks the secrets.
@@ -6,9 +11,11 @@ Robot Framework copies Python logging into log.html; a filter on those loggers m
 
 from __future__ import annotations
 
+import base64
 import logging
 import threading
 from collections.abc import Iterable
+from typing import Any
 from urllib.parse import quote
 
 MASK = "***"
@@ -54,9 +61,62 @@ def protect(secrets: Iterable[str]) -> None:
     _FILTER.add(secrets)
 
 
-def redact(text: str, secrets: Iterable[str]) -> str:
-    """Mask ``secrets`` (raw and URL-encoded) in ``text``."""
+def variants(secrets: Iterable[str]) -> tuple[str, ...]:
+    """Every form of each secret worth masking, longest first (so a longer form is masked whole)."""
+    forms: set[str] = set()
     for secret in secrets:
         if secret:
-            text = text.replace(secret, MASK).replace(quote(secret, safe=""), MASK)
+            forms.update({secret, quote(secret, safe=""), base64.b64encode(f"{secret}:".encode()).decode()})
+    return tuple(sorted(forms, key=len, reverse=True))
+
+
+def redact(text: str, secrets: Iterable[str]) -> str:
+    """Mask ``secrets`` (as given, URL-encoded and as Basic credentials) in ``text``."""
+    for form in variants(secrets):
+        text = text.replace(form, MASK)
     return text
+
+
+class Redactor:
+    """Masks a fixed set of secrets in text and in parsed JSON answers (keys and values, any depth)."""
+
+    def __init__(self, secrets: Iterable[str]) -> None:
+        self.forms = variants(secrets)
+        self._raw = tuple(form.encode("utf-8") for form in self.forms)
+
+    def text(self, text: str) -> str:
+        for form in self.forms:
+            if form in text:
+                text = text.replace(form, MASK)
+        return text
+
+    def may_hold(self, body: bytes) -> bool:
+        """False when a JSON body cannot hold a secret: no form of one, and no escape that could spell one."""
+        return b"\\" in body or any(form in body for form in self._raw)
+
+    def data(self, value: Any) -> Any:
+        """``value`` with every string that holds a secret masked; containers are rewritten in place."""
+        if isinstance(value, str):
+            return self.text(value)
+        stack = [value]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, dict):
+                self._dict(node, stack)
+            elif isinstance(node, list):
+                for index, item in enumerate(node):
+                    if isinstance(item, str):
+                        node[index] = self.text(item)
+                    elif isinstance(item, dict | list):
+                        stack.append(item)
+        return value
+
+    def _dict(self, node: dict[Any, Any], stack: list[Any]) -> None:
+        for key in list(node):
+            item = node[key]
+            if isinstance(item, str):
+                node[key] = self.text(item)
+            elif isinstance(item, dict | list):
+                stack.append(item)
+            if isinstance(key, str) and self.text(key) != key:
+                node[self.text(key)] = node.pop(key)

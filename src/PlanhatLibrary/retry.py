@@ -4,7 +4,7 @@ Rules (DESIGN.md "Retries and pacing"):
 
 * 429: every method is retried; the server refused before doing anything. ``Retry-After`` (seconds
   or an HTTP date, parsed by urllib3) is honoured; without it the wait is exponential with full jitter.
-* 500/502/503/504 and answers lost after the request was sent (read timeout, reset, dropped
+* 408/500/502/503/504/522/524 and answers lost after the request was sent (read timeout, reset, dropped
   connection): retried only when the call is idempotent. A ``POST`` create is never retried blindly.
 * Failures before anything was sent (connection refused, connect timeout): always retried.
 * Bounded by ``max_retries`` and by a total time budget per call.
@@ -25,7 +25,8 @@ from enum import Enum
 from urllib3.exceptions import InvalidHeader
 from urllib3.util.retry import Retry
 
-RETRY_STATUSES = frozenset({500, 502, 503, 504})
+#: 408 Request Timeout and the gateway timeouts 522/524 (Cloudflare) are transient too.
+RETRY_STATUSES = frozenset({408, 500, 502, 503, 504, 522, 524})
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 
 
@@ -46,6 +47,7 @@ class Attempt:
     failure: Failure
     status: int | None = None
     headers: Mapping[str, str] = field(default_factory=dict)
+    deadline_passed: bool = False  # the whole attempt took longer than the timeout (a slow, dribbling answer)
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,8 @@ def retry_after(headers: Mapping[str, str]) -> float | None:
     value = _header(headers, "Retry-After")
     if value is None:
         return None
+    if value.strip().isdigit():
+        return float(value.strip())  # urllib3 caps large values; the caller must see what the server asked
     try:
         return max(0.0, float(Retry().parse_retry_after(value)))
     except InvalidHeader:

@@ -18,8 +18,8 @@ from typing import Any
 from urllib.parse import quote
 
 import requests
-from requests.adapters import HTTPAdapter
 from robot.api import logger
+from urllib3.exceptions import HTTPError as Urllib3Error
 from urllib3.exceptions import NewConnectionError
 
 from . import __version__
@@ -33,12 +33,15 @@ from .errors import (
     PlanhatInputError,
     PlanhatNotFoundError,
     PlanhatRateLimitError,
+    PlanhatResponseError,
     PlanhatServerError,
     server_text,
+    shorten,
 )
 from .pacing import Pacer
-from .redaction import protect, redact
-from .retry import IDEMPOTENT_METHODS, Attempt, Failure, RetryPolicy
+from .redaction import Redactor, protect
+from .retry import IDEMPOTENT_METHODS, Attempt, Failure, RetryPolicy, retry_after
+from .transport import MAX_ANSWER_BYTES, AnswerTooLargeError, DeadlineAdapter, deadline, read_body
 
 OK_STATUSES = frozenset(range(200, 300))
 
@@ -75,16 +78,19 @@ class PlanhatSession:
         retry: RetryPolicy | None = None,
         requests_per_minute: float | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        max_answer_bytes: int = MAX_ANSWER_BYTES,
     ) -> None:
         if timeout <= 0:
             raise ValueError(f"timeout must be positive, got {timeout}")
         self.credentials = credentials
         self.timeout = timeout
+        self.max_answer_bytes = max_answer_bytes
+        self.redactor = Redactor(credentials.secrets)
         self.retry = retry or RetryPolicy()
         self.pacer = Pacer(requests_per_minute)
         self._sleep = sleep
         self.http = requests.Session()
-        adapter = HTTPAdapter(pool_connections=4, pool_maxsize=16, max_retries=0)
+        adapter = DeadlineAdapter(pool_connections=4, pool_maxsize=16, max_retries=0)
         self.http.mount("http://", adapter)
         self.http.mount("https://", adapter)
         self.http.headers.update(
@@ -142,7 +148,10 @@ class PlanhatSession:
             if reply is not None and reply.status in accept:
                 return replace(reply, answer_lost=answer_lost)
             if reply is not None and reply.status == 404 and method == "DELETE" and answer_lost:
-                logger.info(f"{shown}: already gone; the earlier attempt deleted it but its answer was lost")
+                logger.warn(
+                    f"{shown}: the first attempt's answer was lost and the retry found nothing (404). The object "
+                    "is gone, but this run cannot tell whether that attempt deleted it or it never existed."
+                )
                 return Reply(200, None, reply.headers, answer_lost=True)
             answer_lost = answer_lost or attempt.failure is Failure.NO_ANSWER
             delay = self.retry.delay(attempt, retry_number, time.monotonic() - started)
@@ -174,11 +183,11 @@ class PlanhatSession:
             page = self.call("GET", path, params={**(params or {}), "limit": size, "offset": offset}, target=target)
             if not isinstance(page, list):
                 message = f"{shown} answered with {type(page).__name__}, expected a JSON array."
-                raise PlanhatHTTPError(message, status=200, method="GET", url=shown)
+                raise PlanhatResponseError(message, status=200, method="GET", url=shown)
             first = page[0].get("_id") if page and isinstance(page[0], dict) else None
             if offset and first is not None and first == previous_first:
                 message = f"{shown} answered offset {offset} with the same page as before; stopped to avoid a loop."
-                raise PlanhatHTTPError(message, status=200, method="GET", url=shown)
+                raise PlanhatResponseError(message, status=200, method="GET", url=shown)
             previous_first = first
             yield page
             if len(page) < size:
@@ -197,7 +206,7 @@ class PlanhatSession:
         return f"{kind}/{quote(tenant, safe='')}"
 
     def redact(self, text: str) -> str:
-        return redact(text, self.credentials.secrets)
+        return self.redactor.text(text)
 
     # ----------------------------------------------------------------- private
     def _attempt(
@@ -213,20 +222,48 @@ class PlanhatSession:
         headers = {"Content-Type": "application/json"} if data is not None else None
         began = time.monotonic()
         try:
-            response = self.http.request(
-                method, url, params=params, data=data, headers=headers, timeout=(min(self.timeout, 10.0), self.timeout)
-            )
-        except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as error:
-            failure = _failure_kind(error)
-            logger.debug(f"{shown}: {failure.value} ({type(error).__name__})")
-            return Attempt(method, idempotent, failure), None
+            with deadline(self.timeout) as watch:
+                try:
+                    response = self.http.request(
+                        method,
+                        url,
+                        params=params,
+                        data=data,
+                        headers=headers,
+                        timeout=(min(self.timeout, 10.0), self.timeout),
+                        stream=True,
+                        allow_redirects=False,
+                    )
+                    content = read_body(response, self.max_answer_bytes)
+                except (requests.exceptions.RequestException, Urllib3Error, OSError, ValueError) as error:
+                    if _is_bad_request_setup(error):
+                        raise self._setup_error(error, shown) from None
+                    failure = Failure.NO_ANSWER if watch.fired else _failure_kind(error)
+                    why = f"no complete answer within {self.timeout:g} s" if watch.fired else type(error).__name__
+                    logger.debug(f"{shown}: {failure.value} ({why})")
+                    return Attempt(method, idempotent, failure, deadline_passed=watch.fired), None
+        except AnswerTooLargeError as error:
+            raise PlanhatResponseError(
+                f"{shown}: {error}; refused (a Planhat answer is at most a few MB).",
+                status=0,
+                method=method,
+                url=shown,
+            ) from None
         elapsed_ms = (time.monotonic() - began) * 1000
         logger.debug(f"{shown} -> {response.status_code} ({elapsed_ms:.0f} ms)")
         self.pacer.observe(
             _int_header(response.headers, "X-Rate-Limit-Limit"), _int_header(response.headers, "X-Rate-Limit-Remaining")
         )
-        reply = Reply(response.status_code, self._parse(response, shown), response.headers)
+        reply = Reply(response.status_code, self._parse(response, content, shown), response.headers)
         return Attempt(method, idempotent, Failure.STATUS, response.status_code, response.headers), reply
+
+    def _setup_error(self, error: Exception, shown: str) -> PlanhatInputError:
+        """A request that cannot be made at all (bad URL, bad header): a configuration problem, never retried."""
+        reason = shorten(self.redact(str(error))) or type(error).__name__
+        return PlanhatInputError(
+            f"{shown}: the request cannot be made ({type(error).__name__}: {reason}). Check api_url and "
+            "analytics_url in Authorize Planhat, the Vault secret or the library import."
+        )
 
     def _encode(self, payload: Any, shown: str) -> bytes:
         try:
@@ -234,23 +271,27 @@ class PlanhatSession:
         except (TypeError, ValueError) as error:
             raise PlanhatInputError(f"{shown}: the payload cannot be sent as JSON: {error}") from None
 
-    def _parse(self, response: requests.Response, shown: str) -> Any:
-        if not response.content:
+    def _parse(self, response: requests.Response, content: bytes, shown: str) -> Any:
+        """The answer as JSON (or text when it is not JSON), with every secret it echoes masked."""
+        if not content:
             return None
         try:
-            return response.json()
-        except ValueError:
+            data = jsonlib.loads(content)
+        except (ValueError, RecursionError) as error:  # not JSON, a 5,000-digit number, 100,000 nested arrays
+            text = self.redact(content.decode(response.encoding or "utf-8", errors="replace"))
             if response.status_code not in OK_STATUSES:
-                return response.text
+                return text
             content_type = response.headers.get("Content-Type", "unknown content type")
-            raise PlanhatHTTPError(
-                f"{shown} answered {response.status_code} with a body that is not JSON ({content_type}): "
-                f"{self.redact(server_text(response.text))}",
+            problem = "nested too deeply" if isinstance(error, RecursionError) else "not JSON"
+            raise PlanhatResponseError(
+                f"{shown} answered {response.status_code} with a body that is {problem} ({content_type}): "
+                f"{server_text(text)}",
                 status=response.status_code,
                 method=response.request.method or "",
                 url=shown,
-                server_text=self.redact(response.text[:500]),
+                server_text=server_text(text),
             ) from None
+        return self.redactor.data(data) if self.redactor.may_hold(content) else data
 
     def _error(
         self, attempt: Attempt, reply: Reply | None, shown: str, target: Target | None, retries: int
@@ -258,9 +299,18 @@ class PlanhatSession:
         what = str(target) if target else shown
         if reply is None:
             return self._connection_error(attempt, shown, what, retries)
-        text = self.redact(server_text(reply.data))
+        text = server_text(reply.data)  # the answer was redacted when it was parsed, before this shortens it
         status = reply.status
         message, cls = _status_message(status, what, text, target, retries)
+        refused = self._wait_refused(attempt, retries) if status == 429 else ""
+        if refused:
+            message = f"{what} was rate limited (429 Too Many Requests){': ' + text if text else '.'}{refused}"
+        if 300 <= status < 400:
+            location = self.redact(shorten(reply.headers.get("Location", "") or "nowhere"))
+            message += (
+                f" Planhat answered with a redirect to {location}, which is not followed (the key would go "
+                "with it): check api_url."
+            )
         if status >= 500 and not attempt.idempotent:
             message += (
                 f" {shown} is not idempotent, so it was not retried: it may or may not have taken effect. "
@@ -273,14 +323,27 @@ class PlanhatSession:
         if attempt.failure is Failure.NOT_SENT:
             message = f"{what}: could not connect to {host} after {retries} retries (refused or timed out)."
         elif attempt.idempotent:
-            message = f"{what}: no answer from Planhat within {self.timeout} s after {retries} retries."
+            message = f"{what}: no answer from Planhat within {self.timeout:g} s after {retries} retries."
         else:
             message = (
-                f"{what}: no answer after the request was sent (timed out after {self.timeout} s or the connection "
+                f"{what}: no answer after the request was sent (timed out after {self.timeout:g} s or the connection "
                 "was lost); it may or may not have taken effect, and it was not retried because it is not "
                 "idempotent. Check before running it again, or use Ensure Entity, which is safe to repeat."
             )
-        return PlanhatConnectionError(message, method=attempt.method, url=shown)
+        if attempt.deadline_passed:
+            message += " The timeout covers connecting, the headers and the whole body: a slow answer counts too."
+        sent = attempt.failure is not Failure.NOT_SENT
+        return PlanhatConnectionError(message, method=attempt.method, url=shown, sent=sent)
+
+    def _wait_refused(self, attempt: Attempt, retries: int) -> str:
+        """Why a 429 was not retried when Planhat asked for a wait longer than the retries allow."""
+        wait = retry_after(attempt.headers)
+        if wait is None or retries >= self.retry.max_retries:
+            return ""
+        return (
+            f" Planhat asked to wait {_duration(wait)} (Retry-After) before the next request, longer than the retry "
+            f"budget allows (retry_budget={self.retry.budget:g} s), so it was not retried: run again later."
+        )
 
 
 def _int_header(headers: Mapping[str, str], name: str) -> int | None:
@@ -301,6 +364,31 @@ def json_default(value: Any) -> Any:
     if isinstance(value, set | frozenset | tuple):
         return list(value)
     raise TypeError(f"Value of type {type(value).__name__} cannot be sent as JSON: {str(value)[:80]}")
+
+
+def _duration(seconds: float) -> str:
+    if seconds >= 3600:
+        return f"{seconds / 3600:.1f} hours ({seconds:.0f} s)"
+    if seconds >= 120:
+        return f"{seconds / 60:.0f} minutes ({seconds:.0f} s)"
+    return f"{seconds:.0f} s"
+
+
+_SETUP_ERRORS = (
+    requests.exceptions.InvalidURL,
+    requests.exceptions.InvalidSchema,
+    requests.exceptions.MissingSchema,
+    requests.exceptions.InvalidHeader,
+    requests.exceptions.URLRequired,
+    requests.exceptions.InvalidJSONError,
+)
+
+
+def _is_bad_request_setup(error: Exception) -> bool:
+    """Errors raised before anything could be sent, because the request itself is malformed."""
+    if isinstance(error, _SETUP_ERRORS):
+        return True
+    return isinstance(error, ValueError) and not isinstance(error, requests.exceptions.RequestException)
 
 
 def _failure_kind(error: Exception) -> Failure:

@@ -84,10 +84,7 @@ def iter_items(path: str | Path) -> Iterator[dict[str, Any]]:
 
 
 def _json_items(path: Path) -> Iterator[dict[str, Any]]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as error:
-        raise PlanhatInputError(f"'{path}' is not valid JSON: {error.msg} at line {error.lineno}.") from None
+    data = parse_json(path.read_text(encoding="utf-8-sig"), f"'{path}'")
     if not isinstance(data, list):
         raise PlanhatInputError(f"'{path}' must hold a JSON array of objects, got {type(data).__name__}.")
     for index, item in enumerate(data):
@@ -95,15 +92,11 @@ def _json_items(path: Path) -> Iterator[dict[str, Any]]:
 
 
 def _jsonl_items(path: Path) -> Iterator[dict[str, Any]]:
-    with path.open(encoding="utf-8") as handle:
+    with path.open(encoding="utf-8-sig") as handle:
         for number, line in enumerate(handle, start=1):
             if not line.strip():
                 continue
-            try:
-                item = json.loads(line)
-            except json.JSONDecodeError as error:
-                raise PlanhatInputError(f"'{path}' line {number} is not valid JSON: {error.msg}.") from None
-            yield _object(item, f"'{path}' line {number}")
+            yield _object(parse_json(line, f"'{path}' line {number}"), f"'{path}' line {number}")
 
 
 def _csv_items(path: Path) -> Iterator[dict[str, Any]]:
@@ -112,7 +105,7 @@ def _csv_items(path: Path) -> Iterator[dict[str, Any]]:
         header = next(reader, None)
         if not header or not any(name.strip() for name in header):
             raise PlanhatInputError(f"'{path}' has no header row.")
-        columns = [_column(path, name.strip()) for name in header]
+        columns = _columns(path, header)
         for row in reader:
             if not any(cell.strip() for cell in row):
                 continue
@@ -128,6 +121,22 @@ def _csv_items(path: Path) -> Iterator[dict[str, Any]]:
 
 
 CSV_TYPES = ("text", "number", "int", "float", "bool", "json")
+
+
+def _columns(path: Path, header: list[str]) -> list[tuple[str, str]]:
+    """The (name, type) of each column; a repeated name, or a name that is also a parent, is refused."""
+    columns = [_column(path, name.strip()) for name in header]
+    names = [name for name, _ in columns if name]
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        raise PlanhatInputError(f"'{path}' header repeats column(s) {', '.join(repeated)}: which one holds the value?")
+    parents = sorted({name for name in names for other in names if other.startswith(name + ".")})
+    if parents:
+        raise PlanhatInputError(
+            f"'{path}' header has both {parents[0]} and {parents[0]}.<field> columns: a value cannot be both text "
+            "and an object; keep one form."
+        )
+    return columns
 
 
 def _column(path: Path, header: str) -> tuple[str, str]:

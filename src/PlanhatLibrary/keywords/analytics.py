@@ -9,7 +9,7 @@ from robot.api import logger
 from robot.api.deco import keyword
 
 from ..analytics import DEFAULT_CHUNK, AnalyticsService
-from .base import LibraryComponent
+from .base import LibraryComponent, output_file
 
 
 class AnalyticsKeywords(LibraryComponent):
@@ -68,7 +68,8 @@ class AnalyticsKeywords(LibraryComponent):
         activities: list[dict[str, Any]] | str | Any,
         chunk_size: int = DEFAULT_CHUNK,
         check_references: bool = False,
-    ) -> dict[str, int]:
+        unsent_items_file: str | None = None,
+    ) -> dict[str, Any]:
         """Record many activities (``POST /analytics/bulk/{tenant}``); returns ``sent`` and ``requests``.
 
         ``activities`` is a list of dictionaries (keys as in `Create Activity`: ``email`` or
@@ -81,12 +82,21 @@ class AnalyticsKeywords(LibraryComponent):
         ``check_references=True`` reads the end users and companies once and fails listing the
         activities that would be dropped, before anything is sent.
 
+        Every item is checked (and encoded) before the first request, so a bad value in the last
+        line cannot stop a load half way. If a request then fails (server error, lost connection),
+        the keyword fails saying how many activities landed; the activities not sent are written to
+        ``unsent_items_file`` (default: a ``.jsonl`` file in the output directory) to pass to this
+        keyword again, and those of a request that may or may not have landed go to a file beside
+        it ending in ``-unconfirmed.jsonl``, to check before resending: activities are not
+        idempotent, so a blind rerun would record them twice.
+
         Example:
         | ${sent} = | `Create Bulk Activities` | ${activities} | |
         | `Create Bulk Activities` | ${CURDIR}/logins.jsonl | chunk_size=50000 |
         | `Create Bulk Activities` | ${activities} | check_references=True |
         """
-        result = self.analytics.bulk_activities(activities, chunk_size, check_references)
+        path = unsent_items_file or output_file("planhat-unsent-activities")
+        result = self.analytics.bulk_activities(activities, chunk_size, check_references, path)
         logger.info(f"Sent {result['sent']} activities in {result['requests']} request(s)")
         return result
 
@@ -96,6 +106,7 @@ class AnalyticsKeywords(LibraryComponent):
         metrics: list[dict[str, Any]] | dict[str, Any] | str | Any,
         chunk_size: int = DEFAULT_CHUNK,
         on_error: str = "fail",
+        unsent_items_file: str | None = None,
     ) -> dict[str, Any]:
         """Push metric values (``POST /dimensiondata/{tenant}``) and return ``processed`` and ``errors``.
 
@@ -104,6 +115,10 @@ class AnalyticsKeywords(LibraryComponent):
         ``Project``) and ``date``. These are checked before anything is sent. Planhat reports rows
         it rejects in ``errors``; they fail the keyword unless ``on_error=continue``.
 
+        If a request fails, the keyword says how many metrics landed and writes the rest to
+        ``unsent_items_file`` (and those of the request in doubt to ``...-unconfirmed.jsonl``), as
+        `Create Bulk Activities` does.
+
         Example:
         | ${m} = | Create Dictionary | dimensionId=logins | value=${42} | externalId=ACME-1 |
         | ${result} = | `Push Metrics` | ${m} | | |
@@ -111,6 +126,7 @@ class AnalyticsKeywords(LibraryComponent):
         """
         if isinstance(metrics, dict):
             metrics = [metrics]
-        result = self.analytics.push_metrics(metrics, chunk_size, on_error)
+        path = unsent_items_file or output_file("planhat-unsent-metrics")
+        result = self.analytics.push_metrics(metrics, chunk_size, on_error, path)
         logger.info(f"Pushed {result['processed']} of {result['sent']} metric(s) in {result['requests']} request(s)")
         return result

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from robot.api import logger
 from robot.api.deco import keyword
-from robot.api.types import Secret
 
 from ..credentials import (
     DEFAULT_ANALYTICS_URL,
@@ -14,25 +13,31 @@ from ..credentials import (
     read_vault_secret,
     region_url,
 )
-from ..errors import PlanhatAuthConfigurationError, PlanhatAuthFailedError
+from ..errors import PlanhatAuthFailedError
 from ..session import PlanhatSession, Target
 from .base import LibraryComponent
+from .secrets import SecretText
 
 
-def _reveal(value: Secret | str | None, name: str) -> str | None:
-    if value is None or isinstance(value, str):
+def _reveal(value: SecretText | str | None, name: str) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str):  # called from Python
         return value
-    if isinstance(value, Secret):
-        return str(value.value)
-    raise PlanhatAuthConfigurationError(f"{name} must be a Secret, got {type(value).__name__}.")
+    if value.plain:
+        logger.info(
+            f"{name} was given as plain text. The library never shows it, but Robot Framework may show it where the "
+            "variable was made: prefer a Secret variable (${KEY: Secret}) or the Vault secret."
+        )
+    return value.reveal(name)
 
 
 class AuthKeywords(LibraryComponent):
     @keyword
     def authorize_planhat(
         self,
-        api_key: Secret | None = None,
-        tenant_uuid: Secret | None = None,
+        api_key: SecretText | None = None,
+        tenant_uuid: SecretText | None = None,
         *,
         secret_name: str | None = None,
         api_url: str | None = None,
@@ -44,16 +49,19 @@ class AuthKeywords(LibraryComponent):
 
         Credentials come from, in this order:
 
-        - ``api_key`` (and ``tenant_uuid``) given as Robot ``Secret`` values;
+        - ``api_key`` (and ``tenant_uuid``) given as Robot ``Secret`` values (recommended) or as plain
+          text, e.g. ``${secret}[api_key]`` from ``Get Secret``;
         - otherwise the Vault secret ``secret_name`` (default: the library's ``vault_secret_name``,
           ``planhat_api``) read with ``RPA.Robocorp.Vault``. Its keys: ``api_key`` (required),
           ``tenant_uuid``, ``api_url``, ``analytics_url`` (optional).
 
-        The key never leaves Python: it is not logged, not returned and not put in any message.
+        The key never leaves Python: it is not logged, not returned and not put in any message, and
+        Robot's TRACE log shows the argument as ``<secret>``. Plain text works too, but Robot may show it
+        where the variable was made (``Set Variable`` logs values at TRACE); a ``Secret`` cannot leak there.
 
         | =Argument=      | =Meaning= |
-        | ``api_key``     | A Planhat Private App / Service Account token, as a ``Secret``. |
-        | ``tenant_uuid`` | The tenant token, needed only for activities and metrics, as a ``Secret``. |
+        | ``api_key``     | A Planhat Private App / Service Account token, as a ``Secret`` or text. |
+        | ``tenant_uuid`` | The tenant token, needed only for activities and metrics, as a ``Secret`` or text. |
         | ``secret_name`` | Vault secret to read when ``api_key`` is not given. |
         | ``api_url``     | Main API base URL. Wins over ``region``, the secret and the library import. |
         | ``analytics_url`` | Analytics base URL (activities, metrics). |

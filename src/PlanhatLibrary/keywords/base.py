@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
+
+from robot.libraries.BuiltIn import BuiltIn, RobotNotRunningError
 
 from ..entities import EntityService
 from ..session import PlanhatSession
@@ -24,3 +28,15 @@ class LibraryComponent:
     @property
     def entities(self) -> EntityService:
         return EntityService(self.library.session)
+
+
+def output_dir() -> Path:
+    try:
+        return Path(BuiltIn().get_variable_value("${OUTPUT_DIR}") or ".")
+    except RobotNotRunningError:
+        return Path()
+
+
+def output_file(prefix: str) -> str:
+    """A new ``.jsonl`` path in the output directory, e.g. for the items a load could not send."""
+    return str(output_dir() / f"{prefix}-{datetime.now():%Y%m%d-%H%M%S-%f}.jsonl")

@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from robot.api import logger
 from robot.api.deco import keyword
-from robot.libraries.BuiltIn import BuiltIn, RobotNotRunningError
 
 from ..bulk import BulkUpserter, ChunkReport, OnError
 from ..entities import model_named
 from ..models import BULK_LIMIT
-from .base import LibraryComponent
-
-
-def output_dir() -> Path:
-    try:
-        return Path(BuiltIn().get_variable_value("${OUTPUT_DIR}") or ".")
-    except RobotNotRunningError:
-        return Path()
+from .base import LibraryComponent, output_file
 
 
 class BulkKeywords(LibraryComponent):
@@ -73,9 +63,7 @@ class BulkKeywords(LibraryComponent):
         | `Bulk Upsert Entities` | companies | ${CURDIR}/big.jsonl | resume_from=3 | | |
         """
         entity_model = model_named(model)
-        path = failed_items_file or str(
-            output_dir() / f"planhat-failed-{entity_model.path}-{datetime.now():%Y%m%d-%H%M%S-%f}.jsonl"
-        )
+        path = failed_items_file or output_file(f"planhat-failed-{entity_model.path}")
         upserter = BulkUpserter(self.session, progress=_progress(entity_model.name))
         summary = upserter.upsert(
             entity_model,

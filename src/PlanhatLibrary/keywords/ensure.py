@@ -8,12 +8,17 @@ from robot.api import logger
 from robot.api.deco import keyword
 
 from ..bulk import OnError
-from ..ensure import Ensurer
+from ..ensure import Ensurer, concurrency_safe
 from ..entities import model_named
 from ..errors import PlanhatInputError
+from ..models import Model
 from ..payloads import as_names, as_object
 from ..sources import ItemSource
 from .base import LibraryComponent
+
+
+def _create_keys(model: Model) -> list[str]:
+    return [key for key in model.keyables if key != "_id"]
 
 
 class EnsureKeywords(LibraryComponent):
@@ -35,6 +40,8 @@ class EnsureKeywords(LibraryComponent):
 
         - Not found: created. When ``data`` holds an ``externalId`` or ``sourceId`` the create is a
           bulk upsert keyed on it, so running the same ensure twice at once cannot make two objects.
+          Without one (e.g. ``identifying_keys=name`` and no ``externalId``) a rerun is still safe, but
+          two runs at the same moment can both create: the keyword logs a warning saying so.
         - Found: only the fields in ``data`` are compared with the stored object (numbers by value,
           ISO dates as instants, ``custom`` per field). Nothing differs: no request is made. Else one
           ``PUT`` carries only the changed fields.
@@ -53,6 +60,12 @@ class EnsureKeywords(LibraryComponent):
         entity_model = model_named(model)
         payload = as_object(data, f"{entity_model.name} data")
         keys = as_names(identifying_keys, "identifying_keys")
+        if not concurrency_safe(entity_model, payload):
+            logger.warn(
+                f"Ensure Entity of a {entity_model.name} without {' or '.join(_create_keys(entity_model))} in the "
+                "data: it is safe to run again, but not twice at the same time (two runs can both find nothing "
+                "and both create). Add an externalId or sourceId to make concurrent runs safe."
+            )
         outcome = Ensurer(self.entities).ensure(entity_model, payload, keys, dry_run)
         changed = f" ({', '.join(outcome.changed)})" if outcome.changed and outcome.action == "updated" else ""
         prefix = "Dry run: would have " if dry_run and outcome.action != "unchanged" else ""

@@ -6,7 +6,8 @@ from typing import Any
 
 from robot.api.deco import keyword
 
-from ..errors import PlanhatInputError
+from ..errors import PlanhatInputError, shown_value
+from ..identifiers import has_dot_segment
 from ..payloads import as_json_body
 from .base import LibraryComponent
 
@@ -37,13 +38,18 @@ class RequestKeywords(LibraryComponent):
         """
         verb = method.strip().upper()
         if verb not in METHODS:
-            raise PlanhatInputError(f"Method must be one of {', '.join(METHODS)}, got '{method}'.")
+            raise PlanhatInputError(f"Method must be one of {', '.join(METHODS)}, got {shown_value(method)}.")
         if "://" in path or path.startswith("//"):
             raise PlanhatInputError(
-                f"Path must be relative to the API base URL (like 'companies'), got '{path}'. "
+                f"Path must be relative to the API base URL (like 'companies'), got {shown_value(path)}. "
                 "Set api_url in Authorize Planhat to change hosts."
             )
         if not path.strip("/ "):
             raise PlanhatInputError("Path must not be empty.")
+        if has_dot_segment(path):
+            raise PlanhatInputError(
+                f"Path {shown_value(path)} holds a '.' or '..' segment, which would be resolved to another route; "
+                "give the path as the API names it."
+            )
         body = as_json_body(json, "json")
         return self.session.call(verb, path.lstrip("/"), params=params, json=body, analytics=analytics)

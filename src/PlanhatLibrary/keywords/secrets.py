@@ -1,0 +1,50 @@
+"""``SecretText``: the argument type of keys and tenant UUIDs, converted so Robot never shows the value.
+
+Typing an argument as ``Secret`` alone makes Robot refuse a plain string with a conversion error that
+prints the value, key included, to the console, log.html and output.xml. This type accepts a ``Secret``
+(recommended) or plain text and never fails to convert, so the only messages about the value are the
+library's own, which never contain it. Robot logs converted arguments at TRACE level with their
+``repr``, which is ``<secret>`` here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from robot.api.types import Secret
+
+
+class SecretText:
+    """A Robot ``Secret`` (recommended: ``${KEY: Secret}    %{PLANHAT_API_KEY}``) or plain text.
+
+    Plain text, such as ``${secret}[api_key]`` from ``Get Secret`` or ``%{PLANHAT_API_KEY}``, is accepted
+    too. The library never logs or shows the value, and Robot's TRACE log shows ``<secret>``; but Robot
+    may show plain text where the variable was made (for example ``Set Variable`` at TRACE level), which
+    a ``Secret`` prevents.
+    """
+
+    __slots__ = ("_value", "plain", "type_name")
+
+    def __init__(self, value: Any) -> None:
+        self.plain = not isinstance(value, Secret)
+        self._value = value.value if isinstance(value, Secret) else value
+        self.type_name = type(value).__name__
+
+    @classmethod
+    def from_robot(cls, value: object) -> SecretText:
+        return cls(value)
+
+    def reveal(self, name: str) -> str:
+        """The text itself, for the session only; a non-text value fails without showing it."""
+        from ..errors import PlanhatAuthConfigurationError
+
+        if not isinstance(self._value, str):
+            raise PlanhatAuthConfigurationError(
+                f"{name} must be a Secret or text, got {self.type_name} (its value is not shown)."
+            )
+        return self._value
+
+    def __repr__(self) -> str:
+        return "<secret>"
+
+    __str__ = __repr__
