@@ -21,7 +21,6 @@ from PlanhatLibrary.errors import (
 )
 from PlanhatLibrary.retry import RetryPolicy
 from PlanhatLibrary.session import PlanhatSession
-
 from stubserver import Request, http_answer, send, stub_server
 
 KEY = "hostile-key-5d1c2b7e9f"
@@ -149,28 +148,26 @@ def test_a_content_length_lie_is_a_lost_answer_and_a_get_is_retried() -> None:
 
 def cut_chunked(request: Request, conn: socket.socket) -> None:
     head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
-    conn.sendall(head + b"5\r\n[{\"_i\r\n")
+    conn.sendall(head + b'5\r\n[{"_i\r\n')
     conn.shutdown(socket.SHUT_RDWR)
 
 
 def test_a_cut_chunked_answer_is_a_lost_answer() -> None:
-    with stub_server(cut_chunked) as server:
-        with pytest.raises(PlanhatConnectionError):
-            session_for(server.url).call("PUT", "companies", json=[{"externalId": "A"}])
+    with stub_server(cut_chunked) as server, pytest.raises(PlanhatConnectionError):
+        session_for(server.url).call("PUT", "companies", json=[{"externalId": "A"}])
     assert len(server.requests) == 2  # a bulk PUT whose items all carry a key is safe to repeat
 
 
 def test_a_broken_gzip_answer_is_a_typed_error() -> None:
     headers = {"Content-Type": "application/json", "Content-Encoding": "gzip"}
-    with stub_server(send(200, b"not gzip at all", headers)) as server:
-        with pytest.raises(PlanhatConnectionError):
-            session_for(server.url).call("GET", "companies")
+    with stub_server(send(200, b"not gzip at all", headers)) as server, pytest.raises(PlanhatConnectionError):
+        session_for(server.url).call("GET", "companies")
 
 
 def test_a_redirect_is_not_followed_and_its_target_is_masked() -> None:
     headers = {"Location": f"http://127.0.0.1:9/steal?key={KEY}"}
     with stub_server(send(302, b"", headers)) as server:
-        with pytest.raises(PlanhatError, match="redirect to .*not followed") as caught:
+        with pytest.raises(PlanhatError, match=r"redirect to .*not followed") as caught:
             session_for(server.url).call("GET", "companies")
     assert_no_secret(caught.value)
     assert len(server.requests) == 1
@@ -209,7 +206,6 @@ def test_transient_timeouts_are_retried_for_safe_calls(status: int) -> None:
         with pytest.raises(PlanhatServerError if status >= 500 else PlanhatError):
             session_for(server.url, max_retries=2).call("GET", "companies")
     assert len(server.requests) == 3
-    with stub_server(send(status, b"timeout")) as server:
-        with pytest.raises(PlanhatError):
-            session_for(server.url, max_retries=2).call("POST", "companies", json={"name": "A"})
+    with stub_server(send(status, b"timeout")) as server, pytest.raises(PlanhatError):
+        session_for(server.url, max_retries=2).call("POST", "companies", json={"name": "A"})
     assert len(server.requests) == 1

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
 
+from stubserver import Request, http_answer, stub_server
+
 PROBE = Path(__file__).parent / "robot" / "leak_probe.robot"
+HOSTILE_PROBE = Path(__file__).parent / "robot" / "hostile_leak_probe.robot"
 KEY = "probe-key-8f2d41c9e7"
 TENANT = "probe-tenant-3b6a90d1"
 
@@ -31,3 +35,47 @@ def test_no_secret_reaches_robot_output(tmp_path: Path) -> None:
             assert secret not in text, f"{secret} found in {path.name}"
     assert KEY not in result.stdout + result.stderr
     assert TENANT not in result.stdout + result.stderr
+
+
+def echoing_planhat(request: Request, conn: socket.socket) -> None:
+    """Every answer repeats the Authorization header and the request body, as careless error pages do."""
+    echo = f"{request.headers.get('authorization')} {request.body.decode()} {request.path}"
+    if request.path.startswith("/companies/"):
+        status, body = 404, {"error": f"Not found for {echo}"}
+    elif request.method == "PUT":
+        status, body = 206, {"created": 0, "createdErrors": [{"index": 0, "message": f"duplicate {echo}"}]}
+    elif request.path.startswith("/analytics/"):
+        status, body = 500, {"error": f"crashed on {echo}"}
+    elif request.path.startswith("/dimensiondata/"):
+        status, body = 200, {"processed": 0, "errors": [{"item": {"dimensionId": "x"}, "error": echo}]}
+    else:
+        status, body = 200, [{"_id": "1", "name": "Echo", "note": echo}]
+    conn.sendall(http_answer(status, json.dumps(body).encode()))
+
+
+def test_no_secret_survives_a_server_that_echoes_them(tmp_path: Path) -> None:
+    with stub_server(echoing_planhat) as server:
+        env = {**os.environ, "PROBE_KEY": KEY, "PROBE_TENANT": TENANT, "STUB_URL": server.url}
+        command = [
+            sys.executable,
+            "-m",
+            "robot",
+            "--loglevel",
+            "TRACE",
+            "--outputdir",
+            str(tmp_path),
+            str(HOSTILE_PROBE),
+        ]
+        result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 0, result.stdout
+    assert any(KEY in request.headers.get("authorization", "") for request in server.requests)  # it was echoed
+    written = sorted(path for path in tmp_path.rglob("*") if path.is_file())
+    names = {path.name for path in written}
+    assert {"output.xml", "log.html", "report.html", "failed.jsonl", "unsent-unconfirmed.jsonl"} <= names, names
+    for path in written:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        for secret in (KEY, TENANT):
+            assert secret not in text, f"{secret} found in {path.name}"
+    assert "Bearer ***" in (tmp_path / "log.html").read_text(encoding="utf-8")
+    for secret in (KEY, TENANT):
+        assert secret not in result.stdout + result.stderr

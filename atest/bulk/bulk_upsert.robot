@@ -58,7 +58,8 @@ On Error Continue Returns The Errors
 On Error Stop Fails After The First Chunk With Failures
     ${items} =    Companies    30
     Inject Planhat Fault    method=PUT    path=/companies    fail_items=${{ ["C-00002"] }}
-    Run Keyword And Expect Error    *Stopped after chunk 1 of 3 (on_error=stop).*holds every item still to send (1 failed, 20 not sent)*
+    Run Keyword And Expect Error
+    ...    *Stopped after chunk 1 of 3 (on_error=stop).*holds every item still to send (1 failed, 20 not sent)*
     ...    Bulk Upsert Entities    companies    ${items}    chunk_size=10    on_error=stop
     Planhat Simulator Request Count Should Be    1    PUT    /companies
 

@@ -58,6 +58,29 @@ Activity without user
     *needs an email or an externalId*    Create Activity    action=Login
 Metric without dimension id
     *dimensionId must be specified*    Push Metrics    [{"value": 1, "externalId": "A"}]
+NaN in the last line of a file
+    *nothing was sent: item 1: cannot be sent as JSON*    Bulk Upsert Entities    companies    ${CURDIR}/data/nan.jsonl
+Infinity in a CSV number column
+    *item 1: cannot be sent as JSON*    Bulk Upsert Entities    companies    ${CURDIR}/data/infinity.csv
+NaN in a metric
+    *item 0: cannot be sent as JSON*
+    ...    Push Metrics    ${{ [{"dimensionId": "x", "value": float("nan"), "externalId": "A"}] }}
+Failed items file is the input
+    *is the input file itself*    Bulk Upsert Entities    companies    ${CURDIR}/data/nan.jsonl
+    ...    failed_items_file=${CURDIR}/data/nan.jsonl
+Dot as an id
+    id '.' is not an id*    Get Entity    companies    .
+Dot dot in an update
+    id '..' is not an id*    Update Entity    companies    ..    {"name": "A"}
+Dot segments in a request path
+    Path 'companies/../_simulator/reset' holds a '.' or '..' segment*
+    ...    Send Planhat Request    POST    companies/../_simulator/reset
+URL with user info
+    api_url must not contain user info (user:password@), got 'http://***@127.0.0.1:1'*
+    ...    Authorize Planhat    api_url=http://me:hunter2@127.0.0.1:1
+Port out of range
+    analytics_url must be an http(s) URL*valid host and port*
+    ...    Authorize Planhat    analytics_url=http://127.0.0.1:99999
 
 
 *** Keywords ***

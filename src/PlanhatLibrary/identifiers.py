@@ -40,7 +40,7 @@ def entity_ref(id: str | None = None, external_id: str | None = None, source_id:
         raise PlanhatInputError(f"{name} {shown_value(value)} has leading or trailing spaces.")
     if any(ord(char) < 32 for char in value):
         raise PlanhatInputError(f"{name} {shown_value(value)} contains control characters.")
-    if value in DOT_SEGMENTS:
+    if name == "id" and value in DOT_SEGMENTS:
         raise PlanhatInputError(
             f"{name} {value!r} is not an id: as a path segment it would address the list or another route."
         )

@@ -69,8 +69,9 @@ class PlanhatLibrary(DynamicCore):
     | PlanhatBadRequestError | 400: Planhat rejected the payload; its reason is in the message |
     | PlanhatRateLimitError | 429 that did not clear within the retries |
     | PlanhatServerError | 5xx after retries, or on a create that was not safe to retry |
-    | PlanhatConnectionError | refused, reset, dropped or timed out |
-    | PlanhatBulkError | items of a bulk load failed: their input indexes, and a file of them to retry |
+    | PlanhatConnectionError | refused, reset, dropped, or no complete answer within ``timeout`` |
+    | PlanhatResponseError | Planhat's answer cannot be used: not JSON, the wrong shape, or over 256 MB |
+    | PlanhatBulkError | a load failed or stopped: what landed, and one file of every item still to send |
     | PlanhatQueryError | a query expression does not parse; the message points at the column |
     | PlanhatEnsureError | ensure cannot decide: no identifying key, or several objects match |
 
@@ -115,7 +116,7 @@ class PlanhatLibrary(DynamicCore):
         | ``vault_secret_name`` | Vault secret `Authorize Planhat` reads by default. |
         | ``api_url`` | Main API base URL when neither the keyword nor the secret gives one. |
         | ``analytics_url`` | Analytics base URL, likewise. |
-        | ``timeout`` | Seconds to wait for an answer. |
+        | ``timeout`` | Seconds one attempt may take in all: connecting, the headers and the whole answer. |
         | ``max_retries`` | Retries after 429, 5xx and lost connections. |
         | ``requests_per_minute`` | Space requests to stay under a quota (Planhat's soft quota is 200). |
         | ``retry_budget`` | Seconds one call may spend waiting for retries in total. |

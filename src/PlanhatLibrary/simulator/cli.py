@@ -28,6 +28,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--no-request-bodies", action="store_true", help="keep request bodies out of the request log (big loads)"
     )
+    parser.add_argument(
+        "--control-token",
+        default=None,
+        help="token the control API (/_simulator/) requires in X-Simulator-Token; generated and printed when "
+        "--host is not a loopback address",
+    )
     return parser
 
 
@@ -45,12 +51,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             seed=args.seed,
             state_file=args.state,
             keep_bodies=not args.no_request_bodies,
+            control_token=args.control_token,
         )
         url = simulator.start()
     except (OSError, ValueError) as error:
         print(f"planhat-simulator: {error}", file=sys.stderr)
         return 2
     print(url, flush=True)
+    if simulator.control_token and not args.control_token:
+        print(
+            f"planhat-simulator: listening on {args.host}, beyond loopback: the control API (/_simulator/) needs the "
+            f"header X-Simulator-Token: {simulator.control_token}",
+            file=sys.stderr,
+            flush=True,
+        )
     stopped = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())
     try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import contextlib
+import hmac
 import json
 import socket
 import struct
@@ -82,6 +83,8 @@ class PlanhatRequestHandler(BaseHTTPRequestHandler):
         body: Any = None
         headers: dict[str, str] | None = None
         try:
+            if control:
+                self._guard_control()
             raw = self._read_body()
             body = self._json(raw)
             if control:
@@ -89,7 +92,8 @@ class PlanhatRequestHandler(BaseHTTPRequestHandler):
             else:
                 status, payload, headers = self._serve(method, url.path, query, body)
         except DroppedConnectionError:
-            self.state.log.add(method, url.path, url.query, 0, _logged(body))
+            mask = self.state.config.mask
+            self.state.log.add(method, mask(url.path), mask(url.query), 0, _logged(body))
             self._close_now()
             return
         except StoreError as error:
@@ -97,7 +101,8 @@ class PlanhatRequestHandler(BaseHTTPRequestHandler):
         except Exception as error:  # noqa: BLE001 - the server must answer, whatever went wrong
             status, payload = 500, {"error": f"Simulator error: {type(error).__name__}: {error}"}
         if not control:  # logged before answering, so a client that got the answer sees it in the log
-            self.state.log.add(method, url.path, url.query, status, _logged(body))
+            mask = self.state.config.mask
+            self.state.log.add(method, mask(url.path), mask(url.query), status, _logged(body))
         self._send(status, payload, headers)
 
     def _serve(
@@ -139,6 +144,25 @@ class PlanhatRequestHandler(BaseHTTPRequestHandler):
         return status, payload, headers
 
     # ------------------------------------------------------------------ auth
+    def _guard_control(self) -> None:
+        """The control API resets data and changes keys: only for the test that owns the simulator.
+
+        With a control token (always when listening beyond loopback) the request must carry it. Without
+        one, the Host must be a loopback name (no DNS rebinding), and a browser's cross-site request
+        (an ``Origin`` of another site) is refused either way.
+        """
+        config = self.state.config
+        host = _host_name(self.headers.get("Host", ""))
+        origin = self.headers.get("Origin")
+        if origin is not None and _host_name(urlsplit(origin).netloc) != host:
+            raise StoreError(403, "Cross-site requests to the simulator control API are refused")
+        if config.control_token is not None:
+            given = self.headers.get("X-Simulator-Token", "")
+            if not hmac.compare_digest(given.encode(), config.control_token.encode()):
+                raise StoreError(403, "The simulator control API needs the X-Simulator-Token header")
+        elif host not in ("127.0.0.1", "localhost", "::1") and not host.startswith("127."):
+            raise StoreError(403, "The simulator control API answers only requests addressed to a loopback host")
+
     def _authorize(self) -> bool:
         """Check the token; True when it is the read-only one."""
         key = _key_from_header(self.headers.get("Authorization", ""))
@@ -218,7 +242,10 @@ class PlanhatRequestHandler(BaseHTTPRequestHandler):
         try:
             length = int(length_header)
         except ValueError:
-            raise StoreError(400, f"Invalid Content-Length '{length_header}'") from None
+            length = -1
+        if length < 0:
+            self.close_connection = True  # the rest of the stream cannot be framed
+            raise StoreError(400, f"Invalid Content-Length '{length_header[:40]}'")
         limit = self.state.config.max_body_bytes
         if length > limit:
             self._discard(length)
@@ -264,6 +291,14 @@ class PlanhatRequestHandler(BaseHTTPRequestHandler):
         self.close_connection = True
         self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         self.connection.close()
+
+
+def _host_name(netloc: str) -> str:
+    """``[::1]:8080`` -> ``::1``; ``Example.COM:80`` -> ``example.com``."""
+    netloc = netloc.strip().lower()
+    if netloc.startswith("["):
+        return netloc[1:].partition("]")[0]
+    return netloc.rpartition(":")[0] if netloc.count(":") == 1 else netloc
 
 
 def _logged(body: Any) -> Any:

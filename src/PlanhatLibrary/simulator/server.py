@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import secrets
 import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -10,6 +11,7 @@ from dataclasses import dataclass, field
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from .faults import FaultBook
 from .handler import PlanhatRequestHandler
@@ -18,6 +20,9 @@ from .requestlog import RequestLog
 from .store import EntityStore
 
 MAX_BODY_BYTES = 32 * 1024 * 1024
+#: A connection that sends nothing for this long is closed, so half-open connections cannot pin threads.
+IDLE_TIMEOUT = 30.0
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 DEFAULT_API_KEY = "simulator-api-key"
 DEFAULT_TENANT = "00000000-0000-4000-8000-000000000000"
 
@@ -29,9 +34,18 @@ class SimulatorConfig:
     read_only_key: str | None = None
     max_body_bytes: int = MAX_BODY_BYTES
     state_file: Path | None = None
+    control_token: str | None = None  # required by the control API when set (always when not on loopback)
+    idle_timeout: float = IDLE_TIMEOUT
 
     def __repr__(self) -> str:
         return f"SimulatorConfig(tenant=<hidden>, state_file={self.state_file!r})"
+
+    def mask(self, text: str) -> str:
+        """``text`` without the configured keys and tenant token (request log, failure messages)."""
+        for secret in (self.api_key, self.read_only_key, self.tenant, self.control_token):
+            if secret:
+                text = text.replace(secret, "***").replace(quote(secret, safe=""), "***")
+        return text
 
 
 @dataclass
@@ -61,7 +75,7 @@ class SimulatorState:
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
-    request_queue_size = 128
+    request_queue_size = 1024
 
 
 class PlanhatSimulator:
@@ -85,8 +99,12 @@ class PlanhatSimulator:
         state_file: str | Path | None = None,
         max_body_bytes: int = MAX_BODY_BYTES,
         keep_bodies: bool = True,
+        control_token: str | None = None,
+        idle_timeout: float = IDLE_TIMEOUT,
     ) -> None:
-        config = SimulatorConfig(api_key, tenant, read_only_key, max_body_bytes)
+        if control_token is None and not is_loopback(host):
+            control_token = secrets.token_urlsafe(24)  # reachable from other hosts: the control API needs a token
+        config = SimulatorConfig(api_key, tenant, read_only_key, max_body_bytes, None, control_token, idle_timeout)
         config.state_file = Path(state_file) if state_file else None
         per_minute = parse_rate(str(rate_limit)) if rate_limit else None
         self.state = SimulatorState(config, log=RequestLog(keep_bodies), limiter=RateLimiter(per_minute, per_second))
@@ -106,6 +124,11 @@ class PlanhatSimulator:
         return self.state.url
 
     @property
+    def control_token(self) -> str | None:
+        """The token the control API asks for (``X-Simulator-Token``), or None on loopback without one."""
+        return self.state.config.control_token
+
+    @property
     def store(self) -> EntityStore:
         return self.state.store
 
@@ -120,7 +143,8 @@ class PlanhatSimulator:
     def start(self) -> str:
         if self._server is not None:
             return self.url
-        handler = type("BoundHandler", (PlanhatRequestHandler,), {"state": self.state})
+        attributes = {"state": self.state, "timeout": self.state.config.idle_timeout}
+        handler = type("BoundHandler", (PlanhatRequestHandler,), attributes)
         self._server = _Server((self._host, self._port), handler)
         host, port = self._server.server_address[:2]
         self.state.url = f"http://{host!s}:{port}"
@@ -150,6 +174,10 @@ class PlanhatSimulator:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def is_loopback(host: str) -> bool:
+    return host in LOOPBACK_HOSTS or host.startswith("127.")
 
 
 @contextmanager
