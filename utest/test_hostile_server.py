@@ -209,3 +209,28 @@ def test_transient_timeouts_are_retried_for_safe_calls(status: int) -> None:
     with stub_server(send(status, b"timeout")) as server, pytest.raises(PlanhatError):
         session_for(server.url, max_retries=2).call("POST", "companies", json={"name": "A"})
     assert len(server.requests) == 1
+
+
+def test_a_bulk_load_whose_third_answer_is_cut_stops_with_a_summary(tmp_path: Any) -> None:
+    from PlanhatLibrary.bulk import BulkUpserter
+    from PlanhatLibrary.errors import PlanhatBulkError
+    from PlanhatLibrary.models import resolve_model
+
+    def answer(request: Request, conn: socket.socket) -> None:
+        count = len(json.loads(request.body))
+        if len(server.requests) >= 3:  # the third chunk: headers promise more than the body holds
+            conn.sendall(http_answer(200, json.dumps({"created": count}).encode())[:-5])
+            conn.shutdown(socket.SHUT_RDWR)
+            return
+        conn.sendall(http_answer(200, json.dumps({"created": count, "updated": 0}).encode()))
+
+    items = [{"name": f"N{i}"} for i in range(25)]  # no keys: a lost answer is not retried
+    with stub_server(answer) as server, pytest.raises(PlanhatBulkError) as caught:
+        BulkUpserter(session_for(server.url)).upsert(
+            resolve_model("companies"), items, chunk_size=10, failed_items_path=tmp_path / "f.jsonl"
+        )
+    message = str(caught.value)
+    assert "stopped at chunk 3 of 3" in message
+    assert "Chunks 1-2 landed (created 20" in message
+    assert "may or may not have landed" in message
+    assert caught.value.result["unconfirmed_items_file"] == str(tmp_path / "f-unconfirmed.jsonl")

@@ -223,8 +223,10 @@ class AnalyticsService:
             target = Target(f"Create Bulk Activities (request {number}, {len(parts)} items)")
             self.session.send("POST", path, raw=body(parts), analytics=True, target=target, idempotent=False)
 
-        delivery.run(encoded_chunks(source, chunk_size), send)
-        delivery.close()
+        try:
+            delivery.run(encoded_chunks(source, chunk_size), send)
+        finally:
+            delivery.close()
         return {"sent": total, "requests": delivery.requests}
 
     def push_metrics(
@@ -254,8 +256,10 @@ class AnalyticsService:
                 result["processed"] += int(answer.get("processed") or 0)
                 result["errors"].extend(answer.get("errors") or [])
 
-        delivery.run(encoded_chunks(source, chunk_size), send)
-        delivery.close()
+        try:
+            delivery.run(encoded_chunks(source, chunk_size), send)
+        finally:
+            delivery.close()
         result["requests"] = delivery.requests
         if result["errors"] and on_error == "fail":
             listed = "; ".join(_metric_error_text(error) for error in result["errors"][:MAX_LISTED])

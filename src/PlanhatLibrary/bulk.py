@@ -212,14 +212,14 @@ class BulkUpserter:
             raise
         summary = BulkSummary(model.name, total, chunk_size, chunks, first_chunk=resume_from, keep_keys=keep_keys)
         unconfirmed = LeftoverFile(unconfirmed_path(failed_items_path), what="unconfirmed items file", eager=False)
-        failure: PlanhatBulkError | None = None
+        failure: str | None = None
         try:
             failure = self._send_all(model, source, summary, leftovers, unconfirmed, on_error)
         finally:
             summary.failed_items_file = leftovers.close()
             summary.unconfirmed_items_file = unconfirmed.close()
         if failure is not None:
-            raise PlanhatBulkError(self._recovery(str(failure), summary), result=summary.to_dict())
+            raise PlanhatBulkError(self._recovery(failure, summary), result=summary.to_dict())
         if summary.errors and on_error != "continue":
             raise PlanhatBulkError(failure_message(summary), result=summary.to_dict())
         return summary
@@ -232,8 +232,8 @@ class BulkUpserter:
         leftovers: LeftoverFile,
         unconfirmed: LeftoverFile,
         on_error: str,
-    ) -> PlanhatBulkError | None:
-        """Send every chunk; on a lost chunk or a stop, write what did not land and return the failure."""
+    ) -> str | None:
+        """Send every chunk; on a lost chunk or a stop, write what did not land and say why it stopped."""
         started = time.monotonic()
         pending = chunked(source, summary.chunk_size)
         for number, chunk in enumerate(pending, start=1):
@@ -250,7 +250,7 @@ class BulkUpserter:
             self._report(summary, number, len(chunk), started)
             if summary.errors and on_error == "stop" and number < summary.chunks:
                 summary.unsent += _write_rest(pending, leftovers)
-                return PlanhatBulkError(self._stopped_message(summary, number), result={})
+                return self._stopped_message(summary, number)
         return None
 
     def _send_chunk(
@@ -289,9 +289,7 @@ class BulkUpserter:
             ChunkReport(number, summary.chunks, done, summary.total, time.monotonic() - started, len(summary.errors))
         )
 
-    def _transport_failure(
-        self, summary: BulkSummary, number: int, keyed: bool, error: PlanhatError
-    ) -> PlanhatBulkError:
+    def _transport_failure(self, summary: BulkSummary, number: int, keyed: bool, error: PlanhatError) -> str:
         landed = _landed(summary, number)
         fate = (
             f"Chunk {number} did not land (it is safe to send again)."
@@ -299,10 +297,7 @@ class BulkUpserter:
             else f"Chunk {number} may or may not have landed: it holds items without an identifying key, "
             "so it was not retried."
         )
-        message = (
-            f"Bulk upsert of {summary.model} stopped at chunk {number} of {summary.chunks}: {error} {landed} {fate}"
-        )
-        return PlanhatBulkError(message, result={})
+        return f"Bulk upsert of {summary.model} stopped at chunk {number} of {summary.chunks}: {error} {landed} {fate}"
 
     def _stopped_message(self, summary: BulkSummary, number: int) -> str:
         stopped = f"Stopped after chunk {number} of {summary.chunks} (on_error=stop)."
