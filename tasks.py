@@ -28,8 +28,8 @@ def lint(c: Context) -> None:
         c.run(f"{PY} -m ruff check .")
         c.run(f"{PY} -m ruff format --check .")
         c.run(f"{PY} -m mypy")
-        c.run(f"robocop format --check --diff {_robot_dirs()}")
-        c.run(f"robocop check {_robot_dirs()}")
+        c.run(f"{PY} -m robocop format --check --diff {_robot_dirs()}")
+        c.run(f"{PY} -m robocop check {_robot_dirs()}")
 
 
 @task
@@ -38,7 +38,7 @@ def fmt(c: Context) -> None:
     with c.cd(str(ROOT)):
         c.run(f"{PY} -m ruff format .")
         c.run(f"{PY} -m ruff check --fix .")
-        c.run(f"robocop format {_robot_dirs()}")
+        c.run(f"{PY} -m robocop format {_robot_dirs()}")
 
 
 @task
