@@ -285,3 +285,23 @@ def test_a_delete_retried_after_a_lost_answer_says_it_cannot_confirm(
     session(sim).call("DELETE", "companies/never-existed")
     warnings = [record.getMessage() for record in caplog.records if record.levelname == "WARNING"]
     assert any("cannot tell whether that attempt deleted it or it never existed" in text for text in warnings)
+
+
+def test_the_unconfirmed_file_cannot_be_the_input_either(sim: PlanhatSimulator, api: Client, tmp_path: Path) -> None:
+    todo = write_jsonl(tmp_path / "items-unconfirmed.jsonl", [{"name": f"N{i}"} for i in range(20)])
+    with pytest.raises(PlanhatInputError, match="is the input file itself"):
+        BulkUpserter(session(sim)).upsert(COMPANIES, str(todo), failed_items_path=tmp_path / "items.jsonl")
+    with pytest.raises(PlanhatInputError, match="is the input file itself"):
+        AnalyticsService(session(sim)).bulk_activities(str(todo), unsent_items_path=tmp_path / "items.jsonl")
+    assert len(todo.read_text().splitlines()) == 20
+    assert request_count(api) == 0
+
+
+def test_hostile_csv_cells_are_input_errors(tmp_path: Path) -> None:
+    path = tmp_path / "x.csv"
+    path.write_text("name,notes\nA," + "x" * 200_000 + "\n", encoding="utf-8")
+    with pytest.raises(PlanhatInputError, match="not a readable CSV"):
+        list(iter_items(path))
+    path.write_text("name,tags:json\nA," + "[" * 50_000 + "\n", encoding="utf-8")
+    with pytest.raises(PlanhatInputError, match="is not a valid json"):
+        list(iter_items(path))

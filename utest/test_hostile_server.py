@@ -234,3 +234,80 @@ def test_a_bulk_load_whose_third_answer_is_cut_stops_with_a_summary(tmp_path: An
     assert "Chunks 1-2 landed (created 20" in message
     assert "may or may not have landed" in message
     assert caught.value.result["unconfirmed_items_file"] == str(tmp_path / "f-unconfirmed.jsonl")
+
+
+# ------------------------------------------------------------------ found by a hostile review of the fixes above
+def test_a_key_with_a_trailing_newline_is_stripped_and_never_shown() -> None:
+    with stub_server(echo(400)) as server, pytest.raises(PlanhatError) as caught:
+        credentials = Credentials(api_key=KEY + "\n", tenant_uuid=TENANT, api_url=server.url)
+        PlanhatSession(credentials, retry=RetryPolicy(max_retries=0)).call("GET", "companies")
+    assert_no_secret(caught.value)
+    assert server.requests[0].headers["authorization"] == f"Bearer {KEY}"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-32"])
+def test_json_in_utf16_or_utf32_is_redacted_too(encoding: str) -> None:
+    def answer(request: Request, conn: socket.socket) -> None:
+        conn.sendall(http_answer(400, json.dumps({"error": request.headers["authorization"]}).encode(encoding)))
+
+    with stub_server(answer) as server, pytest.raises(PlanhatError) as caught:
+        session_for(server.url).call("GET", "companies")
+    assert "Bearer ***" in str(caught.value)
+
+
+@pytest.mark.parametrize("charset", ["utf-16-le", "nope", "rot13"])
+def test_a_text_answer_is_read_as_utf8_whatever_charset_it_claims(charset: str) -> None:
+    def answer(request: Request, conn: socket.socket) -> None:
+        headers = {"Content-Type": f"text/plain; charset={charset}; echo={request.headers['authorization']}"}
+        conn.sendall(http_answer(200, f"auth was {request.headers['authorization']}".encode(), headers))
+
+    with stub_server(answer) as server, pytest.raises(PlanhatResponseError) as caught:
+        session_for(server.url).call("GET", "companies")
+    assert_no_secret(caught.value)
+    assert "auth was Bearer ***" in str(caught.value)
+
+
+def test_a_long_redirect_target_is_redacted_before_it_is_shortened() -> None:
+    with stub_server(send(302, b"", {"Location": "http://x/" + "a" * 480 + KEY})) as server:
+        with pytest.raises(PlanhatError) as caught:
+            session_for(server.url).call("GET", "companies")
+    assert "hostile-" not in str(caught.value)
+
+
+def test_a_deadline_while_headers_arrive_is_no_answer_not_an_empty_success() -> None:
+    def answer(request: Request, conn: socket.socket) -> None:
+        conn.sendall(b"HTTP/1.1 200 OK\r\n")
+        time.sleep(3)
+
+    with stub_server(answer) as server:
+        with pytest.raises(PlanhatConnectionError, match="may or may not have taken effect"):
+            session_for(server.url, timeout=0.5).call("POST", "companies", json={"name": "A"})
+    assert len(server.requests) == 1
+
+
+@pytest.mark.parametrize("result", [b'{"created": "x"}', b'{"created": 1, "createdErrors": 5}', b'{"created": 1e400}'])
+def test_a_bulk_result_of_the_wrong_types_keeps_the_chunk_to_send_again(result: bytes, tmp_path: Any) -> None:
+    from PlanhatLibrary.bulk import BulkUpserter
+    from PlanhatLibrary.errors import PlanhatBulkError
+    from PlanhatLibrary.models import resolve_model
+    from PlanhatLibrary.sources import iter_items
+
+    items = [{"name": f"X{i}", "externalId": f"X{i}"} for i in range(4)]
+    with stub_server(send(200, result)) as server, pytest.raises(PlanhatBulkError, match="cannot be read"):
+        BulkUpserter(session_for(server.url)).upsert(
+            resolve_model("companies"), items, chunk_size=2, failed_items_path=tmp_path / "f.jsonl"
+        )
+    assert [item["name"] for item in iter_items(tmp_path / "f.jsonl")] == ["X0", "X1", "X2", "X3"]
+
+
+def test_an_item_named_by_two_error_lists_is_written_once(tmp_path: Any) -> None:
+    from PlanhatLibrary.bulk import BulkUpserter
+    from PlanhatLibrary.models import resolve_model
+    from PlanhatLibrary.sources import iter_items
+
+    result = {"created": 0, "createdErrors": [{"index": 0, "message": "a"}], "permissionErrors": [{"index": 0}]}
+    with stub_server(send(206, json.dumps(result).encode())) as server:
+        BulkUpserter(session_for(server.url)).upsert(
+            resolve_model("companies"), [{"name": "A"}], on_error="continue", failed_items_path=tmp_path / "f.jsonl"
+        )
+    assert [item["name"] for item in iter_items(tmp_path / "f.jsonl")] == ["A"]

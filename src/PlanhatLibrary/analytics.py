@@ -13,7 +13,17 @@ from pathlib import Path
 from typing import Any
 
 from .bulk import json_problem
-from .errors import MAX_LISTED, PlanhatBulkError, PlanhatError, PlanhatInputError, listing, may_have_landed, shown_value
+from .errors import (
+    MAX_LISTED,
+    PlanhatBulkError,
+    PlanhatError,
+    PlanhatInputError,
+    PlanhatResponseError,
+    listing,
+    may_have_landed,
+    shorten,
+    shown_value,
+)
 from .leftovers import LeftoverFile, unconfirmed_path
 from .session import PlanhatSession, Target, json_default
 from .sources import ItemSource
@@ -178,8 +188,11 @@ class AnalyticsService:
         ):
             emails.update(str(user["email"]).lower() for user in page if user.get("email"))
             user_ids.update(str(user["externalId"]) for user in page if user.get("externalId"))
-        lean = self.session.call("GET", "leancompanies", target=Target("Check companies for"))
-        companies = {str(company["externalId"]) for company in lean or [] if company.get("externalId")}
+        lean = self.session.call("GET", "leancompanies", target=Target("Check companies for")) or []
+        if not isinstance(lean, list) or not all(isinstance(company, Mapping) for company in lean):
+            message = "GET /leancompanies answered with something other than a JSON array of objects."
+            raise PlanhatResponseError(message, status=200, method="GET", url="/leancompanies")
+        companies = {str(company["externalId"]) for company in lean if company.get("externalId")}
         problems: list[str] = []
         count = 0
         for index, item in enumerate(items):
@@ -253,8 +266,14 @@ class AnalyticsService:
             target = Target(f"Push Metrics (request {number}, {len(parts)} items)")
             answer = self.session.call("POST", path, raw=body(parts), analytics=True, target=target, idempotent=False)
             if isinstance(answer, Mapping):
-                result["processed"] += int(answer.get("processed") or 0)
-                result["errors"].extend(answer.get("errors") or [])
+                processed, errors = answer.get("processed") or 0, answer.get("errors") or []
+                if not isinstance(processed, int) or not isinstance(errors, list):
+                    message = (
+                        f"Push Metrics request {number}: Planhat's answer cannot be read ({shorten(str(answer))})."
+                    )
+                    raise PlanhatResponseError(message, status=200, method="POST", url="dimensiondata/***")
+                result["processed"] += processed
+                result["errors"].extend(errors)
 
         try:
             delivery.run(encoded_chunks(source, chunk_size), send)
@@ -270,7 +289,11 @@ class AnalyticsService:
 
     def _delivery(self, what: str, keyword: str, source: ItemSource, path: str | Path | None) -> Delivery:
         leftovers = LeftoverFile(path, what=f"unsent {what} file", input_path=source.path)
-        unconfirmed = LeftoverFile(unconfirmed_path(path), what=f"unconfirmed {what} file", eager=False)
+        try:
+            unconfirmed = LeftoverFile(unconfirmed_path(path), what=f"unconfirmed {what} file", input_path=source.path)
+        except PlanhatError:
+            leftovers.close()
+            raise
         return Delivery(what, keyword, leftovers, unconfirmed)
 
 

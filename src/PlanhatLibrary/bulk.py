@@ -211,7 +211,13 @@ class BulkUpserter:
             leftovers.close()
             raise
         summary = BulkSummary(model.name, total, chunk_size, chunks, first_chunk=resume_from, keep_keys=keep_keys)
-        unconfirmed = LeftoverFile(unconfirmed_path(failed_items_path), what="unconfirmed items file", eager=False)
+        try:
+            unconfirmed = LeftoverFile(
+                unconfirmed_path(failed_items_path), what="unconfirmed items file", input_path=source.path
+            )
+        except PlanhatError:
+            leftovers.close()
+            raise
         failure: str | None = None
         try:
             failure = self._send_all(model, source, summary, leftovers, unconfirmed, on_error)
@@ -273,12 +279,21 @@ class BulkUpserter:
         if not _is_bulk_result(result):
             message = f"Bulk upsert chunk {number}: Planhat answered without a bulk result ({type(result).__name__})."
             raise _ChunkLostError(PlanhatResponseError(message, status=200, method="PUT", url=model.path), keyed)
-        summary.add(result, summary.keep_keys)
+        try:
+            summary.add(result, summary.keep_keys)
+            errors = list(_item_errors(result, chunk))
+        except (TypeError, ValueError, OverflowError, AttributeError) as error:
+            message = f"Bulk upsert chunk {number}: Planhat's bulk result cannot be read ({type(error).__name__})."
+            raise _ChunkLostError(
+                PlanhatResponseError(message, status=200, method="PUT", url=model.path), keyed
+            ) from None
         offset = (number - 1) * summary.chunk_size
-        for error_item in _item_errors(result, chunk):
+        written: set[int] = set()
+        for error_item in errors:
             index = error_item.pop("chunk_index")
             summary.errors.append({"index": offset + index if index is not None else None, **error_item})
-            if index is not None:
+            if index is not None and index not in written:  # one item may be named by two error lists
+                written.add(index)
                 writer.write(chunk[index])
 
     def _report(self, summary: BulkSummary, number: int, size: int, started: float) -> None:

@@ -37,6 +37,14 @@ class Credentials:
     def __post_init__(self) -> None:
         if not isinstance(self.api_key, str) or not self.api_key.strip():
             raise PlanhatAuthConfigurationError("The Planhat API key is empty.")
+        # A key read from a file or an environment variable often ends in a newline: it is not part of the key.
+        object.__setattr__(self, "api_key", self.api_key.strip())
+        if isinstance(self.tenant_uuid, str):
+            object.__setattr__(self, "tenant_uuid", self.tenant_uuid.strip() or None)
+        if any(ord(char) < 32 or char == "\x7f" for char in self.api_key):
+            raise PlanhatAuthConfigurationError(
+                "The Planhat API key contains control characters (its value is not shown)."
+            )
         for name in ("api_url", "analytics_url"):
             object.__setattr__(self, name, checked_url(name, getattr(self, name)))
 

@@ -94,6 +94,8 @@ def may_have_landed(error: PlanhatError) -> bool:
     """Whether the failed request may have taken effect: sent without an answer, or a 5xx after sending."""
     if isinstance(error, PlanhatConnectionError):
         return error.sent
+    if isinstance(error, PlanhatResponseError):
+        return True  # Planhat answered, but with something unreadable: the request was handled
     if isinstance(error, PlanhatHTTPError):
         return error.status >= 500 or error.status < 200
     return False

@@ -34,6 +34,7 @@ class LeftoverFile:
     """A JSON Lines file of items, named ``path`` once closed with at least one item in it."""
 
     def __init__(self, path: str | Path | None, *, what: str, input_path: Path | None = None, eager: bool = True):
+        """``eager``: open (and so check) the file now, before anything is sent."""
         self.path = Path(path) if path else None
         self.what = what
         self.count = 0
@@ -76,20 +77,32 @@ class LeftoverFile:
         if self.path is None:
             return
         handle = self._open()
-        handle.write(line + b"\n")
+        try:
+            handle.write(line + b"\n")
+        except OSError as error:  # disk full, quota: say where the items written so far are
+            raise PlanhatInputError(
+                f"Could not write the {self.what} '{self.path}' ({error.strerror or error}); the {self.count} "
+                f"item(s) written so far are in '{self._temporary}'."
+            ) from None
         self.count += 1
 
     def close(self) -> str | None:
         """Rename the temporary file to its name; None (and no file) when nothing was written."""
         if self._handle is None or self._temporary is None or self.path is None:
             return None
-        self._handle.close()
-        self._handle = None
-        if not self.count:
-            with contextlib.suppress(OSError):
-                self._temporary.unlink()
-            return None
-        os.replace(self._temporary, self.path)
+        handle, self._handle = self._handle, None
+        try:
+            handle.close()
+            if not self.count:
+                with contextlib.suppress(OSError):
+                    self._temporary.unlink()
+                return None
+            os.replace(self._temporary, self.path)
+        except OSError as error:  # the last buffered write failed (disk full), or the rename did
+            raise PlanhatInputError(
+                f"Could not write the {self.what} '{self.path}' ({error.strerror or error}); the {self.count} "
+                f"item(s) it should hold are in '{self._temporary}' as far as they could be written."
+            ) from None
         return str(self.path)
 
 

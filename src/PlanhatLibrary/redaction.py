@@ -92,7 +92,8 @@ class Redactor:
 
     def may_hold(self, body: bytes) -> bool:
         """False when a JSON body cannot hold a secret: no form of one, and no escape that could spell one."""
-        return b"\\" in body or any(form in body for form in self._raw)
+        # A backslash may spell a secret with escapes; a NUL byte means UTF-16/32 JSON, which json.loads reads too.
+        return b"\\" in body or b"\x00" in body or any(form in body for form in self._raw)
 
     def data(self, value: Any) -> Any:
         """``value`` with every string that holds a secret masked; containers are rewritten in place."""

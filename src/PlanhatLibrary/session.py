@@ -181,8 +181,9 @@ class PlanhatSession:
         while limit is None or offset < limit:
             size = page_size if limit is None else min(page_size, limit - offset)
             page = self.call("GET", path, params={**(params or {}), "limit": size, "offset": offset}, target=target)
-            if not isinstance(page, list):
-                message = f"{shown} answered with {type(page).__name__}, expected a JSON array."
+            if not isinstance(page, list) or not all(isinstance(item, dict) for item in page):
+                found = type(page).__name__ if not isinstance(page, list) else "an array holding non-objects"
+                message = f"{shown} answered with {found}, expected a JSON array of objects."
                 raise PlanhatResponseError(message, status=200, method="GET", url=shown)
             first = page[0].get("_id") if page and isinstance(page[0], dict) else None
             if offset and first is not None and first == previous_first:
@@ -235,6 +236,8 @@ class PlanhatSession:
                         allow_redirects=False,
                     )
                     content = read_body(response, self.max_answer_bytes)
+                    if watch.fired:  # the socket was shut while headers were read: http.client saw an empty answer
+                        raise requests.exceptions.ConnectionError("no complete answer before the deadline")
                 except (requests.exceptions.RequestException, Urllib3Error, OSError, ValueError) as error:
                     if _is_bad_request_setup(error):
                         raise self._setup_error(error, shown) from None
@@ -259,7 +262,9 @@ class PlanhatSession:
 
     def _setup_error(self, error: Exception, shown: str) -> PlanhatInputError:
         """A request that cannot be made at all (bad URL, bad header): a configuration problem, never retried."""
-        reason = shorten(self.redact(str(error))) or type(error).__name__
+        # A bad header's text quotes its value with repr, which can spell a secret in a form redaction cannot see.
+        reason = "a header value is invalid" if isinstance(error, requests.exceptions.InvalidHeader) else None
+        reason = reason or shorten(self.redact(str(error))) or type(error).__name__
         return PlanhatInputError(
             f"{shown}: the request cannot be made ({type(error).__name__}: {reason}). Check api_url and "
             "analytics_url in Authorize Planhat, the Vault secret or the library import."
@@ -278,10 +283,12 @@ class PlanhatSession:
         try:
             data = jsonlib.loads(content)
         except (ValueError, RecursionError) as error:  # not JSON, a 5,000-digit number, 100,000 nested arrays
-            text = self.redact(content.decode(response.encoding or "utf-8", errors="replace"))
+            # Read as UTF-8 whatever charset the server claims (an unknown one must not fail, a UTF-16 one must
+            # not hide a secret from redaction); NUL bytes of UTF-16/32 text are dropped for the same reason.
+            text = self.redact(content.decode("utf-8", errors="replace").replace("\x00", ""))
             if response.status_code not in OK_STATUSES:
                 return text
-            content_type = response.headers.get("Content-Type", "unknown content type")
+            content_type = self.redact(response.headers.get("Content-Type", "unknown content type"))
             problem = "nested too deeply" if isinstance(error, RecursionError) else "not JSON"
             raise PlanhatResponseError(
                 f"{shown} answered {response.status_code} with a body that is {problem} ({content_type}): "
@@ -306,7 +313,7 @@ class PlanhatSession:
         if refused:
             message = f"{what} was rate limited (429 Too Many Requests){': ' + text if text else '.'}{refused}"
         if 300 <= status < 400:
-            location = self.redact(shorten(reply.headers.get("Location", "") or "nowhere"))
+            location = shorten(self.redact(reply.headers.get("Location", "") or "nowhere"))
             message += (
                 f" Planhat answered with a redirect to {location}, which is not followed (the key would go "
                 "with it): check api_url."

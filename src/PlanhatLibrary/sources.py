@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from .errors import PlanhatInputError
+from .errors import PlanhatInputError, shown_value
 from .payloads import parse_json
 
 FORMATS = {".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
@@ -81,6 +81,8 @@ def iter_items(path: str | Path) -> Iterator[dict[str, Any]]:
         yield from readers[kind](path)
     except UnicodeDecodeError as error:
         raise PlanhatInputError(f"'{path}' is not valid UTF-8 (byte {error.start}).") from None
+    except csv.Error as error:  # e.g. a cell over the field size limit
+        raise PlanhatInputError(f"'{path}' is not a readable CSV file: {error}.") from None
 
 
 def _json_items(path: Path) -> Iterator[dict[str, Any]]:
@@ -157,8 +159,8 @@ def _typed(cell: str, kind: str, where: str) -> Any:
             return int(text)
         if kind == "json":
             return json.loads(text)
-    except ValueError:
-        raise PlanhatInputError(f"{where}: '{cell}' is not a valid {kind}.") from None
+    except (ValueError, RecursionError):
+        raise PlanhatInputError(f"{where}: {shown_value(cell)} is not a valid {kind}.") from None
     if kind == "bool":
         if text.lower() in ("true", "yes", "1"):
             return True
