@@ -33,7 +33,7 @@ Empty Body On Delete Is Fine
 
 A List Answer That Is Not An Array
     Inject Planhat Fault    200    GET    /companies    body={"data": []}
-    Run Keyword And Expect Error    GET /companies answered with dict, expected a JSON array.
+    Run Keyword And Expect Error    GET /companies answered with dict, expected a JSON array of objects.
     ...    Get Entities    companies
 
 A Huge Limit Just Pages Until The End
