@@ -12,7 +12,6 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from .bulk import json_problem
 from .errors import (
     MAX_LISTED,
     PlanhatBulkError,
@@ -24,7 +23,8 @@ from .errors import (
     shorten,
     shown_value,
 )
-from .leftovers import LeftoverFile, unconfirmed_path
+from .leftovers import LeftoverFile, open_leftovers
+from .payloads import encoding_problem
 from .session import PlanhatSession, Target, json_default
 from .sources import ItemSource
 
@@ -70,7 +70,7 @@ def check_all(source: Iterable[Any], problem: Any, what: str) -> int:
     count = 0
     for index, item in enumerate(source):
         count += 1
-        reason = problem(item) or _encoding_problem(item)
+        reason = problem(item) or encoding_problem(item, MAX_BODY_BYTES)
         if reason:
             problems.append(f"item {index}: {reason}")
     if problems:
@@ -97,17 +97,6 @@ def encoded_chunks(items: Iterable[Any], max_items: int, max_bytes: int = MAX_BO
 
 def body(parts: list[bytes]) -> bytes:
     return b"[" + b",".join(parts) + b"]"
-
-
-def _encoding_problem(item: Any) -> str | None:
-    """Why ``item`` cannot go out: not encodable as JSON, or larger than one request may be."""
-    try:
-        size = len(json.dumps(item, default=json_default, allow_nan=False).encode("utf-8"))
-    except (TypeError, ValueError, RecursionError):
-        return json_problem(item)
-    if size + 2 > MAX_BODY_BYTES:
-        return f"{size} bytes as JSON, over the {MAX_BODY_BYTES} byte body limit"
-    return None
 
 
 class Delivery:
@@ -288,13 +277,7 @@ class AnalyticsService:
         return result
 
     def _delivery(self, what: str, keyword: str, source: ItemSource, path: str | Path | None) -> Delivery:
-        leftovers = LeftoverFile(path, what=f"unsent {what} file", input_path=source.path)
-        try:
-            unconfirmed = LeftoverFile(unconfirmed_path(path), what=f"unconfirmed {what} file", input_path=source.path)
-        except PlanhatError:
-            leftovers.close()
-            raise
-        return Delivery(what, keyword, leftovers, unconfirmed)
+        return Delivery(what, keyword, *open_leftovers(path, "unsent", what, source.path))
 
 
 def _unknown_reference(item: Mapping[str, Any], emails: set[str], user_ids: set[str], companies: set[str]) -> str:

@@ -28,9 +28,10 @@ from .errors import (
     listing,
     may_have_landed,
 )
-from .leftovers import LeftoverFile, unconfirmed_path
+from .leftovers import LeftoverFile, open_leftovers
 from .models import BULK_LIMIT, Model, Operation
-from .session import PlanhatSession, Target, json_default
+from .payloads import encoding_problem
+from .session import PlanhatSession, Target
 from .sources import ItemSource
 
 ON_ERROR = ("fail", "stop", "continue")
@@ -145,7 +146,7 @@ def validate_items(model: Model, source: Iterable[Any], chunk_size: int = BULK_L
 def _item_problem(model: Model, item: Any, index: int, seen: dict[tuple[str, str], int]) -> str | None:
     if not isinstance(item, Mapping):
         return f"not a dictionary ({type(item).__name__})"
-    unencodable = json_problem(item)
+    unencodable = encoding_problem(item)
     if unencodable:
         return unencodable
     keys = [key for key in model.keyables if item.get(key) not in (None, "")]
@@ -157,17 +158,6 @@ def _item_problem(model: Model, item: Any, index: int, seen: dict[tuple[str, str
         missing = [name for name in model.required if item.get(name) in (None, "")]
         if missing:
             return f"no identifying key ({', '.join(model.keyables)}) and missing required {', '.join(missing)}"
-    return None
-
-
-def json_problem(item: Any) -> str | None:
-    """Why ``item`` cannot be sent as JSON (NaN, infinity, an object, nesting Python cannot encode), or None."""
-    try:
-        json.dumps(item, default=json_default, allow_nan=False)
-    except RecursionError:
-        return "cannot be sent as JSON: nested too deeply"
-    except (TypeError, ValueError) as error:
-        return f"cannot be sent as JSON: {error}"
     return None
 
 
@@ -201,7 +191,7 @@ class BulkUpserter:
         require(model, Operation.BULK)
         _check_options(chunk_size, on_error, resume_from)
         source = items if isinstance(items, ItemSource) else ItemSource(items)
-        leftovers = LeftoverFile(failed_items_path, what="failed items file", input_path=source.path)
+        leftovers, unconfirmed = open_leftovers(failed_items_path, "failed", "items", source.path)
         try:
             total = validate_items(model, source, chunk_size)
             chunks = math.ceil(total / chunk_size)
@@ -209,15 +199,9 @@ class BulkUpserter:
                 raise PlanhatInputError(f"resume_from={resume_from} but the input has only {chunks} chunk(s).")
         except PlanhatError:
             leftovers.close()
+            unconfirmed.close()
             raise
         summary = BulkSummary(model.name, total, chunk_size, chunks, first_chunk=resume_from, keep_keys=keep_keys)
-        try:
-            unconfirmed = LeftoverFile(
-                unconfirmed_path(failed_items_path), what="unconfirmed items file", input_path=source.path
-            )
-        except PlanhatError:
-            leftovers.close()
-            raise
         failure: str | None = None
         try:
             failure = self._send_all(model, source, summary, leftovers, unconfirmed, on_error)
@@ -248,10 +232,10 @@ class BulkUpserter:
             try:
                 self._send_chunk(model, chunk, number, summary, leftovers)
             except _ChunkLostError as lost:
-                (leftovers if lost.keyed else unconfirmed).write_items(chunk)
-                summary.unsent += len(chunk) if lost.keyed else 0
+                (leftovers if lost.resendable else unconfirmed).write_items(chunk)
+                summary.unsent += len(chunk) if lost.resendable else 0
                 summary.unsent += _write_rest(pending, leftovers)
-                return self._transport_failure(summary, number, lost.keyed, lost.cause)
+                return self._transport_failure(summary, number, lost.resendable, lost.cause)
             summary.chunks_landed += 1
             self._report(summary, number, len(chunk), started)
             if summary.errors and on_error == "stop" and number < summary.chunks:
@@ -304,11 +288,11 @@ class BulkUpserter:
             ChunkReport(number, summary.chunks, done, summary.total, time.monotonic() - started, len(summary.errors))
         )
 
-    def _transport_failure(self, summary: BulkSummary, number: int, keyed: bool, error: PlanhatError) -> str:
+    def _transport_failure(self, summary: BulkSummary, number: int, resendable: bool, error: PlanhatError) -> str:
         landed = _landed(summary, number)
         fate = (
             f"Chunk {number} did not land (it is safe to send again)."
-            if keyed
+            if resendable
             else f"Chunk {number} may or may not have landed: it holds items without an identifying key, "
             "so it was not retried."
         )
@@ -423,12 +407,12 @@ def _error_text(raw: Any) -> str:
 
 
 class _ChunkLostError(Exception):
-    """A chunk that got no bulk result; ``keyed``: it did not land, or it is safe to send again."""
+    """A chunk that got no bulk result; ``resendable``: it did not land, or it is keyed and safe to send again."""
 
-    def __init__(self, cause: PlanhatError, keyed: bool) -> None:
+    def __init__(self, cause: PlanhatError, resendable: bool) -> None:
         super().__init__(str(cause))
         self.cause = cause
-        self.keyed = keyed
+        self.resendable = resendable
 
 
 def _write_rest(pending: Iterator[list[dict[str, Any]]], leftovers: LeftoverFile) -> int:

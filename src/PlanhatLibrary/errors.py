@@ -97,7 +97,7 @@ def may_have_landed(error: PlanhatError) -> bool:
     if isinstance(error, PlanhatResponseError):
         return True  # Planhat answered, but with something unreadable: the request was handled
     if isinstance(error, PlanhatHTTPError):
-        return error.status >= 500 or error.status < 200
+        return error.status >= 500
     return False
 
 

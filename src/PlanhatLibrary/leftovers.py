@@ -112,3 +112,19 @@ def unconfirmed_path(path: str | Path | None) -> Path | None:
         return None
     path = Path(path)
     return path.with_name(f"{path.stem}-unconfirmed{path.suffix or '.jsonl'}")
+
+
+def open_leftovers(
+    path: str | Path | None, kind: str, what: str, input_path: Path | None
+) -> tuple[LeftoverFile, LeftoverFile]:
+    """The ``kind`` (failed, unsent) file of ``what`` and, beside it, the file of those that may have landed.
+
+    Both are opened (so checked) now, before anything is sent, and neither may be the input.
+    """
+    leftovers = LeftoverFile(path, what=f"{kind} {what} file", input_path=input_path)
+    try:
+        unconfirmed = LeftoverFile(unconfirmed_path(path), what=f"unconfirmed {what} file", input_path=input_path)
+    except PlanhatInputError:
+        leftovers.close()
+        raise
+    return leftovers, unconfirmed

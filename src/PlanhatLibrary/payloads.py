@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .errors import PlanhatInputError, shorten
+from .session import json_default
 
 
 def as_object(value: Any, what: str) -> dict[str, Any]:
@@ -55,3 +56,16 @@ def parse_json(text: str, what: str) -> Any:
         raise PlanhatInputError(f"{what} is nested too deeply to read as JSON.") from None
     except ValueError as error:  # e.g. an integer of more than 4300 digits
         raise PlanhatInputError(f"{what} cannot be read as JSON: {shorten(str(error), 200)}.") from None
+
+
+def encoding_problem(item: Any, max_bytes: int | None = None) -> str | None:
+    """Why ``item`` cannot be sent as JSON (NaN, infinity, an object, too deep, over ``max_bytes``), or None."""
+    try:
+        encoded = json.dumps(item, default=json_default, allow_nan=False)
+    except RecursionError:
+        return "cannot be sent as JSON: nested too deeply"
+    except (TypeError, ValueError) as error:
+        return f"cannot be sent as JSON: {error}"
+    if max_bytes is not None and len(encoded.encode("utf-8")) + 2 > max_bytes:
+        return f"{len(encoded.encode('utf-8'))} bytes as JSON, over the {max_bytes} byte body limit"
+    return None

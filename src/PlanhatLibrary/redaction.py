@@ -34,9 +34,7 @@ class SecretFilter(logging.Filter):
 
     def add(self, secrets: Iterable[str]) -> None:
         with self._lock:
-            for secret in secrets:
-                if len(secret) >= MIN_SECRET_LENGTH:
-                    self._secrets.update({secret, quote(secret, safe="")})
+            self._secrets.update(variants(secret for secret in secrets if len(secret) >= MIN_SECRET_LENGTH))
 
     def redact(self, text: str) -> str:
         for secret in sorted(self._secrets, key=len, reverse=True):
@@ -68,13 +66,6 @@ def variants(secrets: Iterable[str]) -> tuple[str, ...]:
         if secret:
             forms.update({secret, quote(secret, safe=""), base64.b64encode(f"{secret}:".encode()).decode()})
     return tuple(sorted(forms, key=len, reverse=True))
-
-
-def redact(text: str, secrets: Iterable[str]) -> str:
-    """Mask ``secrets`` (as given, URL-encoded and as Basic credentials) in ``text``."""
-    for form in variants(secrets):
-        text = text.replace(form, MASK)
-    return text
 
 
 class Redactor:
