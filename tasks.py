@@ -132,4 +132,4 @@ def soak(c: Context) -> None:
 def simulator(c: Context, port: int = 8765, seed: str = "") -> None:
     """Run the Planhat simulator in the foreground (Ctrl+C stops it)."""
     seed_option = f"--seed {seed}" if seed else ""
-    c.run(f"{PY} -m PlanhatLibrary.simulator.cli --port {port} {seed_option}", pty=True)
+    c.run(f"{PY} -m planhat_simulator.cli --port {port} {seed_option}", pty=True)

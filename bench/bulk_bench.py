@@ -75,7 +75,7 @@ def write_items(path: Path, count: int) -> None:
 
 
 def start_simulator() -> tuple[subprocess.Popen[str], str]:
-    command = [sys.executable, "-m", "PlanhatLibrary.simulator.cli", "--api-key", KEY, "--no-request-bodies"]
+    command = [sys.executable, "-m", "planhat_simulator.cli", "--api-key", KEY, "--no-request-bodies"]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     assert process.stdout is not None
     return process, process.stdout.readline().strip()

@@ -11,7 +11,7 @@ import time
 
 import requests
 
-from PlanhatLibrary.simulator import PlanhatSimulator
+from planhat_simulator import PlanhatSimulator
 
 KEY = "bench-key-000000"
 GETS = 3000

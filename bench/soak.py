@@ -50,7 +50,7 @@ def items(count: int, bump: bool = False) -> list[dict[str, object]]:
 
 
 def main() -> int:
-    command = [sys.executable, "-m", "PlanhatLibrary.simulator.cli", "--api-key", KEY, "--no-request-bodies"]
+    command = [sys.executable, "-m", "planhat_simulator.cli", "--api-key", KEY, "--no-request-bodies"]
     simulator = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     assert simulator.stdout is not None
     url = simulator.stdout.readline().strip()

@@ -13,7 +13,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from PlanhatLibrary.simulator import PlanhatSimulator
+from planhat_simulator import PlanhatSimulator
 
 HERE = Path(__file__).parent
 OUT = HERE.parent / "results" / "demo"
@@ -23,8 +23,7 @@ def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     with PlanhatSimulator(seed=HERE / "data" / "seed.json") as simulator:
         secrets = OUT / "secrets.json"
-        config = simulator.state.config
-        secret = {"api_key": config.api_key, "tenant_uuid": config.tenant, "api_url": simulator.url}
+        secret = {"api_key": simulator.api_key, "tenant_uuid": simulator.tenant, "api_url": simulator.url}
         secrets.write_text(json.dumps({"planhat_api": {**secret, "analytics_url": simulator.url}}), encoding="utf-8")
         env = {**os.environ, "RPA_SECRET_MANAGER": "RPA.Robocorp.Vault.FileSecrets", "RPA_SECRET_FILE": str(secrets)}
         print(f"Planhat simulator running at {simulator.url} (seeded from examples/data/seed.json)")
@@ -37,10 +36,10 @@ def main() -> int:
 
 
 def _summary(simulator: PlanhatSimulator) -> None:
-    state = simulator.store.dump()
+    state = simulator.dump()
     rows = [(path, len(items)) for path, items in state.items() if items and not path.startswith("_")]
     rows.append(("activities", len(state["_activities"])))
-    requests = Counter(f"{entry.method} {entry.path}" for entry in simulator.state.log.select())
+    requests = Counter(f"{entry['method']} {entry['path']}" for entry in simulator.requests())
     print("\nWhat the robot left in the simulator")
     print(f"  {'object':<14}{'count':>7}")
     for name, count in rows:

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import requests
 
-from PlanhatLibrary.simulator import PlanhatSimulator
+from planhat_simulator import PlanhatSimulator
 
 API_KEY = "utest-key-7f3a9c"
 READ_ONLY_KEY = "utest-readonly-1b2c"

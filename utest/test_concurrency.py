@@ -9,7 +9,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from PlanhatLibrary.simulator import PlanhatSimulator
+from planhat_simulator import PlanhatSimulator
 
 SUITE = Path(__file__).parent / "robot" / "concurrent"
 
@@ -27,8 +27,8 @@ def test_four_processes_against_one_rate_limited_simulator(tmp_path: Path) -> No
         result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300, check=False)
         assert result.returncode == 0, result.stdout[-4000:]
         assert "4 tests, 4 passed, 0 failed" in result.stdout
-        companies = sim.store.dump()["companies"]
-        statuses = Counter(entry.status for entry in sim.state.log.select())
+        companies = sim.dump()["companies"]
+        statuses = Counter(entry["status"] for entry in sim.requests())
     keys = [company["externalId"] for company in companies]
     assert len(keys) == 2000
     assert len(set(keys)) == 2000

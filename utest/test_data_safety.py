@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from planhat_simulator import PlanhatSimulator
 from PlanhatLibrary.analytics import AnalyticsService
 from PlanhatLibrary.bulk import BulkUpserter
 from PlanhatLibrary.credentials import Credentials
@@ -19,7 +20,6 @@ from PlanhatLibrary.identifiers import entity_ref, has_dot_segment
 from PlanhatLibrary.query import like, parse
 from PlanhatLibrary.retry import RetryPolicy
 from PlanhatLibrary.session import PlanhatSession
-from PlanhatLibrary.simulator import PlanhatSimulator
 from PlanhatLibrary.sources import iter_items
 
 from conftest import API_KEY, TENANT, Client

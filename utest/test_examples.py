@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from PlanhatLibrary.simulator import PlanhatSimulator
+from planhat_simulator import PlanhatSimulator
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 
@@ -61,8 +61,8 @@ def test_control_room_producer_and_consumer(tmp_path: Path) -> None:
             )
             assert result.returncode == 0, result.stdout[-3000:]
         parts = json.loads((tmp_path / "parts.json").read_text())
-        puts = sim.state.log.select("PUT", "/companies")
-        stored = sim.store.dump()["companies"]
+        puts = sim.requests("PUT", "/companies")
+        stored = sim.dump()["companies"]
     assert len(parts) == 3  # 5 rows, 2 per work item
     assert len(puts) == 3  # one bulk write per part
     assert sorted(company["externalId"] for company in stored) == [

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from planhat_simulator import PlanhatSimulator
 from PlanhatLibrary.credentials import Credentials
 from PlanhatLibrary.errors import (
     PlanhatAuthConfigurationError,
@@ -21,7 +22,6 @@ from PlanhatLibrary.errors import (
 )
 from PlanhatLibrary.retry import RetryPolicy
 from PlanhatLibrary.session import PlanhatSession, Target
-from PlanhatLibrary.simulator import PlanhatSimulator
 
 from conftest import API_KEY, READ_ONLY_KEY, TENANT, Client
 
@@ -117,9 +117,16 @@ def test_404_names_model_and_id(api: Client) -> None:
 
 
 def test_405_is_a_plain_http_error(api: Client) -> None:
+    fault(api, method="POST", path="/tasks", status=405)
     with pytest.raises(PlanhatHTTPError, match="405 Method Not Allowed") as error:
-        make_session(api.url).call("POST", "tickets", json={"companyId": "x"})
+        make_session(api.url).call("POST", "tasks", json={"companyId": "x"})
     assert type(error.value) is PlanhatHTTPError
+
+
+def test_a_route_planhat_lacks_is_a_404_like_planhat(api: Client) -> None:
+    # There is no POST /tickets (tickets: bulk, list, delete); Planhat's router answers 404, not 405.
+    with pytest.raises(PlanhatNotFoundError, match="404"):
+        make_session(api.url).call("POST", "tickets", json={"companyId": "x"})
 
 
 def test_429_storm_that_clears_succeeds_after_retries(api: Client) -> None:
@@ -133,7 +140,7 @@ def test_429_storm_that_clears_succeeds_after_retries(api: Client) -> None:
 def test_429_on_post_is_retried_and_creates_once(api: Client) -> None:
     fault(api, method="POST", path="/companies", status=429, times=1)
     make_session(api.url).call("POST", "companies", json={"name": "Once"})
-    assert len(api.sim.store.dump()["companies"]) == 1
+    assert len(api.sim.dump()["companies"]) == 1
 
 
 def test_429_that_does_not_clear_is_rate_limit_error(api: Client) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import requests
 
-from PlanhatLibrary.simulator import PlanhatSimulator
+from planhat_simulator import PlanhatSimulator
 
 from conftest import TENANT, Client
 
@@ -82,6 +82,6 @@ def test_body_over_32_mb_is_413() -> None:
         )
         assert response.status_code == 413
         assert "32 MB" in response.json()["error"]
-        assert sim.store.activities == []
+        assert sim.activities() == []
         # the connection stays usable and the server alive
         assert requests.get(f"{sim.url}/_simulator/health", timeout=5).status_code == 200

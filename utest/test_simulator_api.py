@@ -7,7 +7,7 @@ import base64
 import pytest
 import requests
 
-from PlanhatLibrary.simulator import PlanhatSimulator
+from planhat_simulator import PlanhatSimulator
 
 from conftest import API_KEY, READ_ONLY_KEY, Client
 
@@ -52,7 +52,7 @@ def test_read_only_key_reads_but_gets_403_on_writes(sim: PlanhatSimulator) -> No
     response = client("POST", "/companies", json={"name": "Acme"})
     assert response.status_code == 403
     assert "read-only" in response.json()["error"]
-    assert sim.store.dump()["companies"] == []
+    assert sim.dump()["companies"] == []
 
 
 def test_read_only_key_bulk_gets_403_with_permission_errors(sim: PlanhatSimulator) -> None:
@@ -88,9 +88,19 @@ def test_create_resolves_company_reference_by_external_id(api: Client) -> None:
 
 
 def test_create_with_unknown_company_reference_is_400(api: Client) -> None:
-    response = api("POST", "/endusers", json={"email": "a@x.test", "companyId": "extid-NOPE"})
+    response = api("POST", "/assets", json={"name": "Router", "companyId": "extid-NOPE"})
     assert response.status_code == 400
     assert "extid-NOPE" in response.json()["error"]
+
+
+def test_an_end_user_planhat_cannot_map_is_ignored_silently(api: Client) -> None:
+    # help.planhat.com/en/articles/9586991: matched by email domain, else "the request is ignored".
+    api("POST", "/companies", json={"name": "Acme", "domains": ["acme.test"]})
+    mapped = api("POST", "/endusers", json={"email": "ann@ACME.test"}).json()
+    assert mapped["companyName"] == "Acme"
+    response = api("POST", "/endusers", json={"email": "bob@nowhere.test", "companyId": "extid-NOPE"})
+    assert (response.status_code, response.json()) == (200, {})
+    assert [user["email"] for user in api.sim.entities("endusers")] == ["ann@ACME.test"]
 
 
 def test_create_with_duplicate_external_id_is_400(api: Client) -> None:
@@ -150,8 +160,9 @@ def test_empty_id_falls_through_to_the_list_route_as_on_planhat(api: Client) -> 
         ("POST", "/companies/abc", {"name": "x"}),
     ],
 )
-def test_operations_a_model_lacks_are_405(api: Client, method: str, path: str, body: object) -> None:
-    assert api(method, path, json=body).status_code == 405
+def test_routes_planhat_lacks_are_404(api: Client, method: str, path: str, body: object) -> None:
+    # docs.planhat.com lists no such route; an absent route is a 404 (no POST /tickets), a guess over 405.
+    assert api(method, path, json=body).status_code == 404
 
 
 # ------------------------------------------------------------------------- lists

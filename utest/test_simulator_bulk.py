@@ -43,7 +43,7 @@ def test_match_order_is_id_then_source_id_then_external_id(api: Client) -> None:
         ],
     ).json()
     assert body["updated"] == 2
-    companies = {c["_id"]: c for c in api.sim.store.dump()["companies"]}
+    companies = {c["_id"]: c for c in api.sim.dump()["companies"]}
     assert companies["i1"]["name"] == "one"
     assert companies["i2"]["name"] == "two"
     assert companies["i2"]["externalId"] == "nomatch"
@@ -60,7 +60,7 @@ def test_partial_update_keeps_other_fields_and_merges_custom(api: Client) -> Non
     body = api("PUT", "/companies", json=[{"externalId": "a", "custom": {"y": 3}}]).json()
     assert body["updated"] == 1
     assert body["updatesKeys"][0]["externalId"] == "a"
-    (company,) = api.sim.store.dump()["companies"]
+    (company,) = api.sim.dump()["companies"]
     assert company["mrr"] == 1
     assert company["custom"] == {"x": 1, "y": 3}
 
@@ -70,7 +70,7 @@ def test_endusers_match_on_email(api: Client) -> None:
     api("PUT", "/endusers", json=[{"email": "a@x.test", "companyId": "c1", "name": "Ann"}])
     body = api("PUT", "/endusers", json=[{"email": "a@x.test", "name": "Anna"}]).json()
     assert body["updated"] == 1
-    assert len(api.sim.store.dump()["endusers"]) == 1
+    assert len(api.sim.dump()["endusers"]) == 1
 
 
 def test_some_items_failing_gives_206_with_item_errors(api: Client) -> None:
@@ -106,7 +106,7 @@ def test_more_than_5000_items_is_400(api: Client) -> None:
     response = api("PUT", "/companies", json=[{"name": str(i)} for i in range(5001)])
     assert response.status_code == 400
     assert "at most 5000" in response.json()["error"]
-    assert api.sim.store.dump()["companies"] == []
+    assert api.sim.dump()["companies"] == []
 
 
 def test_exactly_5000_items_are_accepted(api: Client) -> None:
@@ -119,7 +119,7 @@ def test_non_object_items_are_400(api: Client) -> None:
     response = api("PUT", "/companies", json=[{"name": "A"}, "oops"])
     assert response.status_code == 400
     assert response.json()["error"] == "Item 1 is not a JSON object."
-    assert api.sim.store.dump()["companies"] == []
+    assert api.sim.dump()["companies"] == []
 
 
 def test_object_body_for_bulk_is_400(api: Client) -> None:
@@ -130,10 +130,18 @@ def test_object_body_for_bulk_is_400(api: Client) -> None:
 
 def test_bulk_company_reference_must_resolve(api: Client) -> None:
     api("PUT", "/companies", json=[{"name": "A", "externalId": "A"}])
+    body = api("PUT", "/assets", json=[{"name": "x", "companyId": "extid-A"}, {"name": "y", "companyId": "extid-B"}])
+    assert body.json()["created"] == 1
+    assert "extid-B" in body.json()["createdErrors"][0]["message"]
+
+
+def test_bulk_end_users_planhat_cannot_map_are_left_out_of_every_count(api: Client) -> None:
+    api("PUT", "/companies", json=[{"name": "A", "externalId": "A"}])
     body = api(
         "PUT",
         "/endusers",
         json=[{"email": "x@a.test", "companyId": "extid-A"}, {"email": "y@b.test", "companyId": "extid-B"}],
-    ).json()
-    assert body["created"] == 1
-    assert "extid-B" in body["createdErrors"][0]["message"]
+    )
+    assert body.status_code == 200
+    result = body.json()
+    assert (result["created"], result["createdErrors"], len(result["insertsKeys"])) == (1, [], 1)

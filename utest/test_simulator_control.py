@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from PlanhatLibrary.simulator import PlanhatSimulator
+from planhat_simulator import PlanhatSimulator
 
 from conftest import API_KEY, Client
 
@@ -198,7 +198,7 @@ def test_seed_file_is_loaded_at_start(tmp_path: Path) -> None:
 def test_cli_prints_url_and_serves(tmp_path: Path) -> None:
     seed = tmp_path / "seed.json"
     seed.write_text(json.dumps({"companies": [{"name": "Seeded"}]}), encoding="utf-8")
-    command = [sys.executable, "-m", "PlanhatLibrary.simulator.cli", "--port", "0", "--api-key", "cli-key"]
+    command = [sys.executable, "-m", "planhat_simulator.cli", "--port", "0", "--api-key", "cli-key"]
     process = subprocess.Popen(
         [*command, "--seed", str(seed), "--rate-limit", "100/min"], stdout=subprocess.PIPE, text=True
     )
@@ -214,7 +214,7 @@ def test_cli_prints_url_and_serves(tmp_path: Path) -> None:
 
 
 def test_cli_rejects_bad_rate_limit() -> None:
-    command = [sys.executable, "-m", "PlanhatLibrary.simulator.cli", "--rate-limit", "5/hour"]
+    command = [sys.executable, "-m", "planhat_simulator.cli", "--rate-limit", "5/hour"]
     result = subprocess.run(command, capture_output=True, text=True, timeout=20, check=False)
     assert result.returncode == 2
     assert "per minute" in result.stderr
@@ -240,4 +240,4 @@ def test_drop_after_does_the_work_and_loses_the_answer(api: Client) -> None:
     api.control("POST", "faults", json={"method": "POST", "path": "/companies", "drop_after": True})
     with pytest.raises(requests.ConnectionError):
         api("POST", "/companies", json={"name": "Landed"})
-    assert [c["name"] for c in api.sim.store.dump()["companies"]] == ["Landed"]
+    assert [c["name"] for c in api.sim.dump()["companies"]] == ["Landed"]

@@ -10,7 +10,7 @@ import time
 
 import requests
 
-from PlanhatLibrary.simulator import PlanhatSimulator
+from planhat_simulator import PlanhatSimulator
 
 from conftest import API_KEY, TENANT, Client
 
@@ -66,13 +66,13 @@ def test_beyond_loopback_the_control_api_needs_its_token() -> None:
         url = f"http://127.0.0.1:{sim.url.rsplit(':', 1)[1]}/_simulator/config"
         taken = requests.patch(url, json={"api_key": "mine"}, timeout=5)
         assert taken.status_code == 403
-        assert sim.state.config.api_key == API_KEY
+        assert sim.api_key == API_KEY
         allowed = requests.patch(url, json={"rate_limit": None}, headers={"X-Simulator-Token": token}, timeout=5)
         assert allowed.status_code == 200, allowed.text
 
 
 def test_the_command_prints_the_control_token_when_not_on_loopback() -> None:
-    command = [sys.executable, "-m", "PlanhatLibrary.simulator.cli", "--host", "0.0.0.0", "--port", "0"]
+    command = [sys.executable, "-m", "planhat_simulator.cli", "--host", "0.0.0.0", "--port", "0"]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         assert process.stdout is not None and process.stderr is not None

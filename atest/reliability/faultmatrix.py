@@ -147,8 +147,8 @@ class faultmatrix:  # noqa: N801 - Robot library named like its file
         spec = WRITES[write]
         simulator.reset_planhat_simulator()
         simulator.seed_planhat_simulator("companies", [dict(row) for row in BASELINE])
-        config = simulator._get(None).state.config  # the test owns this simulator
-        original_key = config.api_key
+        running = simulator._get(None)  # the test owns this simulator
+        original_key = running.api_key
         if fault == KEY_ROTATED:
             simulator.rotate_planhat_simulator_key()
         else:
@@ -156,7 +156,7 @@ class faultmatrix:  # noqa: N801 - Robot library named like its file
         try:
             status, message = builtin.run_keyword_and_ignore_error(spec.keyword, *spec.args)
         finally:
-            config.api_key = original_key
+            running.set_api_key(original_key)
         succeeds = _should_succeed(spec, fault)
         if succeeds and status != "PASS":
             raise AssertionError(f"{write} should have succeeded under '{fault}' but failed: {message}")

@@ -13,13 +13,11 @@ from robot.api import logger
 from robot.api.deco import keyword, library
 from robot.api.types import Secret
 
+from planhat_simulator import DEFAULT_TENANT, PlanhatSimulator, SimulatorInputError
+
 from . import __version__
 from .errors import PlanhatInputError
 from .identifiers import entity_ref
-from .models import UnknownModelError, resolve_model
-from .simulator import DEFAULT_TENANT, PlanhatSimulator
-from .simulator.faults import FaultSpecError, parse_fault
-from .simulator.store import Entity, StoreError
 from .sources import iter_items
 
 
@@ -85,6 +83,7 @@ class Simulator:
         *,
         read_only_key: str | None = None,
         seed: str | dict[str, Any] | None = None,
+        behaviour: dict[str, Any] | None = None,
         rate_limit: str | None = None,
         per_second: int | None = None,
         alias: str = "default",
@@ -98,6 +97,7 @@ class Simulator:
         | ``tenant_uuid`` | Tenant token of the analytics paths. |
         | ``read_only_key`` | A second token that may read but gets 403 on writes. |
         | ``seed`` | ``{"companies": [...], ...}`` as a dictionary or a JSON file path. |
+        | ``behaviour`` | How to play what Planhat does not document, see `Set Planhat Simulator Behaviour`. |
         | ``rate_limit`` | Requests per minute, e.g. ``200/min``; more get 429 with ``Retry-After``. |
         | ``per_second`` | Requests per second cap. |
         | ``alias`` | Name of this simulator, when a suite runs several. |
@@ -122,9 +122,10 @@ class Simulator:
                 rate_limit=rate_limit,
                 per_second=per_second,
                 seed=dict(seed) if isinstance(seed, Mapping) else seed,
+                behaviour=behaviour,
             )
-        except (OSError, ValueError, StoreError, UnknownModelError) as error:
-            raise SimulatorError(f"Cannot start the Planhat simulator: {_message(error)}") from None
+        except (OSError, ValueError) as error:
+            raise SimulatorError(f"Cannot start the Planhat simulator: {error}") from None
         url = simulator.start()
         self._simulators[alias] = simulator
         self._current = alias
@@ -172,7 +173,7 @@ class Simulator:
         Example:
         | Test Setup | `Reset Planhat Simulator` |
         """
-        self._get(alias).state.reset()
+        self._get(alias).reset()
 
     @keyword
     def seed_planhat_simulator(self, model: str, data: list[dict[str, Any]] | str, alias: str | None = None) -> int:
@@ -188,12 +189,10 @@ class Simulator:
         """
         items = _seed_items(data)
         try:
-            count = self._get(alias).store.seed(model, items)
-        except UnknownModelError as error:
+            count = self._get(alias).seed_model(model, items)
+        except SimulatorInputError as error:
             raise SimulatorError(str(error)) from None
-        except StoreError as error:
-            raise SimulatorError(error.message) from None
-        logger.info(f"Seeded {count} {resolve_model(model).name} object(s)")
+        logger.info(f"Seeded {count} object(s) of {model}")
         return count
 
     @keyword
@@ -204,7 +203,32 @@ class Simulator:
         | `Rotate Planhat Simulator Key` |
         | Run Keyword And Expect Error | *401* | `Get Entities` | companies |
         """
-        self._get(alias).state.config.api_key = _plain(new_key) or f"sim-{secrets.token_hex(12)}"
+        self._get(alias).set_api_key(_plain(new_key) or f"sim-{secrets.token_hex(12)}")
+
+    @keyword
+    def set_planhat_simulator_behaviour(self, alias: str | None = None, **settings: Any) -> dict[str, Any]:
+        """Choose how the simulator plays what Planhat does not document, and return every setting.
+
+        A robot that is right works under every value; test the ones your robot depends on.
+
+        | =Setting= | =Values (default first)= | =Planhat question it plays= |
+        | ``answer_bodies`` | ``json``, ``text``, ``empty`` | What analytics, metrics and DELETE answer on success. |
+        | ``retry_after`` | ``${True}``, ``${False}`` | Whether a 429 carries ``Retry-After`` (no source says so). |
+        | ``custom_update`` | ``merge``, ``replace`` | Whether a partial ``custom`` object merges into the stored one. |
+        | ``page_cap`` | ``${None}`` or a number | Rows per list page at most, whatever ``limit`` asked. |
+        | ``list_owner`` | ``id``, ``object`` | ``owner`` in list rows as an id or as ``{_id, nickName}``. |
+        | ``enduser_match`` | ``company``, ``tenant`` | Which end user a bulk item keyed by ``externalId`` updates. |
+
+        `Reset Planhat Simulator` restores the behaviour the simulator was started with.
+
+        Example:
+        | `Set Planhat Simulator Behaviour` | retry_after=${False} | page_cap=${1000} |
+        | `Set Planhat Simulator Behaviour` | answer_bodies=text | |
+        """
+        try:
+            return self._get(alias).set_behaviour(**settings)
+        except SimulatorInputError as error:
+            raise SimulatorError(str(error)) from None
 
     # ------------------------------------------------------------------- faults
     @keyword
@@ -262,10 +286,9 @@ class Simulator:
             "skip": skip,
         }
         try:
-            fault = parse_fault(spec)
-        except FaultSpecError as error:
+            self._get(alias).add_fault(**spec)
+        except SimulatorInputError as error:
             raise SimulatorError(str(error)) from None
-        self._get(alias).state.faults.add(fault)
 
     @keyword
     def clear_planhat_faults(self, alias: str | None = None) -> None:
@@ -274,7 +297,7 @@ class Simulator:
         Example:
         | `Clear Planhat Faults` |
         """
-        self._get(alias).state.faults.clear()
+        self._get(alias).clear_faults()
 
     # --------------------------------------------------------------- assertions
     @keyword
@@ -290,7 +313,7 @@ class Simulator:
         | @{puts} = | `Get Planhat Simulator Requests` | PUT | /companies |
         | Should Be Equal As Integers | ${puts}[0][items] | 5000 |
         """
-        return [entry.to_json() for entry in self._get(alias).state.log.select(method, path)]
+        return self._get(alias).requests(method, path)
 
     @keyword
     def planhat_simulator_request_count_should_be(
@@ -302,10 +325,11 @@ class Simulator:
         | `Planhat Simulator Request Count Should Be` | 1 | POST | /companies |
         | `Planhat Simulator Request Count Should Be` | 0 | PUT | /companies/* |
         """
-        state = self._get(alias).state
-        actual = len(state.log.select(method, path))
+        simulator = self._get(alias)
+        actual = len(simulator.requests(method, path))
         if actual != expected:
-            counts = ", ".join(f"{name}: {count}" for name, count in sorted(state.log.counts().items())) or "none"
+            counts = ", ".join(f"{name}: {count}" for name, count in sorted(simulator.request_counts().items()))
+            counts = counts or "none"
             raise SimulatorError(
                 f"Expected {expected} request(s) matching {method.upper()} {path}, got {actual}. All requests: {counts}"
             )
@@ -317,7 +341,7 @@ class Simulator:
         Example:
         | `Clear Planhat Simulator Requests` |
         """
-        self._get(alias).state.log.clear()
+        self._get(alias).clear_requests()
 
     @keyword
     def get_simulated_entities(
@@ -330,20 +354,9 @@ class Simulator:
         | Length Should Be | ${live} | 3 |
         """
         try:
-            entity_model = resolve_model(model)
-        except UnknownModelError as error:
+            return self._get(alias).entities(model, filter)
+        except SimulatorInputError as error:
             raise SimulatorError(str(error)) from None
-        store = self._get(alias).store
-        wanted = dict(filter or {})
-        with store.lock:
-            items = list(store.collection(entity_model).by_id.values())
-        default_type = entity_model.defaults.get("type")
-        return [
-            json.loads(json.dumps(item))
-            for item in items
-            if all(item.get(key) == value for key, value in wanted.items())
-            and (default_type is None or item.get("type") == default_type)
-        ]
 
     @keyword
     def simulated_entity_should_exist(
@@ -362,9 +375,8 @@ class Simulator:
         """
         found = self._find(model, id, external_id, source_id, alias)
         if found is None:
-            raise SimulatorError(
-                f"{resolve_model(model).name} '{entity_ref(id, external_id, source_id)}' does not exist."
-            )
+            ref = entity_ref(id, external_id, source_id)
+            raise SimulatorError(f"{PlanhatSimulator.model_name(model)} '{ref}' does not exist.")
         return found
 
     @keyword
@@ -385,7 +397,7 @@ class Simulator:
         found = self._find(model, id, external_id, source_id, alias)
         if found is not None:
             ref = entity_ref(id, external_id, source_id)
-            raise SimulatorError(f"{resolve_model(model).name} '{ref}' exists (_id {found['_id']}).")
+            raise SimulatorError(f"{PlanhatSimulator.model_name(model)} '{ref}' exists (_id {found['_id']}).")
 
     @keyword
     def simulated_activity_count_should_be(self, expected: int, alias: str | None = None) -> None:
@@ -394,7 +406,7 @@ class Simulator:
         Example:
         | `Simulated Activity Count Should Be` | 250 |
         """
-        actual = len(self._get(alias).store.activities)
+        actual = len(self._get(alias).activities())
         if actual != expected:
             raise SimulatorError(f"Expected {expected} stored activities, got {actual}.")
 
@@ -405,7 +417,7 @@ class Simulator:
         Example:
         | @{activities} = | `Get Simulated Activities` |
         """
-        return self._stored(alias, "activities")
+        return self._get(alias).activities()
 
     @keyword
     def get_simulated_metrics(self, alias: str | None = None) -> list[dict[str, Any]]:
@@ -414,7 +426,7 @@ class Simulator:
         Example:
         | @{metrics} = | `Get Simulated Metrics` |
         """
-        return self._stored(alias, "metrics")
+        return self._get(alias).metrics()
 
     # ------------------------------------------------------------------ helpers
     def _alias(self, alias: str | None) -> str:
@@ -428,23 +440,13 @@ class Simulator:
     def _get(self, alias: str | None) -> PlanhatSimulator:
         return self._simulators[self._alias(alias)]
 
-    def _stored(self, alias: str | None, kind: str) -> list[dict[str, Any]]:
-        store = self._get(alias).store
-        with store.lock:
-            return [dict(item) for item in getattr(store, kind)]
-
     def _find(
         self, model: str, id: str | None, external_id: str | None, source_id: str | None, alias: str | None
-    ) -> Entity | None:
+    ) -> dict[str, Any] | None:
         try:
-            entity_model = resolve_model(model)
-            ref = entity_ref(id, external_id, source_id)
-        except (UnknownModelError, PlanhatInputError) as error:
+            return self._get(alias).find(model, entity_ref(id, external_id, source_id))
+        except (SimulatorInputError, PlanhatInputError) as error:
             raise SimulatorError(str(error)) from None
-        store = self._get(alias).store
-        with store.lock:
-            found = store.collection(entity_model).find(ref)
-            return json.loads(json.dumps(found)) if found is not None else None
 
     def _write_secrets(self, path: Path, name: str, values: Mapping[str, str]) -> None:
         url = values["url"]
@@ -470,10 +472,6 @@ class Simulator:
 
 def _plain(value: Secret | str | None) -> str | None:
     return str(value.value) if isinstance(value, Secret) else value
-
-
-def _message(error: Exception) -> str:
-    return error.message if isinstance(error, StoreError) else str(error)
 
 
 def _seed_items(data: list[dict[str, Any]] | str) -> list[Any]:

@@ -8,7 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from ..models import UnknownModelError, resolve_model
+from .behaviour import BehaviourError
+from .facts import UnknownModelError, model_named
 from .faults import FaultSpecError, parse_fault
 from .ratelimit import parse_rate
 from .store import StoreError
@@ -30,13 +31,20 @@ def handle_control(
             handler = _requests if name == "requests" else _faults
             return handler(state, method, query, body)
         if name == "entities" and method == "GET" and len(parts) == 2:
-            return 200, state.store.select(resolve_model(parts[1]), query, capped=False)
+            return 200, state.store.select(model_named(parts[1]), query, capped=False)
         route = _ROUTES.get((method, name))
         if route is not None:
             return 200, route(state, body)
-    except UnknownModelError as error:
+    except (UnknownModelError, BehaviourError) as error:
         raise StoreError(400, str(error)) from None
     raise StoreError(404, f"Unknown simulator control route: {method} {path}")
+
+
+def _behaviour(state: SimulatorState, body: Any) -> dict[str, Any]:
+    if not isinstance(body, dict):
+        raise StoreError(400, "Behaviour body must be a JSON object of settings")
+    state.store.behaviour.update(body)
+    return state.store.behaviour.to_json()
 
 
 def _reset(state: SimulatorState, body: Any) -> dict[str, bool]:
@@ -59,7 +67,7 @@ def _seed(state: SimulatorState, body: Any) -> dict[str, int]:
         raise StoreError(400, 'Seed body must be a JSON object like {"companies": [{...}, ...]}')
     counts: dict[str, int] = {}
     for name, items in body.items():
-        model = resolve_model(name)
+        model = model_named(name)
         if not isinstance(items, list):
             raise StoreError(400, f"Seed data for '{name}' must be a JSON array of objects")
         counts[model.path] = counts.get(model.path, 0) + state.store.seed(model.name, items)
@@ -129,5 +137,7 @@ _ROUTES: dict[tuple[str, str], Callable[[SimulatorState, Any], Any]] = {
     ("GET", "activities"): _activities,
     ("GET", "metrics"): _metrics,
     ("PATCH", "config"): _configure,
+    ("GET", "behaviour"): lambda state, body: state.store.behaviour.to_json(),
+    ("PATCH", "behaviour"): _behaviour,
     ("POST", "save"): lambda state, body: {"saved": str(state.save())},
 }

@@ -1,24 +1,48 @@
 """The analytics host: user activities and metrics ("dimension data").
 
 Planhat's analytics endpoints are data sinks: they answer 200 and drop what they cannot use.
-Activities without ``email`` or ``externalId`` are dropped silently; metrics report per-item
-``errors`` in the response body.
+Activities that name no end user (under any name sources use: ``email``, ``externalId``, ``id``,
+``euExtId``) are dropped silently; metrics report per-item ``errors`` in the response body.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
-from ..analytics import metric_problem
+from .facts import ACTIVITY_USER_FIELDS, METRIC_MODELS
 from .store import EntityStore, StoreError, new_object_id, now_iso
+
+_DIMENSION_ID = re.compile(r"^[A-Za-z0-9_.-]+$")
+
+
+def metric_problem(item: Any) -> str | None:
+    """Why Planhat rejects a metric row (facts.METRICS_SOURCE), or None."""
+    if not isinstance(item, Mapping):
+        return "item must be a JSON object"
+    dimension = item.get("dimensionId")
+    if dimension in (None, ""):
+        return "dimensionId must be specified"
+    if not isinstance(dimension, str) or not _DIMENSION_ID.match(dimension):
+        return "dimensionId must not contain spaces or special characters"
+    value = item.get("value")
+    if value is None:
+        return "value must be specified"
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return "value must be a number"
+    if item.get("externalId") in (None, ""):
+        return "externalId must be specified"
+    if item.get("model", "Company") not in METRIC_MODELS:
+        return f"model must be one of {', '.join(METRIC_MODELS)}"
+    return None
 
 
 def record_activities(store: EntityStore, items: list[Any]) -> dict[str, Any]:
     """Store the usable activities; the answer does not tell which were dropped (as Planhat)."""
     with store.lock:
         for item in items:
-            if isinstance(item, Mapping) and (item.get("email") or item.get("externalId")):
+            if isinstance(item, Mapping) and any(item.get(name) for name in ACTIVITY_USER_FIELDS):
                 activity = dict(item)
                 activity.setdefault("date", now_iso())
                 activity.setdefault("weight", 1)

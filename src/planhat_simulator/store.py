@@ -1,8 +1,9 @@
 """In-memory Planhat data: objects per API path, looked up by ``_id``, ``externalId``, ``sourceId``.
 
-The store knows Planhat's data rules (required fields, keyables, company references, partial
-updates, bulk upsert matching); it knows nothing about HTTP. One lock guards it, so concurrent
-clients see every write whole.
+The store knows Planhat's data rules (required fields, keyables, uniqueness scopes, company
+references, partial updates, bulk upsert matching) from ``facts.py``, and plays the unsettled ones
+as ``behaviour.py`` says; it knows nothing about HTTP. One lock guards it, so concurrent clients see
+every write whole.
 """
 
 from __future__ import annotations
@@ -17,10 +18,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from ..models import BULK_LIMIT, MODELS, Model, resolve_model
+from .behaviour import Behaviour
+from .facts import BULK_LIMIT, GENERATED_FIELDS, MODELS, UNMAPPED, ModelFacts, model_named
 
 Entity = dict[str, Any]
-INDEXED_FIELDS = ("externalId", "sourceId", "email")
+INDEXED_FIELDS = ("externalId", "sourceId", "email", "extId")
 EXTID, SRCID = "extid-", "srcid-"
 
 
@@ -31,6 +33,10 @@ class StoreError(Exception):
         super().__init__(message)
         self.status = status
         self.message = message
+
+
+class IgnoredError(Exception):
+    """Planhat drops the object without an error (an end user it cannot map to a company)."""
 
 
 def now_iso() -> str:
@@ -44,24 +50,34 @@ def new_object_id() -> str:
 
 @dataclass
 class Collection:
-    """The objects of one API path with an index per identifying field."""
+    """The objects of one API path with an index per identifying field (a value may name several
+    objects where the uniqueness scope is the company: end users' ``externalId``)."""
 
+    external_field: str = "externalId"  # what ``extid-`` looks up (invoices: ``extId``, a guess)
     by_id: dict[str, Entity] = field(default_factory=dict)
-    index: dict[str, dict[str, str]] = field(default_factory=lambda: {name: {} for name in INDEXED_FIELDS})
+    index: dict[str, dict[str, list[str]]] = field(default_factory=lambda: {name: {} for name in INDEXED_FIELDS})
 
     def find(self, ident: str) -> Entity | None:
-        """Look an object up by ``_id``, ``extid-<externalId>`` or ``srcid-<sourceId>``."""
+        """Look an object up by ``_id``, ``extid-<externalId>`` or ``srcid-<sourceId>``.
+
+        Where an ``externalId`` names several objects, the first stored one answers (a guess).
+        """
         if ident.startswith(EXTID):
-            ident = self.index["externalId"].get(ident[len(EXTID) :], "")
-        elif ident.startswith(SRCID):
-            ident = self.index["sourceId"].get(ident[len(SRCID) :], "")
+            return self.find_by(self.external_field, ident[len(EXTID) :])
+        if ident.startswith(SRCID):
+            return self.find_by("sourceId", ident[len(SRCID) :])
         return self.by_id.get(ident)
 
     def find_by(self, key: str, value: object) -> Entity | None:
+        found = self.find_all(key, value)
+        return found[0] if found else None
+
+    def find_all(self, key: str, value: object) -> list[Entity]:
         if key == "_id":
-            return self.by_id.get(str(value))
-        object_id = self.index[key].get(str(value)) if key in self.index else None
-        return self.by_id.get(object_id) if object_id else None
+            entity = self.by_id.get(str(value))
+            return [entity] if entity is not None else []
+        ids = self.index[key].get(str(value), []) if key in self.index else []
+        return [self.by_id[object_id] for object_id in ids]
 
     def put(self, entity: Entity) -> None:
         old = self.by_id.get(entity["_id"])
@@ -71,7 +87,7 @@ class Collection:
         for name in INDEXED_FIELDS:
             value = entity.get(name)
             if value not in (None, ""):
-                self.index[name][str(value)] = entity["_id"]
+                self.index[name].setdefault(str(value), []).append(entity["_id"])
 
     def remove(self, entity: Entity) -> None:
         self._unindex(entity)
@@ -80,8 +96,11 @@ class Collection:
     def _unindex(self, entity: Entity) -> None:
         for name in INDEXED_FIELDS:
             value = entity.get(name)
-            if value not in (None, "") and self.index[name].get(str(value)) == entity["_id"]:
-                del self.index[name][str(value)]
+            ids = self.index[name].get(str(value)) if value not in (None, "") else None
+            if ids and entity["_id"] in ids:
+                ids.remove(entity["_id"])
+                if not ids:
+                    del self.index[name][str(value)]
 
 
 def _bulk_result() -> dict[str, Any]:
@@ -103,22 +122,24 @@ def _bulk_result() -> dict[str, Any]:
 class BulkRun:
     """One bulk upsert in progress."""
 
-    model: Model
+    model: ModelFacts
     duplicates: dict[int, str]
     fail_keys: frozenset[str]
     result: dict[str, Any] = field(default_factory=_bulk_result)
 
 
-def merge_changes(entity: Entity, changes: Mapping[str, Any]) -> list[str]:
-    """Apply a partial update in place; ``custom`` merges per field. Returns the changed fields."""
+def merge_changes(entity: Entity, changes: Mapping[str, Any], custom_update: str = "merge") -> list[str]:
+    """Apply a partial update in place and return the changed fields.
+
+    ``custom`` merges per field (``custom_update="merge"``) or replaces the stored object
+    (``"replace"``): Planhat documents neither, so the simulator plays both.
+    """
     changed: list[str] = []
     for key, value in changes.items():
-        if key == "_id":
-            continue
-        if key == "custom" and isinstance(value, Mapping) and isinstance(entity.get("custom"), dict):
-            custom = entity["custom"]
-            diff = [name for name, item in value.items() if custom.get(name, _MISSING) != item]
-            custom.update({name: value[name] for name in diff})
+        stored = entity.get("custom")
+        if key == "custom" and isinstance(value, Mapping) and isinstance(stored, dict) and custom_update == "merge":
+            diff = [name for name, item in value.items() if stored.get(name, _MISSING) != item]
+            stored.update({name: copy.deepcopy(value[name]) for name in diff})
             changed.extend(f"custom.{name}" for name in diff)
         elif entity.get(key, _MISSING) != value:
             entity[key] = copy.deepcopy(value)
@@ -132,8 +153,9 @@ _MISSING = object()
 class EntityStore:
     """Every model's objects plus the analytics data the simulator received."""
 
-    def __init__(self) -> None:
+    def __init__(self, behaviour: Behaviour | None = None) -> None:
         self.lock = threading.RLock()
+        self.behaviour = behaviour or Behaviour()
         self.collections: dict[str, Collection] = {}
         self.activities: list[Entity] = []
         self.metrics: list[Entity] = []
@@ -142,11 +164,14 @@ class EntityStore:
     # ----------------------------------------------------------------- state
     def reset(self) -> None:
         with self.lock:
-            self.collections = {model.path: Collection() for model in MODELS}
+            self.collections = {}
+            for model in MODELS:
+                external = "extId" if "extId" in model.keyables else "externalId"
+                self.collections.setdefault(model.path, Collection(external))
             self.activities = []
             self.metrics = []
 
-    def collection(self, model: Model) -> Collection:
+    def collection(self, model: ModelFacts) -> Collection:
         return self.collections[model.path]
 
     def dump(self) -> dict[str, Any]:
@@ -178,7 +203,7 @@ class EntityStore:
 
     def seed(self, model_name: str, items: Iterable[Any]) -> int:
         """Insert objects as they are (an ``_id`` is generated when absent); no required-field check."""
-        model = resolve_model(model_name)
+        model = model_named(model_name)
         count = 0
         with self.lock:
             for index, item in enumerate(items):
@@ -192,50 +217,69 @@ class EntityStore:
         return count
 
     # ----------------------------------------------------------------- reads
-    def get(self, model: Model, ident: str) -> Entity:
+    def get(self, model: ModelFacts, ident: str) -> Entity:
         with self.lock:
             entity = self.collection(model).find(ident)
             if entity is None:
                 raise StoreError(404, f"{model.name} '{ident}' not found")
             return copy.deepcopy(entity)
 
-    def select(self, model: Model, query: Mapping[str, str], *, capped: bool = True) -> list[Entity]:
+    def select(self, model: ModelFacts, query: Mapping[str, str], *, capped: bool = True) -> list[Entity]:
         """A list page as the API answers it; ``capped=False`` (control API) ignores the page cap."""
         limit = _int_param(query, "limit", model.default_limit if capped else 10**12)
         offset = _int_param(query, "offset", 0)
         if capped:
-            limit = min(limit, model.page_cap)
+            limit = min(limit, model.served_cap, self.behaviour.page_cap or limit)
         with self.lock:
             items = [item for item in self.collection(model).by_id.values() if _matches(model, item, query)]
             if query.get("sort"):
                 items = _sorted(items, query["sort"])
-            page = items[offset : offset + limit]
-            select = [name.strip() for name in query.get("select", "").split(",") if name.strip()]
-            if select:
-                return [{key: copy.deepcopy(item[key]) for key in ("_id", *select) if key in item} for item in page]
-            return copy.deepcopy(page)
+            page = copy.deepcopy(items[offset : offset + limit])
+            if capped and self.behaviour.list_owner == "object":
+                self._expand_owners(page)
+        select = [name.strip() for name in query.get("select", "").split(",") if name.strip()]
+        if select:
+            return [{key: item[key] for key in ("_id", *select) if key in item} for item in page]
+        return page
+
+    def _expand_owners(self, page: list[Entity]) -> None:
+        """``owner``/``coOwner`` as ``{_id, nickName}``, as the Go client saw in list rows."""
+        users = self.collections["users"]
+        for item in page:
+            for key in ("owner", "coOwner"):
+                if isinstance(item.get(key), str):
+                    user = users.by_id.get(item[key], {})
+                    item[key] = {"_id": item[key], "nickName": user.get("nickName")}
 
     # ---------------------------------------------------------------- writes
-    def create(self, model: Model, data: Mapping[str, Any]) -> Entity:
+    def create(self, model: ModelFacts, data: Mapping[str, Any]) -> Entity:
+        """``POST /{model}``; an end user Planhat cannot map to a company answers ``{}`` (a guess)."""
         with self.lock:
-            entity = self._new_entity(model, data)
+            try:
+                entity = self._new_entity(model, data)
+            except IgnoredError:
+                return {}
             self.collection(model).put(entity)
             return copy.deepcopy(entity)
 
-    def update(self, model: Model, ident: str, data: Mapping[str, Any]) -> Entity:
+    def update(self, model: ModelFacts, ident: str, data: Mapping[str, Any]) -> Entity:
+        generated = [name for name in GENERATED_FIELDS if name in data]
+        if generated:
+            raise StoreError(400, f"{', '.join(generated)} cannot be updated; leave it out of the body")
         with self.lock:
             entity = self.collection(model).find(ident)
             if entity is None:
                 raise StoreError(404, f"{model.name} '{ident}' not found")
             updated = copy.deepcopy(entity)
-            merge_changes(updated, data)
-            self._check_unique(model, updated)
+            merge_changes(updated, data, self.behaviour.custom_update)
+            self._check_values(model, updated)
             self._link_company(model, updated, strict=True)
+            self._check_unique(model, updated)
             updated["updatedAt"] = now_iso()  # Planhat bumps it on every PUT
             self.collection(model).put(updated)
             return copy.deepcopy(updated)
 
-    def delete(self, model: Model, ident: str) -> dict[str, int]:
+    def delete(self, model: ModelFacts, ident: str) -> dict[str, int]:
         with self.lock:
             entity = self.collection(model).find(ident)
             if entity is None:
@@ -244,7 +288,7 @@ class EntityStore:
             return {"n": 1, "ok": 1, "deletedCount": 1}
 
     def bulk_upsert(
-        self, model: Model, items: list[Any], fail_keys: frozenset[str] = frozenset()
+        self, model: ModelFacts, items: list[Any], fail_keys: frozenset[str] = frozenset()
     ) -> tuple[int, dict[str, Any]]:
         """Planhat's ``PUT /{model}``: returns the HTTP status (200/206/400) and the result object."""
         if len(items) > BULK_LIMIT:
@@ -276,78 +320,131 @@ class EntityStore:
             return
         try:
             if existing is None:
-                entity = self._new_entity(model, item)
-                self.collection(model).put(entity)
-                result["created"] += 1
-                result["insertsKeys"].append(_keys_of(model, entity, item))
-                result["upsertedIds"].append(entity["_id"])
-                return
-            updated = copy.deepcopy(existing)
-            changed = merge_changes(updated, item)
-            if not changed:
-                result["nonupdates"] += 1
-                return
-            self._check_unique(model, updated)
-            self._link_company(model, updated, strict=True)
-            updated["updatedAt"] = now_iso()
-            self.collection(model).put(updated)
-            result["updated"] += 1
-            result["updatesKeys"].append(_keys_of(model, updated, item))
-            result["modified"].append(updated["_id"])
+                self._bulk_create(model, item, result)
+            else:
+                self._bulk_update(model, existing, item, result)
+        except IgnoredError:
+            return  # not created, not an error: Planhat says nothing (help article 9586991)
         except StoreError as error:
             result[bucket].append(_item_error(model, index, item, error.message))
 
-    def _match(self, model: Model, item: Mapping[str, Any]) -> Entity | None:
+    def _bulk_create(self, model: ModelFacts, item: Entity, result: dict[str, Any]) -> None:
+        entity = self._new_entity(model, item)
+        self.collection(model).put(entity)
+        result["created"] += 1
+        result["insertsKeys"].append(_keys_of(model, entity, item))
+        result["upsertedIds"].append(entity["_id"])
+
+    def _bulk_update(self, model: ModelFacts, existing: Entity, item: Entity, result: dict[str, Any]) -> None:
+        updated = copy.deepcopy(existing)
+        changed = merge_changes(updated, item, self.behaviour.custom_update)
+        if not changed:
+            result["nonupdates"] += 1
+            return
+        self._check_values(model, updated)
+        self._link_company(model, updated, strict=True)
+        self._check_unique(model, updated)
+        updated["updatedAt"] = now_iso()
+        self.collection(model).put(updated)
+        result["updated"] += 1
+        result["updatesKeys"].append(_keys_of(model, updated, item))
+        result["modified"].append(updated["_id"])
+
+    def _match(self, model: ModelFacts, item: Mapping[str, Any]) -> Entity | None:
+        """The stored object a bulk item updates: the first keyable present that matches, in order."""
         collection = self.collection(model)
         for key in model.keyables:
-            if item.get(key) not in (None, ""):
-                found = collection.find_by(key, item[key])
-                if found is not None or key == "_id":
-                    return found
+            if item.get(key) in (None, ""):
+                continue
+            found = collection.find_all(key, item[key])
+            if model.unique.get(key) == "company" and self.behaviour.enduser_match == "company":
+                company = self._company_of(model, item)
+                if company is not None:
+                    found = [entity for entity in found if entity.get(model.company_ref or "") == company]
+            if found or key == "_id":
+                return found[0] if found else None
         return None
 
+    def _company_of(self, model: ModelFacts, item: Mapping[str, Any]) -> str | None:
+        ref = item.get(model.company_ref or "")
+        if ref in (None, ""):
+            return None
+        company = self.collections["companies"].find(str(ref))
+        return company["_id"] if company is not None else str(ref)
+
     # ---------------------------------------------------------------- rules
-    def _new_entity(self, model: Model, data: Mapping[str, Any]) -> Entity:
+    def _new_entity(self, model: ModelFacts, data: Mapping[str, Any]) -> Entity:
         if data.get("_id") not in (None, ""):
             raise StoreError(400, f"{model.name} with _id '{data['_id']}' does not exist; omit _id to create one")
         entity: Entity = {**model.defaults, **copy.deepcopy(dict(data))}
         missing = [name for name in model.required if entity.get(name) in (None, "")]
         if missing:
             raise StoreError(400, f"Missing required field(s) for {model.name}: {', '.join(missing)}")
-        self._check_unique(model, entity)
+        self._check_values(model, entity)
         self._link_company(model, entity, strict=True)
+        self._check_unique(model, entity)
         stamp = now_iso()
         entity["_id"] = new_object_id()
         entity.setdefault("createDate", stamp)
         entity["updatedAt"] = stamp
         return entity
 
-    def _check_unique(self, model: Model, entity: Mapping[str, Any]) -> None:
+    def _check_values(self, model: ModelFacts, entity: Mapping[str, Any]) -> None:
+        """Day fields hold whole days since 1970-01-01 (invoices); an ISO string is refused (a guess)."""
+        for name in model.day_fields:
+            value = entity.get(name)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+                raise StoreError(400, f"{name} must be a whole number of days since 1970-01-01, got {value!r}")
+
+    def _check_unique(self, model: ModelFacts, entity: Mapping[str, Any]) -> None:
         collection = self.collection(model)
-        for key in ("externalId", "sourceId"):
+        for key, scope in model.unique.items():
             value = entity.get(key)
             if value in (None, ""):
                 continue
-            other = collection.find_by(key, value)
-            if other is not None and other["_id"] != entity.get("_id"):
-                raise StoreError(400, f"{model.name} with {key} '{value}' already exists ({other['_id']})")
+            for other in collection.find_all(key, value):
+                same_scope = scope == "tenant" or other.get(model.company_ref or "") == entity.get(
+                    model.company_ref or ""
+                )
+                if other["_id"] != entity.get("_id") and same_scope:
+                    where = "" if scope == "tenant" else " in this company"
+                    raise StoreError(400, f"{model.name} with {key} '{value}' already exists{where} ({other['_id']})")
 
-    def _link_company(self, model: Model, entity: Entity, *, strict: bool) -> None:
-        """Resolve ``extid-``/``srcid-`` company references and add ``companyName`` as Planhat does."""
-        name = model.company_field
-        if name not in ("companyId", "cId") or entity.get(name) in (None, ""):
+    def _link_company(self, model: ModelFacts, entity: Entity, *, strict: bool) -> None:
+        """Resolve ``extid-``/``srcid-`` company references and add ``companyName`` as Planhat does.
+
+        An end user without a company, or with one that does not exist, is matched by its email's
+        domain; one that still has no company is ignored without an error (help article 9586991).
+        """
+        name = model.company_ref
+        if name not in ("companyId", "cId"):
             return
-        companies = self.collections["companies"]
-        company = companies.find(str(entity[name]))
+        company = None
+        if entity.get(name) not in (None, ""):
+            company = self.collections["companies"].find(str(entity[name]))
+        if company is None and model.path == "endusers" and strict:
+            company = self._company_by_domain(entity.get("email"))
+            if company is None:
+                raise IgnoredError(UNMAPPED)
         if company is None:
-            if strict:
+            if strict and entity.get(name) not in (None, ""):
                 raise StoreError(400, f"{name} '{entity[name]}' does not match any company")
             return
         entity[name] = company["_id"]
         entity["companyName" if name == "companyId" else "cName"] = company.get("name")
 
+    def _company_by_domain(self, email: object) -> Entity | None:
+        domain = str(email).rpartition("@")[2].lower() if isinstance(email, str) and "@" in email else ""
+        if not domain:
+            return None
+        for company in self.collections["companies"].by_id.values():
+            domains = company.get("domains")
+            if isinstance(domains, list) and domain in (str(item).lower() for item in domains):
+                return company
+        return None
 
-def permission_denied(model: Model, items: list[Any]) -> dict[str, Any]:
+
+def permission_denied(model: ModelFacts, items: list[Any]) -> dict[str, Any]:
     """The bulk result a read-only token gets: every item in ``permissionErrors``."""
     result = _bulk_result()
     result["permissionErrors"] = [
@@ -357,18 +454,18 @@ def permission_denied(model: Model, items: list[Any]) -> dict[str, Any]:
     return result
 
 
-def _item_error(model: Model, index: int, item: Mapping[str, Any], message: str) -> dict[str, Any]:
+def _item_error(model: ModelFacts, index: int, item: Mapping[str, Any], message: str) -> dict[str, Any]:
     keys = {key: item[key] for key in model.keyables if key in item}
     return {"index": index, "item": keys, "message": message}
 
 
-def _keys_of(model: Model, entity: Mapping[str, Any], item: Mapping[str, Any]) -> dict[str, Any]:
+def _keys_of(model: ModelFacts, entity: Mapping[str, Any], item: Mapping[str, Any]) -> dict[str, Any]:
     keys = {"_id": entity["_id"]}
     keys.update({key: entity[key] for key in ("externalId", "sourceId") if key in item and key in entity})
     return keys
 
 
-def _duplicated_keys(model: Model, items: list[Entity]) -> dict[int, str]:
+def _duplicated_keys(model: ModelFacts, items: list[Entity]) -> dict[int, str]:
     """Items whose keyable value repeats an earlier item of the same payload, as Planhat rejects them."""
     seen: dict[tuple[str, str], int] = {}
     duplicates: dict[int, str] = {}
@@ -397,11 +494,11 @@ def _int_param(query: Mapping[str, str], name: str, default: int) -> int:
     return value
 
 
-def _matches(model: Model, item: Mapping[str, Any], query: Mapping[str, str]) -> bool:
+def _matches(model: ModelFacts, item: Mapping[str, Any], query: Mapping[str, str]) -> bool:
     company_ids = query.get("companyId")
     if company_ids:
         wanted = {value.strip() for value in company_ids.split(",")}
-        ref = item.get(model.company_field or "companyId")
+        ref = item.get(model.company_ref or "companyId")
         refs = ref if isinstance(ref, list) else [ref]
         if not wanted.intersection(str(value) for value in refs):
             return False

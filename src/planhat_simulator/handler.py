@@ -17,9 +17,9 @@ from http.server import BaseHTTPRequestHandler
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from ..models import Model, Operation, model_for_path
 from .analytics import list_metrics, record_activities, record_metrics
 from .control import handle_control
+from .facts import BULK_UPSERT, ROUTES, ModelFacts, model_at
 from .store import StoreError, permission_denied
 
 if TYPE_CHECKING:
@@ -138,7 +138,8 @@ class PlanhatRequestHandler(BaseHTTPRequestHandler):
                 headers["X-Rate-Limit-Limit"] = str(decision.limit)
                 headers["X-Rate-Limit-Remaining"] = str(decision.remaining)
             if not decision.allowed:
-                headers["Retry-After"] = str(decision.retry_after)
+                if self.state.store.behaviour.retry_after:
+                    headers["Retry-After"] = str(decision.retry_after)
                 return 429, "Too many requests", headers
         status, payload = self._api(ApiCall(method, path, query, body, fail_items, read_only))
         return status, payload, headers
@@ -179,34 +180,34 @@ class PlanhatRequestHandler(BaseHTTPRequestHandler):
             return 200, list_metrics(self.state.store, query)
         if parts == ["leancompanies"] and method == "GET":
             return 200, self._lean_companies(query)
-        model = model_for_path(parts[0]) if len(parts) in (1, 2) else None
-        if model is None:
-            raise StoreError(404, f"Not found: {method} {path}")
+        model = model_at(parts[0]) if len(parts) in (1, 2) else None
         ident = parts[1] if len(parts) == 2 else None
-        if ident == "":
+        operation = ROUTES.get((method, ident is not None))
+        if model is None or ident == "" or operation is None or not model.supports(operation):
+            # A route Planhat lacks is a 404 (no POST /tickets): a guess, a 405 needs a handler of its own.
             raise StoreError(404, f"Not found: {method} {path}")
-        operation = _operation(method, ident is not None)
-        if operation is None:
-            raise StoreError(405, f"Method {method} is not allowed on {path}")
-        if not model.supports(operation):
-            raise StoreError(405, f"{model.name} does not support {operation.value} ({method} {path})")
         if call.read_only and method in WRITE_METHODS:
-            if operation is Operation.BULK:
+            if operation == BULK_UPSERT:
                 return 403, permission_denied(model, _array(call.body))
             raise StoreError(403, "Forbidden: this token has read-only access")
         return self._dispatch(model, operation, ident, call)
 
-    def _dispatch(self, model: Model, operation: Operation, ident: str | None, call: ApiCall) -> tuple[int, Any]:
+    def _dispatch(self, model: ModelFacts, operation: str, ident: str | None, call: ApiCall) -> tuple[int, Any]:
         store, query, body = self.state.store, call.query, call.body
-        handlers: dict[Operation, Callable[[], tuple[int, Any]]] = {
-            Operation.LIST: lambda: (200, store.select(model, query)),
-            Operation.GET: lambda: (200, store.get(model, str(ident))),
-            Operation.DELETE: lambda: (200, store.delete(model, str(ident))),
-            Operation.CREATE: lambda: (200, store.create(model, _object(body))),
-            Operation.UPDATE: lambda: (200, store.update(model, str(ident), _object(body))),
-            Operation.BULK: lambda: store.bulk_upsert(model, _array(body), call.fail_items),
+        handlers: dict[str, Callable[[], tuple[int, Any]]] = {
+            "list": lambda: (200, store.select(model, query)),
+            "get": lambda: (200, store.get(model, str(ident))),
+            "delete": lambda: (200, self._no_result(store.delete(model, str(ident)))),
+            "create": lambda: (200, store.create(model, _object(body))),
+            "update": lambda: (200, store.update(model, str(ident), _object(body))),
+            BULK_UPSERT: lambda: store.bulk_upsert(model, _array(body), call.fail_items),
         }
         return handlers[operation]()
+
+    def _no_result(self, payload: Any) -> Any:
+        """An answer clients need not read (DELETE, analytics), in the body the behaviour asks for."""
+        bodies = self.state.store.behaviour.answer_bodies
+        return payload if bodies == "json" else ("OK" if bodies == "text" else "")
 
     def _lean_companies(self, query: dict[str, str]) -> list[dict[str, Any]]:
         fields = ("_id", "name", "externalId", "sourceId", "slug")
@@ -227,10 +228,10 @@ class PlanhatRequestHandler(BaseHTTPRequestHandler):
         store = self.state.store
         if parts[0] == "dimensiondata":
             items = body if isinstance(body, list) else [_object(body)]
-            return 200, record_metrics(store, items)
+            return 200, self._no_result(record_metrics(store, items))
         if parts[1] == "bulk":
-            return 200, record_activities(store, _array(body))
-        return 200, record_activities(store, [_object(body)])
+            return 200, self._no_result(record_activities(store, _array(body)))
+        return 200, self._no_result(record_activities(store, [_object(body)]))
 
     # -------------------------------------------------------------- plumbing
     def _read_body(self) -> bytes:
@@ -303,18 +304,6 @@ def _host_name(netloc: str) -> str:
 
 def _logged(body: Any) -> Any:
     return None if body is _NO_BODY else body
-
-
-def _operation(method: str, has_id: bool) -> Operation | None:
-    table = {
-        ("GET", False): Operation.LIST,
-        ("GET", True): Operation.GET,
-        ("POST", False): Operation.CREATE,
-        ("PUT", True): Operation.UPDATE,
-        ("PUT", False): Operation.BULK,
-        ("DELETE", True): Operation.DELETE,
-    }
-    return table.get((method, has_id))
 
 
 def _is_analytics(path: str) -> bool:

@@ -13,16 +13,24 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from .faults import FaultBook
+from .behaviour import Behaviour, BehaviourError
+from .facts import UnknownModelError, model_named
+from .faults import FaultBook, FaultSpecError, parse_fault
 from .handler import PlanhatRequestHandler
 from .ratelimit import RateLimiter, parse_rate
 from .requestlog import RequestLog
-from .store import EntityStore
+from .store import EntityStore, StoreError
 
 MAX_BODY_BYTES = 32 * 1024 * 1024
 #: A connection that sends nothing for this long is closed, so half-open connections cannot pin threads.
 IDLE_TIMEOUT = 30.0
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+class SimulatorInputError(ValueError):
+    """Input the simulator cannot use: an unknown model, a bad seed, fault or behaviour setting."""
+
+
 DEFAULT_API_KEY = "simulator-api-key"
 DEFAULT_TENANT = "00000000-0000-4000-8000-000000000000"
 
@@ -58,9 +66,11 @@ class SimulatorState:
     log: RequestLog = field(default_factory=RequestLog)
     limiter: RateLimiter = field(default_factory=RateLimiter)
     url: str = ""
+    initial_behaviour: dict[str, Any] = field(default_factory=dict)
 
     def reset(self) -> None:
         self.store.reset()
+        self.store.behaviour.update(self.initial_behaviour)
         self.faults.clear()
         self.log.clear()
         self.limiter.reset()
@@ -101,13 +111,22 @@ class PlanhatSimulator:
         keep_bodies: bool = True,
         control_token: str | None = None,
         idle_timeout: float = IDLE_TIMEOUT,
+        behaviour: Mapping[str, Any] | None = None,
     ) -> None:
         if control_token is None and not is_loopback(host):
             control_token = secrets.token_urlsafe(24)  # reachable from other hosts: the control API needs a token
         config = SimulatorConfig(api_key, tenant, read_only_key, max_body_bytes, None, control_token, idle_timeout)
         config.state_file = Path(state_file) if state_file else None
         per_minute = parse_rate(str(rate_limit)) if rate_limit else None
-        self.state = SimulatorState(config, log=RequestLog(keep_bodies), limiter=RateLimiter(per_minute, per_second))
+        store = EntityStore(Behaviour())
+        initial = Behaviour().to_json()
+        self.state = SimulatorState(
+            config, store, log=RequestLog(keep_bodies), limiter=RateLimiter(per_minute, per_second)
+        )
+        if behaviour:
+            self.set_behaviour(**behaviour)
+            initial.update(behaviour)
+        self.state.initial_behaviour = initial
         self._host, self._port = host, port
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -128,17 +147,112 @@ class PlanhatSimulator:
         """The token the control API asks for (``X-Simulator-Token``), or None on loopback without one."""
         return self.state.config.control_token
 
+    # ------------------------------------------------------------ the facade
+    # Everything a test or the Robot keywords need, without reaching into store, locks or config.
     @property
-    def store(self) -> EntityStore:
-        return self.state.store
+    def api_key(self) -> str:
+        return self.state.config.api_key
+
+    @property
+    def tenant(self) -> str:
+        return self.state.config.tenant
+
+    def set_api_key(self, key: str) -> None:
+        """Replace the API key, as when a token is revoked: the old one gets 401 from now on."""
+        self.state.config.api_key = key
 
     def seed(self, data: Mapping[str, Any] | str | Path) -> dict[str, int]:
         """Add objects per model: ``{"companies": [...], "endusers": [...]}`` or a JSON file of that shape."""
         if not isinstance(data, Mapping):
             data = json.loads(Path(data).read_text(encoding="utf-8"))
             if not isinstance(data, Mapping):
-                raise ValueError("A seed file must hold a JSON object keyed by model name")
-        return {name: self.state.store.seed(name, items) for name, items in data.items()}
+                raise SimulatorInputError("A seed file must hold a JSON object keyed by model name")
+        return {name: self.seed_model(name, items) for name, items in data.items()}
+
+    def seed_model(self, model: str, items: Any) -> int:
+        """Store ``items`` of ``model`` as they are (an ``_id`` is added when absent); returns how many."""
+        if not isinstance(items, list):
+            raise SimulatorInputError(f"Seed data for '{model}' must be a list of objects")
+        with _input_errors():
+            return self.state.store.seed(model, items)
+
+    def reset(self) -> None:
+        """Forget data, faults and logged requests, and restore the start-up behaviour; keys stay."""
+        self.state.reset()
+
+    def entities(self, model: str, filter: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        """Copies of every stored object of ``model`` whose fields equal all of ``filter``."""
+        with _input_errors():
+            facts = model_named(model)
+        store, wanted = self.state.store, {**facts.defaults, **(filter or {})}
+        with store.lock:
+            return _copy([item for item in store.collection(facts).by_id.values() if _has(item, wanted)])
+
+    @staticmethod
+    def model_name(model: str) -> str:
+        """The simulator's name for a model: ``companies`` -> ``Company``."""
+        with _input_errors():
+            return model_named(model).name
+
+    def find(self, model: str, ref: str) -> dict[str, Any] | None:
+        """A copy of the object ``ref`` names (``_id``, ``extid-...``, ``srcid-...``), or None."""
+        with _input_errors():
+            facts = model_named(model)
+        store = self.state.store
+        with store.lock:
+            found = store.collection(facts).find(ref)
+            return json.loads(json.dumps(found)) if found is not None else None
+
+    def activities(self) -> list[dict[str, Any]]:
+        with self.state.store.lock:
+            return _copy(self.state.store.activities)
+
+    def metrics(self) -> list[dict[str, Any]]:
+        with self.state.store.lock:
+            return _copy(self.state.store.metrics)
+
+    def dump(self) -> dict[str, Any]:
+        """Every stored object per API path, plus ``_activities`` and ``_metrics``."""
+        return self.state.store.dump()
+
+    def counts(self) -> dict[str, int]:
+        return self.state.store.counts()
+
+    def requests(self, method: str = "*", path: str = "*") -> list[dict[str, Any]]:
+        """Logged requests, oldest first: ``method``, ``path``, ``query``, ``status``, ``items``, ``body``."""
+        return [entry.to_json() for entry in self.state.log.select(method, path)]
+
+    def request_counts(self) -> dict[str, int]:
+        """``{"GET /companies": 3, ...}`` over every logged request."""
+        return self.state.log.counts()
+
+    def clear_requests(self) -> None:
+        self.state.log.clear()
+
+    def add_fault(self, **spec: Any) -> dict[str, Any]:
+        """Add a fault rule (see ``faults.Fault``) and return it as JSON."""
+        try:
+            fault = parse_fault(spec)
+        except FaultSpecError as error:
+            raise SimulatorInputError(str(error)) from None
+        self.state.faults.add(fault)
+        return fault.to_json()
+
+    def clear_faults(self) -> None:
+        self.state.faults.clear()
+
+    @property
+    def behaviour(self) -> dict[str, Any]:
+        """The current reading of each unsettled behaviour (see ``behaviour.Behaviour``)."""
+        return self.state.store.behaviour.to_json()
+
+    def set_behaviour(self, **changes: Any) -> dict[str, Any]:
+        """Change how the simulator plays what Planhat does not document; returns every setting."""
+        try:
+            self.state.store.behaviour.update(changes)
+        except BehaviourError as error:
+            raise SimulatorInputError(str(error)) from None
+        return self.behaviour
 
     def start(self) -> str:
         if self._server is not None:
@@ -174,6 +288,25 @@ class PlanhatSimulator:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def _copy(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Plain JSON copies, so a caller can change them without touching the store."""
+    return [json.loads(json.dumps(item)) for item in items]
+
+
+def _has(item: Mapping[str, Any], wanted: Mapping[str, Any]) -> bool:
+    return all(item.get(key) == value for key, value in wanted.items())
+
+
+@contextmanager
+def _input_errors() -> Iterator[None]:
+    try:
+        yield
+    except UnknownModelError as error:
+        raise SimulatorInputError(str(error)) from None
+    except StoreError as error:
+        raise SimulatorInputError(error.message) from None
 
 
 def is_loopback(host: str) -> bool:
