@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import time
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 
@@ -59,12 +60,38 @@ def test_retry_after_in_the_past_means_now() -> None:
     assert retry_after({"Retry-After": when}) == 0.0
 
 
-def test_unreadable_retry_after_falls_back_to_backoff() -> None:
+def test_unreadable_retry_after_waits_for_the_window_as_without_one() -> None:
     assert retry_after({"Retry-After": "soon"}) is None
     policy = RetryPolicy(backoff_base=1.0, rng=random.Random(1))
     delay = policy.delay(status(429, **{"Retry-After": "soon"}), 0, 0.0)
     assert delay is not None
-    assert 0.0 <= delay <= 1.0
+    assert 0.5 <= delay <= 1.0
+
+
+def test_429_without_retry_after_keeps_waiting_for_a_full_window_beyond_max_retries() -> None:
+    # Planhat documents a quota window resetting every 60-120 s and no Retry-After (planhat/docs _intro.md).
+    policy = RetryPolicy(max_retries=2, rng=random.Random(3))
+    elapsed, waits = 0.0, []
+    while (wait := policy.delay(status(429, **{"X-Rate-Limit-Remaining": "0"}), len(waits), elapsed)) is not None:
+        waits.append(wait)
+        elapsed += wait
+    assert len(waits) > policy.max_retries
+    assert 120.0 <= elapsed <= policy.window_budget
+    assert max(waits) <= policy.window_step
+
+
+def test_429_follows_x_rate_limit_reset_when_present() -> None:
+    policy = RetryPolicy()
+    assert policy.delay(status(429, **{"X-Rate-Limit-Reset": "42"}), 0, 0.0) == 42.0
+    assert policy.delay(status(429, **{"X-Rate-Limit-Reset": "200"}), 0, 0.0) is None  # beyond rate_limit_wait
+    in_a_minute = policy.delay(status(429, **{"X-Rate-Limit-Reset": str(int(time.time()) + 60)}), 0, 0.0)
+    assert in_a_minute is not None and 55.0 <= in_a_minute <= 61.0
+
+
+def test_429_burst_with_quota_left_waits_briefly() -> None:
+    policy = RetryPolicy(backoff_base=0.5, rng=random.Random(2))
+    delay = policy.delay(status(429, **{"X-Rate-Limit-Remaining": "150"}), 0, 0.0)
+    assert delay is not None and delay <= 0.5
 
 
 def test_full_jitter_stays_within_bounds_and_varies() -> None:

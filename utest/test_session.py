@@ -144,10 +144,27 @@ def test_429_on_post_is_retried_and_creates_once(api: Client) -> None:
 
 
 def test_429_that_does_not_clear_is_rate_limit_error(api: Client) -> None:
-    fault(api, method="GET", path="/companies", status=429, times=None)
+    fault(api, method="GET", path="/companies", status=429, times=None, retry_after="1")
     with pytest.raises(PlanhatRateLimitError, match="after 3 retries"):
         make_session(api.url).call("GET", "companies")
     assert requests_to(api, "GET", "/companies") == 4
+
+
+def test_429_without_retry_after_waits_for_planhats_window_then_fails_clearly(api: Client) -> None:
+    # No source says Planhat sends Retry-After; its window resets every 60-120 s (planhat/docs _intro.md).
+    fault(api, method="GET", path="/companies", status=429, times=None)
+    sleeps = Sleeps()
+    with pytest.raises(PlanhatRateLimitError, match=r"no Retry-After.*rate_limit_wait=150 s") as error:
+        make_session(api.url, sleeps=sleeps).call("GET", "companies")
+    assert 120.0 <= sum(sleeps) <= 150.0
+    assert "raise rate_limit_wait" in str(error.value)
+
+
+def test_429_without_retry_after_that_clears_within_the_window_succeeds(api: Client) -> None:
+    fault(api, method="GET", path="/companies", status=429, times=7)
+    sleeps = Sleeps()
+    assert make_session(api.url, sleeps=sleeps).call("GET", "companies") == []
+    assert len(sleeps) == 7  # more than max_retries=3: waiting for the window is not a retry of a failure
 
 
 @pytest.mark.parametrize("code", [500, 502, 503, 504])

@@ -12,6 +12,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from robot.api import logger
+
 from .errors import (
     MAX_LISTED,
     PlanhatBulkError,
@@ -200,7 +202,10 @@ class AnalyticsService:
         if check_references:
             self.check_references([activity], "activity")
         path = self.session.analytics_path("analytics")
-        return self.session.call("POST", path, json=dict(activity), analytics=True, target=Target("Create Activity"))
+        target = Target("Create Activity")
+        return self.session.send(
+            "POST", path, json=dict(activity), analytics=True, target=target, result_optional=True
+        ).data
 
     def bulk_activities(
         self,
@@ -223,7 +228,9 @@ class AnalyticsService:
 
         def send(parts: list[bytes], number: int) -> None:
             target = Target(f"Create Bulk Activities (request {number}, {len(parts)} items)")
-            self.session.send("POST", path, raw=body(parts), analytics=True, target=target, idempotent=False)
+            self.session.send(
+                "POST", path, raw=body(parts), analytics=True, target=target, idempotent=False, result_optional=True
+            )
 
         try:
             delivery.run(encoded_chunks(source, chunk_size), send)
@@ -249,12 +256,20 @@ class AnalyticsService:
         except PlanhatError:
             delivery.close()
             raise
-        result: dict[str, Any] = {"sent": total, "processed": 0, "errors": [], "requests": 0}
+        result: dict[str, Any] = {"sent": total, "processed": 0, "errors": [], "unreported": 0, "requests": 0}
 
         def send(parts: list[bytes], number: int) -> None:
             target = Target(f"Push Metrics (request {number}, {len(parts)} items)")
-            answer = self.session.call("POST", path, raw=body(parts), analytics=True, target=target, idempotent=False)
-            if isinstance(answer, Mapping):
+            answer = self.session.send(
+                "POST", path, raw=body(parts), analytics=True, target=target, idempotent=False, result_optional=True
+            ).data
+            if not isinstance(answer, Mapping):  # "OK" or nothing: the rows landed, Planhat said nothing per row
+                result["unreported"] += len(parts)
+                logger.warn(
+                    f"Push Metrics request {number}: Planhat accepted {len(parts)} rows without a per-row result; "
+                    "rows it rejected cannot be reported."
+                )
+            else:
                 processed, errors = answer.get("processed") or 0, answer.get("errors") or []
                 if not isinstance(processed, int) or not isinstance(errors, list):
                     message = (

@@ -55,7 +55,8 @@ class EntityService:
 
     def delete(self, model: Model, ref: str) -> Any:
         require(model, Operation.DELETE)
-        return self.session.call("DELETE", entity_path(model, ref), target=Target("Delete", model.name, ref))
+        target = Target("Delete", model.name, ref)
+        return self.session.send("DELETE", entity_path(model, ref), target=target, result_optional=True).data
 
     def iterate(
         self,

@@ -109,6 +109,7 @@ class PlanhatLibrary(DynamicCore):
         max_retries: int = 5,
         requests_per_minute: float | None = None,
         retry_budget: float = 300.0,
+        rate_limit_wait: float = 150.0,
     ) -> None:
         """Import arguments:
 
@@ -120,6 +121,7 @@ class PlanhatLibrary(DynamicCore):
         | ``max_retries`` | Retries after 429, 5xx and lost connections. |
         | ``requests_per_minute`` | Space requests to stay under a quota (Planhat's soft quota is 200). |
         | ``retry_budget`` | Seconds one call may spend waiting for retries in total. |
+        | ``rate_limit_wait`` | Seconds a call may wait for the rate-limit window after a 429 without ``Retry-After``. |
 
         Example:
         | Library | PlanhatLibrary | requests_per_minute=180 | max_retries=8 |
@@ -134,7 +136,7 @@ class PlanhatLibrary(DynamicCore):
         self.timeout = timeout
         self.requests_per_minute = requests_per_minute
         try:
-            self.retry_policy = RetryPolicy(max_retries=max_retries, budget=retry_budget)
+            self.retry_policy = RetryPolicy(max_retries=max_retries, budget=retry_budget, window_budget=rate_limit_wait)
         except ValueError as error:
             raise PlanhatInputError(str(error)) from None
         self._session: PlanhatSession | None = None

@@ -1,8 +1,9 @@
-"""The one registry of Planhat models, shared by the library and the simulator.
+"""The library's one registry of Planhat models.
 
-Facts come from ``shared/planhat-api.md`` section 2 and 3: the API path of each model, which
-operations it offers, how many items one list page may hold, the fields a create needs and which
-fields identify an object in a bulk upsert ("keyables").
+Facts come from ``shared/planhat-api.md`` sections 2, 3 and 7: the API path of each model, which
+operations it offers, how many items one list page may hold (and whether any source says so), the
+fields a create needs and which fields identify an object in a bulk upsert ("keyables"). The
+simulator keeps its own reading (``planhat_simulator.facts``); a test compares the two.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ ALL_OPERATIONS = frozenset(Operation)
 BULK_LIMIT = 5000
 #: Keyables tried in this order when a bulk item is matched to a stored object.
 DEFAULT_KEYABLES = ("_id", "sourceId", "externalId")
+#: Fields Planhat generates; an update body must not carry them (the Go client warns of a 400 for ``_id``).
+GENERATED_FIELDS = ("_id", "updatedAt", "companyName", "cName")
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,12 @@ class Model:
     company_field: str | None = "companyId"
     defaults: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))
     aliases: tuple[str, ...] = ()
+    #: False where no source gives the page cap: a short page is then confirmed by one more request.
+    cap_known: bool = True
+    #: Keyables unique only among one company's objects (end users' externalId, support article 8146372).
+    per_company: tuple[str, ...] = ()
+    #: Fields holding whole days since 1970-01-01 (invoices).
+    day_fields: tuple[str, ...] = ()
 
     def supports(self, operation: Operation) -> bool:
         return operation in self.operations
@@ -57,8 +66,8 @@ class Model:
 
 
 MODELS: tuple[Model, ...] = (
-    Model("Asset", "assets", required=("companyId",)),
-    Model("Campaign", "campaigns", required=("name",), company_field=None),
+    Model("Asset", "assets", required=("name", "companyId")),
+    Model("Campaign", "campaigns", required=("name",), company_field=None, cap_known=False),
     Model("Churn", "churn", page_cap=1000, required=("companyId",), aliases=("churns",)),
     Model("Company", "companies", page_cap=5000, required=("name",), company_field=None),
     Model("Conversation", "conversations", default_limit=30, required=("companyId",)),
@@ -70,16 +79,25 @@ MODELS: tuple[Model, ...] = (
         company_field=None,
         aliases=("custom field", "custom_field"),
     ),
+    Model("Deal", "deals", cap_known=False),
     Model(
         "EndUser",
         "endusers",
-        required=("email", "companyId"),
+        required=("email",),
         keyables=(*DEFAULT_KEYABLES, "email"),
         aliases=("end user", "end_user"),
+        per_company=("externalId",),
     ),
-    Model("Invoice", "invoices", required=("cId",), company_field="cId"),
-    Model("Issue", "issues", company_field="companyIds"),
-    Model("License", "licenses", required=("companyId",)),
+    Model(
+        "Invoice",
+        "invoices",
+        required=("currency", "cId"),
+        keyables=("_id", "sourceId", "extId"),
+        company_field="cId",
+        day_fields=("invoiceDate", "dueDate", "paidDate"),
+    ),
+    Model("Issue", "issues", required=("title",), company_field="companyIds"),
+    Model("License", "licenses", required=("_currency", "companyId", "fromDate")),
     Model(
         "Note",
         "conversations",
@@ -88,15 +106,16 @@ MODELS: tuple[Model, ...] = (
         defaults=MappingProxyType({"type": "note"}),
         aliases=("notes",),
     ),
-    Model("NPS", "nps", page_cap=10000, required=("companyId",)),
+    Model("NPS", "nps", page_cap=10000, required=("email", "score"), company_field="cId"),
     Model("Opportunity", "opportunities", required=("companyId",)),
     Model("Objective", "objectives", required=("companyId",)),
-    Model("Project", "projects", required=("name", "companyId")),
-    Model("Sale", "sales", required=("companyId",), aliases=("nrr",)),
+    Model("Project", "projects", required=("name", "companyId"), cap_known=False),
+    Model("Sale", "sales", required=("_currency", "companyId", "salesDate", "value"), aliases=("nrr",)),
     Model("Task", "tasks", page_cap=10000, default_limit=500, required=("companyId",)),
     Model(
         "Ticket",
         "tickets",
+        page_cap=10000,
         operations=frozenset({Operation.BULK, Operation.LIST, Operation.DELETE}),
         required=("companyId",),
     ),
@@ -110,9 +129,16 @@ MODELS: tuple[Model, ...] = (
         company_field=None,
         aliases=("team member", "team_member"),
     ),
-    Model("Workspace", "workspaces", required=("name",), company_field=None),
-    Model("TimeEntry", "timeentries", company_field=None, aliases=("time entry", "time_entry")),
-    Model("Timesheet", "timesheets", company_field=None),
+    Model("Workflow", "workflows", operations=frozenset({Operation.LIST, Operation.GET})),
+    Model("Workspace", "workspaces", required=("name",), company_field=None, cap_known=False),
+    Model(
+        "TimeEntry",
+        "timeentries",
+        company_field=None,
+        aliases=("time entry", "time_entry"),
+        cap_known=False,
+    ),
+    Model("Timesheet", "timesheets", company_field=None, cap_known=False),
 )
 
 

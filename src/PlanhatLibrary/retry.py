@@ -3,7 +3,11 @@
 Rules (DESIGN.md "Retries and pacing"):
 
 * 429: every method is retried; the server refused before doing anything. ``Retry-After`` (seconds
-  or an HTTP date, parsed by urllib3) is honoured; without it the wait is exponential with full jitter.
+  or an HTTP date, parsed by urllib3) is honoured. No source says Planhat sends it: Planhat documents
+  a quota window that resets every 60-120 s and ``X-Rate-Limit-*`` headers. Without ``Retry-After``
+  the wait follows ``X-Rate-Limit-Reset`` when present, else grows (equal jitter) up to
+  ``window_step`` seconds per wait, and the call keeps waiting for the window within ``window_budget``
+  seconds, whatever ``max_retries`` says (a burst with ``X-Rate-Limit-Remaining`` above 0 waits briefly).
 * 408/500/502/503/504/522/524 and answers lost after the request was sent (read timeout, reset, dropped
   connection): retried only when the call is idempotent. A ``POST`` create is never retried blindly.
 * Failures before anything was sent (connection refused, connect timeout): always retried.
@@ -18,6 +22,7 @@ must be logged to Robot.
 from __future__ import annotations
 
 import random
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
@@ -56,13 +61,16 @@ class RetryPolicy:
     backoff_base: float = 0.5
     backoff_max: float = 30.0
     budget: float = 300.0
+    #: Seconds one call may wait for Planhat's rate-limit window (60-120 s) when a 429 has no Retry-After.
+    window_budget: float = 150.0
+    window_step: float = 30.0
     rng: random.Random = field(default_factory=random.Random, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.max_retries < 0:
             raise ValueError(f"max_retries must be 0 or more, got {self.max_retries}")
-        if self.backoff_base <= 0 or self.backoff_max <= 0 or self.budget <= 0:
-            raise ValueError("backoff_base, backoff_max and budget must be positive")
+        if min(self.backoff_base, self.backoff_max, self.budget, self.window_budget, self.window_step) <= 0:
+            raise ValueError("backoff_base, backoff_max, budget, window_budget and window_step must be positive")
 
     def is_retryable(self, attempt: Attempt) -> bool:
         if attempt.failure is Failure.NOT_SENT:
@@ -78,16 +86,29 @@ class RetryPolicy:
         ceiling = min(self.backoff_max, self.backoff_base * (2**retry_number))
         return self.rng.uniform(0.0, ceiling)
 
+    def window_wait(self, headers: Mapping[str, str], retry_number: int) -> float:
+        """The wait after a 429 without ``Retry-After``: until ``X-Rate-Limit-Reset``, or a growing step."""
+        reset = _number(_header(headers, "X-Rate-Limit-Reset"))
+        if reset is not None:
+            return max(0.0, reset - time.time()) if reset > 1e9 else reset  # an epoch time, or seconds
+        remaining = _number(_header(headers, "X-Rate-Limit-Remaining"))
+        if remaining is not None and remaining > 0:  # a per-second burst, not the per-minute quota
+            return self.backoff(retry_number)
+        ceiling = min(self.window_step, 2.0 ** min(retry_number, 32))
+        return ceiling / 2 + self.rng.uniform(0.0, ceiling / 2)
+
     def delay(self, attempt: Attempt, retry_number: int, elapsed: float) -> float | None:
         """Seconds to wait before retry ``retry_number`` (0-based), or None to give up."""
-        if retry_number >= self.max_retries or not self.is_retryable(attempt):
+        if not self.is_retryable(attempt):
             return None
-        wait = retry_after(attempt.headers)
-        if wait is None:
-            wait = self.backoff(retry_number)
-        if elapsed + wait > self.budget:
+        if attempt.status == 429 and retry_after(attempt.headers) is None:
+            wait = self.window_wait(attempt.headers, retry_number)
+            return wait if elapsed + wait <= self.window_budget else None
+        if retry_number >= self.max_retries:
             return None
-        return wait
+        asked = retry_after(attempt.headers)
+        wait = self.backoff(retry_number) if asked is None else asked
+        return None if elapsed + wait > self.budget else wait
 
 
 def retry_after(headers: Mapping[str, str]) -> float | None:
@@ -100,6 +121,13 @@ def retry_after(headers: Mapping[str, str]) -> float | None:
     try:
         return max(0.0, float(Retry().parse_retry_after(value)))
     except InvalidHeader:
+        return None
+
+
+def _number(value: str | None) -> float | None:
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
         return None
 
 

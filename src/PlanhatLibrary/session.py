@@ -126,12 +126,15 @@ class PlanhatSession:
         idempotent: bool | None = None,
         target: Target | None = None,
         accept: frozenset[int] = OK_STATUSES,
+        result_optional: bool = False,
     ) -> Reply:
         """Send one call with pacing and retries; statuses outside ``accept`` raise a typed error.
 
         ``path`` is relative to the API base (or the analytics base with ``analytics=True``).
         ``idempotent`` defaults by method (GET, PUT, DELETE are; POST, PATCH are not). ``raw`` is
-        an already encoded JSON body, sent as it is.
+        an already encoded JSON body, sent as it is. With ``result_optional`` (deletes, analytics) a
+        2xx answer that is not JSON (``OK``, empty) is a success whose data is None: the write landed,
+        and raising would make a rerun repeat it.
         """
         method = method.upper()
         base = self.credentials.analytics_url if analytics else self.credentials.api_url
@@ -140,11 +143,14 @@ class PlanhatSession:
         idempotent = method in IDEMPOTENT_METHODS if idempotent is None else idempotent
         data = raw if raw is not None else (None if json is None else self._encode(json, shown))
         started = time.monotonic()
+        slept = 0.0  # counted apart from the clock, so a test's instant sleeps still spend the budget
         retry_number = 0
         answer_lost = False
         while True:
             self.pacer.wait()
-            attempt, reply = self._attempt(method, url, params=params, data=data, idempotent=idempotent, shown=shown)
+            attempt, reply = self._attempt(
+                method, url, params=params, data=data, idempotent=idempotent, shown=shown, lenient=result_optional
+            )
             if reply is not None and reply.status in accept:
                 return replace(reply, answer_lost=answer_lost)
             if reply is not None and reply.status == 404 and method == "DELETE" and answer_lost:
@@ -154,16 +160,22 @@ class PlanhatSession:
                 )
                 return Reply(200, None, reply.headers, answer_lost=True)
             answer_lost = answer_lost or attempt.failure is Failure.NO_ANSWER
-            delay = self.retry.delay(attempt, retry_number, time.monotonic() - started)
+            delay = self.retry.delay(attempt, retry_number, max(time.monotonic() - started, slept))
             if delay is None:
                 raise self._error(attempt, reply, shown, target, retry_number)
             retry_number += 1
             self.retries_done += 1
             reason = attempt.status or attempt.failure.value
-            logger.info(
-                f"{shown}: {reason}; retry {retry_number} of {self.retry.max_retries} in {delay:.2f} s",
-            )
+            if attempt.status == 429 and retry_after(attempt.headers) is None:
+                waited = max(time.monotonic() - started, slept)
+                logger.info(
+                    f"{shown}: 429 without Retry-After; waiting {delay:.1f} s for Planhat's rate-limit window "
+                    f"(waited {waited:.0f} s of at most {self.retry.window_budget:g} s)"
+                )
+            else:
+                logger.info(f"{shown}: {reason}; retry {retry_number} of {self.retry.max_retries} in {delay:.2f} s")
             self._sleep(delay)
+            slept += delay
 
     def pages(
         self,
@@ -219,6 +231,7 @@ class PlanhatSession:
         data: bytes | None,
         idempotent: bool,
         shown: str,
+        lenient: bool = False,
     ) -> tuple[Attempt, Reply | None]:
         headers = {"Content-Type": "application/json"} if data is not None else None
         began = time.monotonic()
@@ -257,7 +270,7 @@ class PlanhatSession:
         self.pacer.observe(
             _int_header(response.headers, "X-Rate-Limit-Limit"), _int_header(response.headers, "X-Rate-Limit-Remaining")
         )
-        reply = Reply(response.status_code, self._parse(response, content, shown), response.headers)
+        reply = Reply(response.status_code, self._parse(response, content, shown, lenient), response.headers)
         return Attempt(method, idempotent, Failure.STATUS, response.status_code, response.headers), reply
 
     def _setup_error(self, error: Exception, shown: str) -> PlanhatInputError:
@@ -276,8 +289,11 @@ class PlanhatSession:
         except (TypeError, ValueError) as error:
             raise PlanhatInputError(f"{shown}: the payload cannot be sent as JSON: {error}") from None
 
-    def _parse(self, response: requests.Response, content: bytes, shown: str) -> Any:
-        """The answer as JSON (or text when it is not JSON), with every secret it echoes masked."""
+    def _parse(self, response: requests.Response, content: bytes, shown: str, lenient: bool = False) -> Any:
+        """The answer as JSON (or text when it is not JSON), with every secret it echoes masked.
+
+        A 2xx answer that is not JSON raises, unless ``lenient``: then it is None.
+        """
         if not content:
             return None
         try:
@@ -288,6 +304,11 @@ class PlanhatSession:
             text = self.redact(content.decode("utf-8", errors="replace").replace("\x00", ""))
             if response.status_code not in OK_STATUSES:
                 return text
+            if lenient:
+                logger.debug(
+                    f"{shown} answered {response.status_code} with a body that is not JSON: {server_text(text)}"
+                )
+                return None
             content_type = self.redact(response.headers.get("Content-Type", "unknown content type"))
             problem = "nested too deeply" if isinstance(error, RecursionError) else "not JSON"
             raise PlanhatResponseError(
@@ -312,6 +333,12 @@ class PlanhatSession:
         refused = self._wait_refused(attempt, retries) if status == 429 else ""
         if refused:
             message = f"{what} was rate limited (429 Too Many Requests){': ' + text if text else '.'}{refused}"
+        elif status == 429 and retry_after(attempt.headers) is None:
+            message = (
+                f"{what} was rate limited (429 Too Many Requests){': ' + text if text else '.'} Planhat sent no "
+                f"Retry-After, and its rate-limit window (60-120 s) did not reset within rate_limit_wait="
+                f"{self.retry.window_budget:g} s ({retries} retries). Lower requests_per_minute or raise rate_limit_wait."
+            )
         if 300 <= status < 400:
             location = shorten(self.redact(reply.headers.get("Location", "") or "nowhere"))
             message += (

@@ -102,6 +102,7 @@ def _facts(name: str, path: str, **kwargs: object) -> ModelFacts:
 
 
 _COMPANY_GUESS = f"{GUESS}: companyId, like the models whose pages list it as required"
+_NAME_GUESS = f"{GUESS}: name, like companies and projects"
 
 MODELS: tuple[ModelFacts, ...] = (
     _facts(
@@ -111,7 +112,7 @@ MODELS: tuple[ModelFacts, ...] = (
         page_cap=2000,
         sources={"required": API + "asset", "page_cap": AIRBYTE},
     ),
-    _facts("Campaign", "campaigns", company_ref=None, sources={"required": f"{GUESS}: none"}),
+    _facts("Campaign", "campaigns", required=("name",), company_ref=None, sources={"required": _NAME_GUESS}),
     _facts(
         "Churn",
         "churn",
@@ -153,8 +154,7 @@ MODELS: tuple[ModelFacts, ...] = (
     _facts(
         "Deal",
         "deals",
-        required=("companyId",),
-        sources={"path": API + "deal", "operations": f"{GUESS}: all", "required": _COMPANY_GUESS},
+        sources={"path": API + "deal", "operations": f"{GUESS}: all", "required": f"{GUESS}: none known"},
     ),
     _facts(
         "EndUser",
@@ -292,8 +292,13 @@ MODELS: tuple[ModelFacts, ...] = (
     _facts(
         "Workspace",
         "workspaces",
+        required=("name",),
         company_ref=None,
-        sources={"path": f"{ROBOCORP}types.py; {CRUDS}configuration.yaml", "operations": f"{GUESS}: all"},
+        sources={
+            "path": f"{ROBOCORP}types.py; {CRUDS}configuration.yaml",
+            "operations": f"{GUESS}: all",
+            "required": _NAME_GUESS,
+        },
     ),
     _facts(
         "TimeEntry",

@@ -85,6 +85,9 @@ class EntityKeywords(LibraryComponent):
     ) -> Any:
         """Delete one object and return Planhat's answer (``{"n": 1, "ok": 1, "deletedCount": 1}``).
 
+        Some Planhat answers to a delete are a plain ``OK`` or empty: then the object is deleted and
+        the keyword returns ``${None}``.
+
         Example:
         | `Delete Entity` | companies | ${id} |
         | `Delete Entity` | endusers | external_id=U-17 |
