@@ -337,7 +337,8 @@ class PlanhatSession:
             message = (
                 f"{what} was rate limited (429 Too Many Requests){': ' + text if text else '.'} Planhat sent no "
                 f"Retry-After, and its rate-limit window (60-120 s) did not reset within rate_limit_wait="
-                f"{self.retry.window_budget:g} s ({retries} retries). Lower requests_per_minute or raise rate_limit_wait."
+                f"{self.retry.window_budget:g} s ({retries} retries). Lower requests_per_minute or raise "
+                "rate_limit_wait."
             )
         if 300 <= status < 400:
             location = shorten(self.redact(reply.headers.get("Location", "") or "nowhere"))
