@@ -33,6 +33,7 @@ from .models import BULK_LIMIT, Model, Operation
 from .payloads import encoding_problem
 from .session import PlanhatSession, Target
 from .sources import ItemSource
+from .writes import prepared, problem
 
 ON_ERROR = ("fail", "stop", "continue")
 
@@ -146,7 +147,7 @@ def validate_items(model: Model, source: Iterable[Any], chunk_size: int = BULK_L
 def _item_problem(model: Model, item: Any, index: int, seen: dict[tuple[str, str], int]) -> str | None:
     if not isinstance(item, Mapping):
         return f"not a dictionary ({type(item).__name__})"
-    unencodable = encoding_problem(item)
+    unencodable = encoding_problem(item) or problem(model, item)
     if unencodable:
         return unencodable
     keys = [key for key in model.keyables if item.get(key) not in (None, "")]
@@ -248,7 +249,7 @@ class BulkUpserter:
     ) -> None:
         keyed = all(any(item.get(key) not in (None, "") for key in model.keyables) for item in chunk)
         target = Target(f"Bulk upsert chunk {number} of {summary.chunks} for", model.name)
-        payload = [{**model.defaults, **item} for item in chunk] if model.defaults else chunk  # notes: type note
+        payload = [prepared(model, item) for item in chunk] if model.defaults or model.day_fields else chunk
         summary.requests += 1
         try:
             reply = self.session.send("PUT", model.path, json=payload, idempotent=keyed, target=target)

@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
+from robot.api import logger
+
 from .errors import PlanhatInputError, PlanhatResponseError
 from .identifiers import entity_path
 from .models import Model, Operation, UnknownModelError, resolve_model
 from .payloads import as_object
 from .session import PlanhatSession, Target
+from .writes import checked, merged_custom, missing_required, prepared, update_body
 
 #: Keep ``companyId=a,b,c`` query strings under this many characters (long URLs get cut by proxies).
 COMPANY_ID_CHARS = 2000
@@ -42,14 +45,39 @@ class EntityService:
         return self._object(self.session.call("GET", entity_path(model, ref), target=Target("Get", model.name, ref)))
 
     def create(self, model: Model, data: Mapping[str, Any]) -> dict[str, Any]:
+        """``POST /{model}``; refused before sending when a required field is missing."""
         require(model, Operation.CREATE)
-        payload = {**model.defaults, **as_object(data, f"{model.name} data")}
+        payload = prepared(model, as_object(data, f"{model.name} data"))
+        missing = missing_required(model, payload)
+        if missing:
+            raise PlanhatInputError(
+                f"Create {model.name}: missing required field(s) {', '.join(missing)}, which Planhat needs to "
+                "create it. Nothing was sent."
+            )
+        checked(model, payload, f"Create {model.name}")
         target = Target("Create", model.name)
-        return self._object(self.session.call("POST", model.path, json=payload, target=target))
+        created = self._object(self.session.call("POST", model.path, json=payload, target=target))
+        if not created.get("_id"):
+            hint = _ignored_hint(model)
+            raise PlanhatResponseError(
+                f"Planhat answered the create of {model.name} without an _id: it did not store it.{hint}",
+                status=200,
+                method="POST",
+                url=model.path,
+            )
+        return created
 
     def update(self, model: Model, ref: str, data: Mapping[str, Any]) -> dict[str, Any]:
+        """``PUT /{model}/{ref}`` without Planhat's generated fields, with ``custom`` merged into the stored one."""
         require(model, Operation.UPDATE)
-        payload = as_object(data, f"{model.name} data")
+        payload, dropped = update_body(model, as_object(data, f"{model.name} data"))
+        checked(model, payload, f"Update {model.name} '{ref}'")
+        if dropped:
+            logger.info(f"Update {model.name} '{ref}': left out {', '.join(dropped)}, which Planhat generates.")
+        if not payload:
+            raise PlanhatInputError(f"Update {model.name} '{ref}': no field to change. Nothing was sent.")
+        if isinstance(payload.get("custom"), Mapping):
+            payload["custom"] = merged_custom(self.get(model, ref).get("custom"), payload["custom"])
         target = Target("Update", model.name, ref)
         return self._object(self.session.call("PUT", entity_path(model, ref), json=payload, target=target))
 
@@ -90,11 +118,22 @@ class EntityService:
     def pages(
         self, model: Model, params: Mapping[str, Any], limit: int | None = None
     ) -> Iterator[list[dict[str, Any]]]:
-        """Pages of a list call at the model's page cap; notes are filtered to ``type: note``."""
+        """Pages of a list call at the model's page cap; notes are filtered to ``type: note``.
+
+        Where no source gives the model's cap, a short page is confirmed by asking for the next one.
+        """
         require(model, Operation.LIST)
         wanted_type = model.defaults.get("type")
         target = Target("List", model.name)
-        for page in self.session.pages(model.path, params=params, page_size=model.page_cap, limit=limit, target=target):
+        pages = self.session.pages(
+            model.path,
+            params=params,
+            page_size=model.page_cap,
+            limit=limit,
+            target=target,
+            confirm_short=not model.cap_known,
+        )
+        for page in pages:
             yield page if wanted_type is None else [item for item in page if item.get("type") == wanted_type]
 
     def _object(self, data: Any) -> dict[str, Any]:
@@ -102,6 +141,15 @@ class EntityService:
             message = f"Planhat answered with {type(data).__name__} where a JSON object was expected."
             raise PlanhatResponseError(message, status=200, method="", url="")
         return data
+
+
+def _ignored_hint(model: Model) -> str:
+    if model.path != "endusers":
+        return ""
+    return (
+        " Planhat ignores an end user it cannot map to a company (no companyId, or one that does not exist, and "
+        "no company with its email's domain)."
+    )
 
 
 def company_chunks(company_ids: Sequence[str] | None) -> Iterator[str | None]:

@@ -185,8 +185,13 @@ class PlanhatSession:
         page_size: int,
         limit: int | None = None,
         target: Target | None = None,
+        confirm_short: bool = False,
     ) -> Iterator[list[dict[str, Any]]]:
-        """Page through a list endpoint with limit/offset until a short page or ``limit`` items."""
+        """Page through a list endpoint with limit/offset until a short page or ``limit`` items.
+
+        Planhat caps pages silently. Where no source gives the cap (``confirm_short``), a short page
+        may be the cap and not the end: the next offset is asked too, and only an empty page ends it.
+        """
         offset = 0
         previous_first: Any = None
         shown = self.redact("GET /" + path.lstrip("/"))
@@ -203,7 +208,7 @@ class PlanhatSession:
                 raise PlanhatResponseError(message, status=200, method="GET", url=shown)
             previous_first = first
             yield page
-            if len(page) < size:
+            if not page or (len(page) < size and not confirm_short):
                 return
             offset += len(page)
 
