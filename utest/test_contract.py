@@ -361,10 +361,6 @@ def test_bulk_upsert_create_update_and_nonupdate_replay_the_timesheet_example(ap
     assert result["createdErrors"] == result["updatedErrors"] == result["permissionErrors"] == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="TIMESHEET page bulk example answers a 'validationErrors': [] key; the simulator's result has no such key",
-)
 @pytest.mark.usefixtures("timesheets")
 def test_bulk_upsert_answer_carries_validation_errors(api: Client) -> None:
     """TIMESHEET page, "PUT Bulk Upsert Timesheets": the example answer ends with ``"validationErrors": []``."""
@@ -630,7 +626,6 @@ def test_metrics_read_rows_replay_the_cruds_fixture(sim: PlanhatSimulator, api: 
         assert row["companyId"] == row["parentId"] == company["_id"]
 
 
-@pytest.mark.xfail(strict=True, reason="the simulator ignores the from/to day range of GET /dimensiondata")
 def test_metrics_read_honours_the_from_to_day_range(sim: PlanhatSimulator, api: Client) -> None:
     """GO metrics.go MetricsListOptions: ``from``/``to`` are "Days format integer representing the start/end
     day period (Days since January 1, 1970)"; CRUDS get_dimension_data sends ``from``/``to`` the same way."""
@@ -642,11 +637,6 @@ def test_metrics_read_honours_the_from_to_day_range(sim: PlanhatSimulator, api: 
     assert outside == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="CODES page says the tracking & metrics endpoints always answer 200 (data sinks); "
-    "the simulator answers 404 for an unknown tenant token",
-)
 def test_analytics_answers_200_even_for_an_unknown_tenant(sim: PlanhatSimulator) -> None:
     """CODES page, "Why are we always returning 200 for endpoints on our tracking & metrics base URL? ...
     200 means that we have successfully received the data for processing"."""
@@ -695,11 +685,6 @@ def test_enduser_external_id_is_unique_per_company_not_per_tenant(sim: PlanhatSi
     assert owners == sorted([("u-1", one["_id"]), ("u-1", two["_id"]), ("u-2", one["_id"]), ("u-2", two["_id"])])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the simulator flags a repeated externalId inside one bulk payload as 'duplicated' even when the "
-    "end users belong to different companies, which support 8146372 permits",
-)
 def test_enduser_external_id_shared_across_companies_in_one_payload(sim: PlanhatSimulator, api: Client) -> None:
     """https://support.planhat.com/en/articles/8146372 (externalId unique per company), in one ``PUT /endusers``
     as github.com/nasrat-v/planhat-duplicate-error sends one user to several orgs (different emails here)."""
@@ -745,9 +730,6 @@ def test_enduser_without_company_is_matched_by_email_domain(sim: PlanhatSimulato
     assert (body["companyId"], body["companyName"]) == (company["_id"], "Acme")
 
 
-@pytest.mark.xfail(
-    strict=True, reason="the simulator does not map an end user by companyExternalId; it ignores the end user"
-)
 def test_enduser_is_mapped_by_company_external_id(sim: PlanhatSimulator, api: Client) -> None:
     """https://help.planhat.com/en/articles/9586991: "When importing a new End User, you should ideally send
     the corresponding companyId or companyExternalId" (the NOTE page lists ``companyExternalId`` too)."""
@@ -759,7 +741,6 @@ def test_enduser_is_mapped_by_company_external_id(sim: PlanhatSimulator, api: Cl
 
 
 # ------------------------------------------------------------------------- documented defaults
-@pytest.mark.xfail(strict=True, reason="the simulator stores a conversation without type as it came, with no type")
 def test_conversation_without_type_defaults_to_note(sim: PlanhatSimulator, api: Client) -> None:
     """CONVERSATION page, ``type``: "Must reference a pre-existent conversation type in Planhat, or it will
     default to type: note"."""
@@ -769,7 +750,6 @@ def test_conversation_without_type_defaults_to_note(sim: PlanhatSimulator, api: 
     assert response.json()["type"] == "note"
 
 
-@pytest.mark.xfail(strict=True, reason="the simulator does not default a new timesheet's status to 'submitted'")
 def test_timesheet_create_defaults_status_to_submitted(api: Client) -> None:
     """TIMESHEET page, "POST Create Timesheet": "The timesheet will be created with the status "submitted""
     and the example answer carries ``"status": "submitted"``."""

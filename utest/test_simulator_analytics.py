@@ -38,9 +38,11 @@ def test_bulk_activities_need_an_array(api: Client) -> None:
     assert response.status_code == 400
 
 
-def test_wrong_tenant_is_404(api: Client) -> None:
+def test_wrong_tenant_is_a_silent_200_like_planhats_data_sinks(api: Client) -> None:
+    # planhat.com/developers/api/http-response-codes: the tracking and metrics endpoints always answer 200.
     for path in ("/analytics/wrong", "/analytics/bulk/wrong", "/dimensiondata/wrong"):
-        assert post(api, path, [{"email": "a@x.test"}]).status_code == 404, path
+        assert post(api, path, [{"email": "a@x.test"}]).status_code == 200, path
+    assert api.sim.activities() == [] and api.sim.metrics() == []
 
 
 def test_metrics_report_per_item_errors(api: Client) -> None:

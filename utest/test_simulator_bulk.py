@@ -15,6 +15,7 @@ RESULT_KEYS = [
     "modified",
     "upsertedIds",
     "permissionErrors",
+    "validationErrors",
 ]
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import date, datetime
 from typing import Any
 
 from .facts import ACTIVITY_USER_FIELDS, METRIC_MODELS
@@ -82,6 +83,15 @@ def _stored_metric(store: EntityStore, item: Mapping[str, Any]) -> dict[str, Any
     return metric
 
 
+def _day(moment: Any) -> int:
+    """Days since 1970-01-01 of an ISO time (0 when unreadable)."""
+    try:
+        parsed = datetime.fromisoformat(str(moment).replace("Z", "+00:00"))
+    except ValueError:
+        return 0
+    return (parsed.date() - date(1970, 1, 1)).days
+
+
 def list_metrics(store: EntityStore, query: Mapping[str, str]) -> list[dict[str, Any]]:
     """``GET /dimensiondata`` on the main host: filter by ``cId``/``cid``, ``dimid``; page by limit/offset."""
     company = query.get("cId") or query.get("cid")
@@ -89,12 +99,15 @@ def list_metrics(store: EntityStore, query: Mapping[str, str]) -> list[dict[str,
     try:
         limit = int(query.get("limit", "2000"))
         offset = int(query.get("offset", "0"))
+        first, last = int(query.get("from", "0")), int(query.get("to", str(10**9)))  # days since 1970 (Go, cruds)
     except ValueError:
-        raise StoreError(400, "limit and offset must be whole numbers") from None
+        raise StoreError(400, "limit, offset, from and to must be whole numbers") from None
     with store.lock:
         rows = [
             row
             for row in store.metrics
-            if (not company or row.get("companyId") == company) and (not dimension or row["dimensionId"] == dimension)
+            if (not company or row.get("companyId") == company)
+            and (not dimension or row["dimensionId"] == dimension)
+            and first <= _day(row.get("time")) <= last
         ]
         return [dict(row) for row in rows[offset : offset + limit]]

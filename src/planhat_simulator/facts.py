@@ -81,6 +81,8 @@ class ModelFacts:
     company_ref: str | None = "companyId"
     day_fields: tuple[str, ...] = ()  # integer days since 1970-01-01
     defaults: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))
+    #: Values Planhat fills in on create when the body has none (documented on the model's page).
+    create_defaults: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))
     aliases: tuple[str, ...] = ()
 
     def supports(self, operation: str) -> bool:
@@ -139,7 +141,13 @@ MODELS: tuple[ModelFacts, ...] = (
         required=("companyId",),
         page_cap=2000,
         default_limit=30,
-        sources={"required": _COMPANY_GUESS, "page_cap": DLT, "default_limit": DLT},
+        create_defaults=MappingProxyType({"type": "note"}),
+        sources={
+            "required": _COMPANY_GUESS,
+            "page_cap": DLT,
+            "default_limit": DLT,
+            "create_defaults": f"{API}conversation (type defaults to note)",
+        },
     ),
     _facts(
         "CustomField",
@@ -311,7 +319,12 @@ MODELS: tuple[ModelFacts, ...] = (
         "Timesheet",
         "timesheets",
         company_ref=None,
-        sources={"path": f"{CRUDS}configuration.yaml", "operations": f"{GUESS}: all"},
+        create_defaults=MappingProxyType({"status": "submitted"}),
+        sources={
+            "path": f"{CRUDS}configuration.yaml",
+            "operations": f"{GUESS}: all",
+            "create_defaults": f"{API}timesheet (created with status submitted)",
+        },
     ),
 )
 

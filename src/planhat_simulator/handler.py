@@ -223,9 +223,10 @@ class PlanhatRequestHandler(BaseHTTPRequestHandler):
         parts = path.strip("/").split("/")
         if method != "POST":
             raise StoreError(405, f"Method {method} is not allowed on {parts[0]}")
-        if unquote(parts[-1]) != self.state.config.tenant:
-            raise StoreError(404, "Unknown tenant token")
         store = self.state.store
+        if unquote(parts[-1]) != self.state.config.tenant:
+            # Data sinks: "we are always returning 200" (planhat.com/developers/api/http-response-codes).
+            return 200, self._no_result({} if parts[0] == "analytics" else {"processed": 0, "errors": []})
         if parts[0] == "dimensiondata":
             items = body if isinstance(body, list) else [_object(body)]
             return 200, self._no_result(record_metrics(store, items))

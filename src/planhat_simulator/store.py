@@ -115,6 +115,7 @@ def _bulk_result() -> dict[str, Any]:
         "modified": [],
         "upsertedIds": [],
         "permissionErrors": [],
+        "validationErrors": [],  # in the bulk example of planhat.com/developers/api/timesheet
     }
 
 
@@ -376,7 +377,7 @@ class EntityStore:
     def _new_entity(self, model: ModelFacts, data: Mapping[str, Any]) -> Entity:
         if data.get("_id") not in (None, ""):
             raise StoreError(400, f"{model.name} with _id '{data['_id']}' does not exist; omit _id to create one")
-        entity: Entity = {**model.defaults, **copy.deepcopy(dict(data))}
+        entity: Entity = {**model.defaults, **model.create_defaults, **copy.deepcopy(dict(data))}
         missing = [name for name in model.required if entity.get(name) in (None, "")]
         if missing:
             raise StoreError(400, f"Missing required field(s) for {model.name}: {', '.join(missing)}")
@@ -420,8 +421,11 @@ class EntityStore:
         if name not in ("companyId", "cId"):
             return
         company = None
+        companies = self.collections["companies"]
         if entity.get(name) not in (None, ""):
-            company = self.collections["companies"].find(str(entity[name]))
+            company = companies.find(str(entity[name]))
+        elif model.path == "endusers" and entity.get("companyExternalId") not in (None, ""):
+            company = companies.find_by("externalId", entity["companyExternalId"])  # help article 9586991
         if company is None and model.path == "endusers" and strict:
             company = self._company_by_domain(entity.get("email"))
             if company is None:
@@ -466,18 +470,22 @@ def _keys_of(model: ModelFacts, entity: Mapping[str, Any], item: Mapping[str, An
 
 
 def _duplicated_keys(model: ModelFacts, items: list[Entity]) -> dict[int, str]:
-    """Items whose keyable value repeats an earlier item of the same payload, as Planhat rejects them."""
-    seen: dict[tuple[str, str], int] = {}
+    """Items whose keyable value repeats an earlier item of the same payload, as Planhat rejects them.
+
+    A key unique per company repeats only within one company (support article 8146372).
+    """
+    seen: dict[tuple[str, str, str], int] = {}
     duplicates: dict[int, str] = {}
     for index, item in enumerate(items):
         for key in model.keyables:
             value = item.get(key)
             if value in (None, ""):
                 continue
-            if (key, str(value)) in seen:
+            scope = str(item.get(model.company_ref or "")) if model.unique.get(key) == "company" else ""
+            if (key, str(value), scope) in seen:
                 duplicates[index] = key
             else:
-                seen[(key, str(value))] = index
+                seen[(key, str(value), scope)] = index
     return duplicates
 
 
