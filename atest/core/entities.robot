@@ -73,10 +73,16 @@ Unknown Id Fails With 404 Naming Model And Id
     Run Keyword And Expect Error    Company 'extid-NOPE' not found (404)*
     ...    Get Entity    companies    external_id=NOPE
 
+Missing Required Field Fails Before Sending
+    Run Keyword And Expect Error
+    ...    Create Project: missing required field(s) companyId, which Planhat needs to create it. Nothing was sent.
+    ...    Create Entity    projects    {"name": "Rollout"}
+    Planhat Simulator Request Count Should Be    0    POST    /projects
+
 Invalid Payload Fails With The Server Text
     Run Keyword And Expect Error
-    ...    Create Project was rejected (400 Bad Request): Missing required field(s) for Project: companyId
-    ...    Create Entity    projects    {"name": "Rollout"}
+    ...    Create Project was rejected (400 Bad Request): companyId 'extid-NOPE' does not match any company
+    ...    Create Entity    projects    {"name": "Rollout", "companyId": "extid-NOPE"}
 
 Unknown Model Fails Listing Valid Ones
     Run Keyword And Expect Error    Unknown Planhat model 'compnies'. Did you mean 'Company'? Valid models: *

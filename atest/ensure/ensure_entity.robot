@@ -35,17 +35,22 @@ Unchanged Entity Costs One Lookup And No Write
     Planhat Simulator Request Count Should Be    1
     Planhat Simulator Request Count Should Be    1    GET    /companies/extid-ACME
 
-Changed Entity Sends Only The Changed Fields
+Changed Entity Sends Only The Changed Fields And Custom Whole
+    [Documentation]    Planhat does not document whether a partial custom object merges or replaces: the stored
+    ...    custom fields are sent with the changed one, which is right under both readings.
     Seed Planhat Simulator
     ...    companies
-    ...    [{"externalId": "ACME", "name": "Acme", "mrr": 10, "custom": {"Tier": 2, "Seg": "A"}}]
+    ...    [{"externalId": "ACME", "name": "Acme", "mrr": 10, "custom": {"Tier": 2, "Seg": "A", "Region": "EU"}}]
+    Set Planhat Simulator Behaviour    custom_update=replace
     ${company} =    Ensure Entity
     ...    companies
     ...    {"externalId": "ACME", "name": "Acme", "mrr": 12, "custom": {"Tier": 2, "Seg": "B"}}
     Should Be Equal As Integers    ${company}[mrr]    12
     Planhat Simulator Request Count Should Be    2
     @{puts} =    Get Planhat Simulator Requests    PUT    /companies/*
-    Should Be Equal    ${puts}[0][body]    ${{ {"mrr": 12, "custom": {"Seg": "B"}} }}
+    Should Be Equal    ${puts}[0][body]    ${{ {"mrr": 12, "custom": {"Tier": 2, "Seg": "B", "Region": "EU"}} }}
+    ${stored} =    Simulated Entity Should Exist    companies    external_id=ACME
+    Should Be Equal    ${stored}[custom]    ${{ {"Tier": 2, "Seg": "B", "Region": "EU"} }}
 
 Dry Run Writes Nothing
     Seed Planhat Simulator    companies    [{"externalId": "ACME", "name": "Acme", "mrr": 10}]

@@ -267,6 +267,7 @@ class BulkUpserter:
         try:
             summary.add(result, summary.keep_keys)
             errors = list(_item_errors(result, chunk))
+            errors.extend(_ignored(model, result, chunk, errors))
         except (TypeError, ValueError, OverflowError, AttributeError) as error:
             message = f"Bulk upsert chunk {number}: Planhat's bulk result cannot be read ({type(error).__name__})."
             raise _ChunkLostError(
@@ -377,6 +378,49 @@ def _item_errors(result: Mapping[str, Any], chunk: list[dict[str, Any]]) -> Iter
                 index = _find(raw, lookup)
             keys = raw.get("item") if isinstance(raw, dict) and isinstance(raw.get("item"), dict) else {}
             yield {"chunk_index": index, "kind": kind, "message": _error_text(raw), "item": keys}
+
+
+def _ignored(
+    model: Model, result: Mapping[str, Any], chunk: list[dict[str, Any]], errors: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Items Planhat's result accounts for nowhere (not created, updated, unchanged or failed), as errors.
+
+    Planhat ignores an end user it cannot map to a company without a word (help article 9586991);
+    silence is not success. The items are named when the result tells them apart, else only counted.
+    """
+    accounted = sum(int(result.get(key) or 0) for key in ("created", "updated", "nonupdates")) + len(errors)
+    missing = len(chunk) - accounted
+    if missing <= 0:
+        return []
+    why = (
+        " (an end user it could not map to a company: no companyId, or one that does not exist, and no company "
+        "with its email's domain)"
+        if model.path == "endusers"
+        else ""
+    )
+    named = _named(result, chunk, errors)
+    unnamed = [index for index in range(len(chunk)) if index not in named]
+    if int(result.get("nonupdates") or 0) == 0 and len(unnamed) == missing:
+        message = f"Planhat ignored this item without an error{why}"
+        return [{"chunk_index": index, "kind": "ignored", "message": message, "item": {}} for index in unnamed]
+    message = (
+        f"Planhat ignored {missing} of {len(chunk)} items of this request without an error{why}; which cannot be told"
+    )
+    return [{"chunk_index": None, "kind": "ignored", "message": message, "item": {}}]
+
+
+def _named(result: Mapping[str, Any], chunk: list[dict[str, Any]], errors: list[dict[str, Any]]) -> set[int]:
+    """Positions of the items the result names: by an error, or by the keys or ids of what it wrote."""
+    named = {error["chunk_index"] for error in errors if error["chunk_index"] is not None}
+    lookup = _key_lookup(chunk)
+    for keys in [*(result.get("insertsKeys") or []), *(result.get("updatesKeys") or [])]:
+        found = _find(keys, lookup)
+        if found is not None:
+            named.add(found)
+    for object_id in [*(result.get("upsertedIds") or []), *(result.get("modified") or [])]:
+        if ("_id", str(object_id)) in lookup:
+            named.add(lookup[("_id", str(object_id))])
+    return named
 
 
 def _key_lookup(chunk: list[dict[str, Any]]) -> dict[tuple[str, str], int]:

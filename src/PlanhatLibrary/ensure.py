@@ -14,10 +14,19 @@ from typing import Any
 
 from .bulk import BulkSummary, BulkUpserter
 from .entities import EntityService, require
-from .errors import PlanhatBulkError, PlanhatEnsureError, PlanhatInputError, PlanhatNotFoundError, listing
+from .errors import (
+    PlanhatBulkError,
+    PlanhatEnsureError,
+    PlanhatError,
+    PlanhatInputError,
+    PlanhatNotFoundError,
+    listing,
+)
 from .identifiers import EXTERNAL_PREFIX, SOURCE_PREFIX
 from .models import BULK_LIMIT, Model, Operation
+from .references import CompanyReferences, references_in
 from .values import MISSING, same
+from .writes import merged_custom, prepared, problem
 
 KEYABLE_PREFIX = {"_id": "", "externalId": EXTERNAL_PREFIX, "sourceId": SOURCE_PREFIX}
 
@@ -39,6 +48,14 @@ def changes(given: Mapping[str, Any], stored: Mapping[str, Any], prefix: str = "
         elif not same(value, current):
             payload[key] = value
             names.append(f"{prefix}{key}")
+    return payload, names
+
+
+def write_of(given: Mapping[str, Any], stored: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """What to send to bring ``stored`` to ``given``: the changes, with ``custom`` sent whole (stored + changed)."""
+    payload, names = changes(given, stored)
+    if isinstance(payload.get("custom"), Mapping):
+        payload["custom"] = merged_custom(stored.get("custom"), given["custom"])
     return payload, names
 
 
@@ -96,20 +113,44 @@ class Ensurer:
     def __init__(self, entities: EntityService) -> None:
         self.entities = entities
         self.session = entities.session
+        self.references = CompanyReferences(entities)
+
+    def resolved(self, model: Model, items: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        """``items`` as Planhat would store them: day numbers, and company references as ``_id``.
+
+        ``companyId: "extid-ACME"`` is stored as ACME's ``_id``; comparing it as given would rewrite every
+        object on every run. A reference naming no company is refused: Planhat would refuse the object,
+        or (end users) ignore it without a word.
+        """
+        problems = [f"item {index}: {reason}" for index, item in enumerate(items) if (reason := problem(model, item))]
+        self.references.resolve(references_in(model, items))
+        field = model.company_field
+        problems += [
+            f"item {index}: {field} {unknown!r} names no company in Planhat"
+            for index, item in enumerate(items)
+            if (unknown := self.references.unknown(model, item))
+        ]
+        if problems:
+            raise PlanhatInputError(
+                f"{len(problems)} of {len(items)} {model.name} item(s) cannot be ensured, nothing was sent: "
+                f"{listing(problems)}"
+            )
+        return [self.references.apply(model, prepared(model, item)) for item in items]
 
     # ------------------------------------------------------------------ one
     def ensure(self, model: Model, data: Mapping[str, Any], keys: Sequence[str] = (), dry_run: bool = False) -> Outcome:
         keys = identifying_keys(model, data, keys)
+        (data,) = self.resolved(model, [data])
         existing = self._find(model, data, keys)
         if existing is None:
             return self._create(model, data, dry_run)
-        payload, names = changes(data, existing)
+        payload, names = write_of(data, existing)
         if not payload:
             return Outcome("unchanged", existing, dry_run=dry_run)
         if dry_run:
             return Outcome("updated", existing, names, payload, dry_run=True)
         if model.supports(Operation.UPDATE):
-            updated = self.entities.update(model, existing["_id"], payload)
+            updated = self.entities.update(model, existing["_id"], payload, stored=existing)
         else:  # tickets: no PUT /{id}; a bulk upsert keyed on _id updates just as well
             BulkUpserter(self.session).upsert(model, [{"_id": existing["_id"], **payload}])
             updated = {**existing, **payload}
@@ -117,6 +158,12 @@ class Ensurer:
 
     def _find(self, model: Model, data: Mapping[str, Any], keys: Sequence[str]) -> dict[str, Any] | None:
         keyable = next((key for key in keys if key in KEYABLE_PREFIX), None)
+        if keyable in model.per_company:
+            # End users' externalId is unique per company only (support article 8146372): extid- may name
+            # another company's end user, so look within the company given (or everywhere, and refuse doubt).
+            company = data.get(model.company_field or "")
+            criteria = {key: data[key] for key in keys}
+            return self._one(model, {**criteria, model.company_field or "": company} if company else criteria)
         if keyable is not None and model.supports(Operation.GET):
             try:
                 found = self.entities.get(model, KEYABLE_PREFIX[keyable] + str(data[keyable]))
@@ -129,12 +176,16 @@ class Ensurer:
                     f"{', '.join(others)} differ from the identifying values given."
                 )
             return found
-        candidates = self._scan(model, {key: data[key] for key in keys})
+        return self._one(model, {key: data[key] for key in keys})
+
+    def _one(self, model: Model, criteria: Mapping[str, Any]) -> dict[str, Any] | None:
+        candidates = self._scan(model, criteria)
         if len(candidates) > 1:
             ids = ", ".join(str(item.get("_id")) for item in candidates[:20])
-            criteria = " and ".join(f"{key} = {data[key]!r}" for key in keys)
+            matching = " and ".join(f"{key} = {value!r}" for key, value in criteria.items())
+            hint = f" Give its {model.company_field} too." if model.company_field not in (None, *criteria) else ""
             raise PlanhatEnsureError(
-                f"{len(candidates)} {model.name} objects match {criteria}: {ids}. Cannot tell which to update."
+                f"{len(candidates)} {model.name} objects match {matching}: {ids}. Cannot tell which to update.{hint}"
             )
         return candidates[0] if candidates else None
 
@@ -154,11 +205,11 @@ class Ensurer:
         payload = {**model.defaults, **data}
         if dry_run:
             return Outcome("created", payload, sorted(payload), payload, dry_run=True)
-        if not concurrency_safe(model, data):
+        if not concurrency_safe(model, data) or self._held_elsewhere(model, data):
             return Outcome("created", self.entities.create(model, payload), sorted(payload), payload)
         # A keyed bulk upsert: if another run created it meanwhile, this matches it instead of duplicating.
         summary = BulkUpserter(self.session).upsert(model, [payload], on_error="continue")
-        if summary.errors:
+        if summary.errors:  # a refusal, or an end user Planhat ignored
             raise PlanhatEnsureError(f"Ensure could not create the {model.name}: {summary.errors[0]['message']}")
         entity_id = summary.upserted_ids[0] if summary.upserted_ids else _first_id(summary)
         if entity_id:
@@ -168,6 +219,17 @@ class Ensurer:
         action = "updated" if summary.updated else "created"
         return Outcome(action, entity, sorted(payload), payload)
 
+    def _held_elsewhere(self, model: Model, data: Mapping[str, Any]) -> bool:
+        """Whether another company's object holds this per-company key: a bulk upsert might update that one."""
+        key = next((key for key in model.per_company if data.get(key) not in (None, "")), None)
+        if key is None or key not in KEYABLE_PREFIX or not model.supports(Operation.GET):
+            return False
+        try:
+            self.entities.get(model, KEYABLE_PREFIX[key] + str(data[key]))
+        except PlanhatNotFoundError:
+            return False
+        return True
+
     # ----------------------------------------------------------------- many
     def ensure_many(
         self, model: Model, items: Sequence[Mapping[str, Any]], key: str, dry_run: bool = False, on_error: str = "fail"
@@ -175,51 +237,27 @@ class Ensurer:
         require(model, Operation.LIST)
         require(model, Operation.BULK)
         _check_many(model, items, key)
-        fields = sorted({name for item in items for name in item} | {key, "_id"})
-        existing = self._index(model, key, fields)
-        writes: list[dict[str, Any]] = []
-        positions: list[int] = []
-        report: dict[str, Any] = {"created": 0, "updated": 0, "unchanged": 0, "changed_fields": {}}
-        for index, item in enumerate(items):
-            stored = existing.get(str(item[key]))
-            if stored is None:
-                writes.append(dict(item))
-                positions.append(index)
-                report["created"] += 1
-                continue
-            payload, names = changes(item, stored)
-            if not payload:
-                report["unchanged"] += 1
-                continue
-            writes.append({"_id": stored["_id"], **payload})
-            positions.append(index)
-            report["updated"] += 1
-            for name in names:
-                report["changed_fields"][name] = report["changed_fields"].get(name, 0) + 1
-        report["writes"] = len(writes)
-        if dry_run or not writes:
-            return {**report, "dry_run": dry_run, "errors": [], "requests": 0}
-        return {**report, "dry_run": False, **self._write(model, writes, positions, on_error)}
-
-    def _index(self, model: Model, key: str, fields: Sequence[str]) -> dict[str, dict[str, Any]]:
-        select = ",".join(sorted({name.split(".")[0] for name in fields}))
-        index: dict[str, dict[str, Any]] = {}
-        duplicates: dict[str, list[str]] = {}
-        for page in self.entities.pages(model, {"select": select}):
-            for item in page:
-                value = item.get(key)
-                if value in (None, ""):
-                    continue
-                text = str(value)
-                if text in index:
-                    duplicates.setdefault(text, [index[text]["_id"]]).append(item["_id"])
-                index[text] = item
-        if duplicates:
-            listed = "; ".join(f"{key} {value!r}: {', '.join(ids)}" for value, ids in list(duplicates.items())[:10])
-            raise PlanhatEnsureError(
-                f"{model.name} objects share an identifying {key}, cannot tell which to update: {listed}"
-            )
-        return index
+        items = self.resolved(model, items)
+        scope = model.company_field if key in model.per_company else None
+        fields = sorted({name for item in items for name in item} | {key, "_id"} | ({scope} if scope else set()))
+        index = _Index(key, scope)
+        for page in self.entities.pages(model, {"select": ",".join(sorted({name.split(".")[0] for name in fields}))}):
+            index.add_all(page)
+        index.check(model)
+        plan = _Plan()
+        for position, item in enumerate(items):
+            plan.add(position, item, index.find(model, item, position), index.elsewhere(item))
+        report = plan.report()
+        if dry_run or not report["writes"]:
+            return {**report, "dry_run": dry_run, "failed": 0, "errors": [], "requests": 0}
+        result = self._write(model, plan.writes, plan.positions, on_error) if plan.writes else _no_writes()
+        for position, item in plan.singles:  # POST never matches an existing object
+            try:
+                self.entities.create(model, item)
+            except PlanhatError as error:
+                result["errors"].append({"index": position, "kind": "create", "message": str(error), "item": {}})
+            result["requests"] += 1
+        return {**report, "dry_run": False, "failed": len(result["errors"]), **result}
 
     def _write(self, model: Model, writes: list[dict[str, Any]], positions: list[int], on_error: str) -> dict[str, Any]:
         try:
@@ -239,7 +277,94 @@ class Ensurer:
                 f"Ensure Entities of {model.name}: {len(errors)} of {len(positions)} write(s) failed: {listed}",
                 result={"errors": errors, "requests": summary.requests},
             )
-        return {"errors": errors, "requests": summary.requests, "failed": len(errors)}
+        return {"errors": errors, "requests": summary.requests}
+
+
+def _no_writes() -> dict[str, Any]:
+    return {"errors": [], "requests": 0}
+
+
+class _Plan:
+    """What Ensure Entities will write: bulk writes (updates by ``_id``, keyed creates) and single creates."""
+
+    def __init__(self) -> None:
+        self.writes: list[dict[str, Any]] = []
+        self.positions: list[int] = []
+        self.singles: list[tuple[int, dict[str, Any]]] = []  # creates a keyed bulk upsert might match elsewhere
+        self.counts = {"created": 0, "updated": 0, "unchanged": 0}
+        self.changed_fields: dict[str, int] = {}
+
+    def add(self, position: int, item: dict[str, Any], stored: dict[str, Any] | None, elsewhere: bool) -> None:
+        if stored is None:
+            self.counts["created"] += 1
+            if elsewhere:
+                self.singles.append((position, item))
+            else:
+                self.writes.append(item)
+                self.positions.append(position)
+            return
+        payload, names = write_of(item, stored)
+        if not payload:
+            self.counts["unchanged"] += 1
+            return
+        self.counts["updated"] += 1
+        self.writes.append({"_id": stored["_id"], **payload})
+        self.positions.append(position)
+        for name in names:
+            self.changed_fields[name] = self.changed_fields.get(name, 0) + 1
+
+    def report(self) -> dict[str, Any]:
+        writes = len(self.writes) + len(self.singles)
+        return {**self.counts, "changed_fields": self.changed_fields, "writes": writes}
+
+
+class _Index:
+    """Stored objects by identifying key, or by (key, company) where the key is unique per company only."""
+
+    def __init__(self, key: str, scope: str | None) -> None:
+        self.key, self.scope = key, scope
+        self.found: dict[tuple[str, str], dict[str, Any]] = {}
+        self.companies: dict[str, list[str]] = {}  # key value -> companies holding it (per-company keys)
+        self.duplicates: dict[tuple[str, str], list[str]] = {}
+
+    def add_all(self, page: Sequence[Mapping[str, Any]]) -> None:
+        for item in page:
+            value = item.get(self.key)
+            if value in (None, ""):
+                continue
+            company = str(item.get(self.scope)) if self.scope else ""
+            entry = (str(value), company)
+            if entry in self.found:
+                self.duplicates.setdefault(entry, [self.found[entry]["_id"]]).append(item["_id"])
+            self.found[entry] = dict(item)
+            self.companies.setdefault(str(value), []).append(company)
+
+    def check(self, model: Model) -> None:
+        if self.duplicates:
+            listed = "; ".join(
+                f"{self.key} {value!r}: {', '.join(ids)}" for (value, _), ids in list(self.duplicates.items())[:10]
+            )
+            raise PlanhatEnsureError(
+                f"{model.name} objects share an identifying {self.key}, cannot tell which to update: {listed}"
+            )
+
+    def find(self, model: Model, item: Mapping[str, Any], position: int) -> dict[str, Any] | None:
+        value = str(item[self.key])
+        if not self.scope:
+            return self.found.get((value, ""))
+        if item.get(self.scope) not in (None, ""):
+            return self.found.get((value, str(item[self.scope])))
+        holders = self.companies.get(value, [])
+        if len(holders) > 1:
+            raise PlanhatEnsureError(
+                f"Item {position}: {len(holders)} {model.name} objects of different companies have {self.key} "
+                f"{value!r}; give its {self.scope} to tell which. Nothing was sent."
+            )
+        return self.found.get((value, holders[0])) if holders else None
+
+    def elsewhere(self, item: Mapping[str, Any]) -> bool:
+        """Another company's object holds this key (a keyed bulk create might update that one)."""
+        return bool(self.scope) and bool(self.companies.get(str(item[self.key])))
 
 
 def _check_many(model: Model, items: Sequence[Mapping[str, Any]], key: str) -> None:
@@ -252,7 +377,8 @@ def _check_many(model: Model, items: Sequence[Mapping[str, Any]], key: str) -> N
         if item.get(key) in (None, ""):
             problems.append(f"item {index}: no {key}")
             continue
-        earlier = seen.setdefault(str(item[key]), index)
+        scope = str(item.get(model.company_field or "")) if key in model.per_company else ""
+        earlier = seen.setdefault(f"{item[key]}\x00{scope}", index)
         if earlier != index:
             problems.append(f"item {index}: {key} {item[key]!r} repeats item {earlier}")
     if problems:

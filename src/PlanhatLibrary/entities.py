@@ -67,8 +67,13 @@ class EntityService:
             )
         return created
 
-    def update(self, model: Model, ref: str, data: Mapping[str, Any]) -> dict[str, Any]:
-        """``PUT /{model}/{ref}`` without Planhat's generated fields, with ``custom`` merged into the stored one."""
+    def update(
+        self, model: Model, ref: str, data: Mapping[str, Any], stored: Mapping[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """``PUT /{model}/{ref}`` without Planhat's generated fields, with ``custom`` merged into the stored one.
+
+        ``stored`` is the object as read just before (saves reading it again for ``custom``).
+        """
         require(model, Operation.UPDATE)
         payload, dropped = update_body(model, as_object(data, f"{model.name} data"))
         checked(model, payload, f"Update {model.name} '{ref}'")
@@ -77,7 +82,8 @@ class EntityService:
         if not payload:
             raise PlanhatInputError(f"Update {model.name} '{ref}': no field to change. Nothing was sent.")
         if isinstance(payload.get("custom"), Mapping):
-            payload["custom"] = merged_custom(self.get(model, ref).get("custom"), payload["custom"])
+            current = stored if stored is not None else self.get(model, ref)
+            payload["custom"] = merged_custom(current.get("custom"), payload["custom"])
         target = Target("Update", model.name, ref)
         return self._object(self.session.call("PUT", entity_path(model, ref), json=payload, target=target))
 
