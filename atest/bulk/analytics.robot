@@ -23,7 +23,7 @@ Activity With A Date Goes Out As ISO 8601 With A Zone
     Should Be Equal    ${activities}[0][date]    2026-01-02T03:04:05+00:00
 
 Activity Without A User Fails Before Sending
-    Run Keyword And Expect Error    1 of 1 activity are invalid*needs an email or an externalId*
+    Run Keyword And Expect Error    1 of 1 activity are invalid*needs an email or one of externalId, id, euExtId*
     ...    Create Activity    action=Logged in
     Planhat Simulator Request Count Should Be    0
 

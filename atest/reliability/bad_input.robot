@@ -55,7 +55,7 @@ Missing identifying key
     Identifying key(s) externalId not in the Company data*
     ...    Ensure Entity    companies    {"name": "A"}    identifying_keys=externalId
 Activity without user
-    *needs an email or an externalId*    Create Activity    action=Login
+    *needs an email or one of externalId, id, euExtId*    Create Activity    action=Login
 Metric without dimension id
     *dimensionId must be specified*    Push Metrics    [{"value": 1, "externalId": "A"}]
 NaN in the last line of a file

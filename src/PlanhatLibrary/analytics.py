@@ -37,11 +37,25 @@ METRIC_MODELS = ("Company", "EndUser", "Asset", "Project")
 _DIMENSION_ID = re.compile(r"^[A-Za-z0-9_.-]+$")
 
 
+#: Who an activity belongs to, under each name sources use: the single-activity docs (email, externalId),
+#: the 2017 bulk docs (``id``), Airbyte's planhat-analytics destination (``euExtId``).
+USER_ID_FIELDS = ("externalId", "id", "euExtId")
+#: Its company's externalId: ``companyExternalId`` (docs), ``cId`` (2017 bulk docs).
+COMPANY_ID_FIELDS = ("companyExternalId", "cId")
+
+
+def _first(item: Mapping[str, Any], names: tuple[str, ...]) -> tuple[str, Any]:
+    return next(((name, item[name]) for name in names if item.get(name) not in (None, "")), ("", None))
+
+
 def activity_problem(item: Any) -> str | None:
     if not isinstance(item, Mapping):
         return f"not a dictionary ({type(item).__name__})"
-    if not (item.get("email") or item.get("externalId")):
-        return "needs an email or an externalId (the end user it belongs to)"
+    if not (item.get("email") or _first(item, USER_ID_FIELDS)[1]):
+        return f"needs an email or one of {', '.join(USER_ID_FIELDS)} (the end user it belongs to)"
+    count = item.get("count")
+    if count is not None and (isinstance(count, bool) or not isinstance(count, int) or count < 1):
+        return f"count must be a whole number of at least 1, got {shown_value(count)}"
     return None
 
 
@@ -296,12 +310,14 @@ class AnalyticsService:
 
 
 def _unknown_reference(item: Mapping[str, Any], emails: set[str], user_ids: set[str], companies: set[str]) -> str:
-    email, user_id, company = item.get("email"), item.get("externalId"), item.get("companyExternalId")
+    email = item.get("email")
+    (user_field, user_id), (company_field, company) = _first(item, USER_ID_FIELDS), _first(item, COMPANY_ID_FIELDS)
     known_user = (email and str(email).lower() in emails) or (user_id and str(user_id) in user_ids)
     if not known_user:
-        return f"no end user with {'email ' + repr(email) if email else 'externalId ' + repr(user_id)}"
+        named = f"email {email!r}" if email else f"externalId {user_id!r} ({user_field})"
+        return f"no end user with {named}"
     if company and str(company) not in companies:
-        return f"no company with externalId {company!r}"
+        return f"no company with externalId {company!r} ({company_field})"
     return ""
 
 

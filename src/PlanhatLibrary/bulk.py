@@ -17,7 +17,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from .entities import require
+from .entities import EntityService, require
 from .errors import (
     MAX_LISTED,
     PlanhatBulkError,
@@ -28,6 +28,7 @@ from .errors import (
     listing,
     may_have_landed,
 )
+from .identity import Pins
 from .leftovers import LeftoverFile, open_leftovers
 from .models import BULK_LIMIT, Model, Operation
 from .payloads import encoding_problem
@@ -152,7 +153,8 @@ def _item_problem(model: Model, item: Any, index: int, seen: dict[tuple[str, str
         return unencodable
     keys = [key for key in model.keyables if item.get(key) not in (None, "")]
     for key in keys:
-        earlier = seen.setdefault((key, str(item[key])), index)
+        scope = f"\x00{item.get(model.company_field or '')}" if key in model.per_company else ""
+        earlier = seen.setdefault((key, f"{item[key]}{scope}"), index)
         if earlier != index:
             return f"{key} '{item[key]}' duplicates item {earlier} (Planhat rejects duplicated keys)"
     if not keys:
@@ -177,6 +179,7 @@ class BulkUpserter:
         self.session = session
         self.progress = progress
         self.resumable = resumable  # False: the caller gives its own advice (ensure is safe to run again)
+        self.pins: Pins | None = None
 
     def upsert(
         self,
@@ -188,13 +191,17 @@ class BulkUpserter:
         failed_items_path: str | Path | None = None,
         resume_from: int = 1,
         keep_keys: bool = True,
+        pin_per_company: bool = True,
     ) -> BulkSummary:
+        """Send ``items`` in chunks. ``pin_per_company=False``: the caller already knows which end users
+        its items mean (Ensure); otherwise items keyed by a per-company key are pinned first (``identity``)."""
         require(model, Operation.BULK)
         _check_options(chunk_size, on_error, resume_from)
         source = items if isinstance(items, ItemSource) else ItemSource(items)
         leftovers, unconfirmed = open_leftovers(failed_items_path, "failed", "items", source.path)
         try:
             total = validate_items(model, source, chunk_size)
+            self.pins = self._pins(model, source) if pin_per_company and model.per_company else None
             chunks = math.ceil(total / chunk_size)
             if total and resume_from > chunks:
                 raise PlanhatInputError(f"resume_from={resume_from} but the input has only {chunks} chunk(s).")
@@ -214,6 +221,15 @@ class BulkUpserter:
         if summary.errors and on_error != "continue":
             raise PlanhatBulkError(failure_message(summary), result=summary.to_dict())
         return summary
+
+    def _pins(self, model: Model, source: ItemSource) -> Pins:
+        pins = Pins(EntityService(self.session), model)
+        problems = pins.load(source)
+        if problems:
+            raise PlanhatInputError(
+                f"{len(problems)} {model.name} item(s) cannot be sent safely, nothing was sent: {listing(problems)}"
+            )
+        return pins
 
     def _send_all(
         self,
@@ -250,6 +266,8 @@ class BulkUpserter:
         keyed = all(any(item.get(key) not in (None, "") for key in model.keyables) for item in chunk)
         target = Target(f"Bulk upsert chunk {number} of {summary.chunks} for", model.name)
         payload = [prepared(model, item) for item in chunk] if model.defaults or model.day_fields else chunk
+        if self.pins is not None:
+            payload = [self.pins.pin(item) for item in payload]
         summary.requests += 1
         try:
             reply = self.session.send("PUT", model.path, json=payload, idempotent=keyed, target=target)

@@ -208,7 +208,7 @@ class Ensurer:
         if not concurrency_safe(model, data) or self._held_elsewhere(model, data):
             return Outcome("created", self.entities.create(model, payload), sorted(payload), payload)
         # A keyed bulk upsert: if another run created it meanwhile, this matches it instead of duplicating.
-        summary = BulkUpserter(self.session).upsert(model, [payload], on_error="continue")
+        summary = BulkUpserter(self.session).upsert(model, [payload], on_error="continue", pin_per_company=False)
         if summary.errors:  # a refusal, or an end user Planhat ignored
             raise PlanhatEnsureError(f"Ensure could not create the {model.name}: {summary.errors[0]['message']}")
         entity_id = summary.upserted_ids[0] if summary.upserted_ids else _first_id(summary)
@@ -262,7 +262,7 @@ class Ensurer:
     def _write(self, model: Model, writes: list[dict[str, Any]], positions: list[int], on_error: str) -> dict[str, Any]:
         try:
             summary = BulkUpserter(self.session, resumable=False).upsert(
-                model, writes, chunk_size=BULK_LIMIT, on_error="continue"
+                model, writes, chunk_size=BULK_LIMIT, on_error="continue", pin_per_company=False
             )
         except PlanhatBulkError as error:
             advice = "Ensure is safe to repeat: run Ensure Entities again to finish."
