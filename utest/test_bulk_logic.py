@@ -90,7 +90,10 @@ def test_encoded_chunks_respect_count_and_bytes() -> None:
 def test_activity_and_metric_rules() -> None:
     assert activity_problem({"email": "a@x.test"}) is None
     assert activity_problem({"externalId": "u"}) is None
-    assert activity_problem({"action": "x"}) == "needs an email or one of externalId, id, euExtId (the end user it belongs to)"
+    assert (
+        activity_problem({"action": "x"})
+        == "needs an email or one of externalId, id, euExtId (the end user it belongs to)"
+    )
     assert metric_problem({"dimensionId": "a", "value": 1.5, "externalId": "x"}) is None
     assert metric_problem({"dimensionId": "a", "value": True, "externalId": "x"}) == "value must be a number"
 

@@ -13,8 +13,11 @@ import pytest
 
 from planhat_simulator import PlanhatSimulator
 from PlanhatLibrary.analytics import AnalyticsService
+from PlanhatLibrary.bulk import BulkUpserter
 from PlanhatLibrary.credentials import Credentials
+from PlanhatLibrary.ensure import Ensurer
 from PlanhatLibrary.entities import EntityService, model_named
+from PlanhatLibrary.errors import PlanhatBulkError, PlanhatEnsureError, PlanhatInputError, PlanhatResponseError
 from PlanhatLibrary.retry import RetryPolicy
 from PlanhatLibrary.session import PlanhatSession
 
@@ -71,3 +74,239 @@ def test_a_rate_limit_without_retry_after_is_waited_out() -> None:
             assert client.call("GET", "companies") == []
         statuses = [entry["status"] for entry in limited.requests()]
     assert statuses.count(429) >= 1 and statuses.count(200) == 6
+
+
+def ensurer(sim: PlanhatSimulator) -> Ensurer:
+    return Ensurer(entities(sim))
+
+
+def upserter(sim: PlanhatSimulator) -> BulkUpserter:
+    return BulkUpserter(session(sim))
+
+
+ENDUSERS = model_named("endusers")
+TWO_COMPANIES = {
+    "companies": [
+        {"_id": "c-one", "name": "One", "externalId": "ONE", "domains": ["one.test"]},
+        {"_id": "c-two", "name": "Two", "externalId": "TWO", "domains": ["two.test"]},
+    ]
+}
+
+
+# ------------------------------------------- 3. end users: externalId per company
+@pytest.mark.parametrize("reading", ["company", "tenant"])
+def test_ensure_entities_never_updates_another_companys_end_user(sim: PlanhatSimulator, reading: str) -> None:
+    # support.planhat.com/en/articles/8146372: an end user's externalId is unique per company only.
+    sim.seed(TWO_COMPANIES)
+    sim.seed_model("endusers", [{"_id": "u-one", "email": "ann@one.test", "externalId": "U1", "companyId": "c-one"}])
+    sim.set_behaviour(enduser_match=reading)
+    items = [{"email": "bob@two.test", "externalId": "U1", "companyId": "extid-TWO", "name": "Bob"}]
+    result = ensurer(sim).ensure_many(ENDUSERS, items, "externalId")
+    assert (result["created"], result["updated"], result["failed"]) == (1, 0, 0)
+    users = {user["companyId"]: user for user in sim.entities("endusers")}
+    assert users["c-one"]["email"] == "ann@one.test" and "name" not in users["c-one"]
+    assert users["c-two"]["name"] == "Bob"
+
+
+def test_ensure_entity_of_an_end_user_looks_within_its_company(sim: PlanhatSimulator) -> None:
+    sim.seed(TWO_COMPANIES)
+    sim.seed_model(
+        "endusers",
+        [
+            {"_id": "u-one", "email": "ann@one.test", "externalId": "U1", "companyId": "c-one"},
+            {"_id": "u-two", "email": "bob@two.test", "externalId": "U1", "companyId": "c-two"},
+        ],
+    )
+    outcome = ensurer(sim).ensure(ENDUSERS, {"externalId": "U1", "companyId": "extid-TWO", "name": "Bob"})
+    assert (outcome.action, outcome.entity["_id"]) == ("updated", "u-two")
+    with pytest.raises(PlanhatEnsureError, match=r"2 EndUser objects match externalId = 'U1'.*Give its companyId"):
+        ensurer(sim).ensure(ENDUSERS, {"externalId": "U1", "name": "Who"})
+
+
+@pytest.mark.parametrize("reading", ["company", "tenant"])
+def test_bulk_upsert_of_end_users_is_pinned_to_the_right_company(sim: PlanhatSimulator, reading: str) -> None:
+    sim.seed(TWO_COMPANIES)
+    sim.seed_model(
+        "endusers",
+        [
+            {"_id": "u-one", "email": "ann@one.test", "externalId": "U1", "companyId": "c-one"},
+            {"_id": "u-two", "email": "bob@two.test", "externalId": "U1", "companyId": "c-two"},
+        ],
+    )
+    sim.set_behaviour(enduser_match=reading)
+    summary = upserter(sim).upsert(ENDUSERS, [{"externalId": "U1", "companyId": "extid-TWO", "name": "Bob"}])
+    assert summary.updated == 1
+    assert sim.find("endusers", "u-one") == {
+        "_id": "u-one",
+        "email": "ann@one.test",
+        "externalId": "U1",
+        "companyId": "c-one",
+        "companyName": "One",
+    }
+    with pytest.raises(
+        PlanhatInputError, match=r"give its companyId to tell which, nothing was sent|give its companyId"
+    ):
+        upserter(sim).upsert(ENDUSERS, [{"externalId": "U1", "name": "Who"}])
+
+
+def test_bulk_upsert_refuses_an_end_user_whose_externalid_another_company_holds(sim: PlanhatSimulator) -> None:
+    sim.seed(TWO_COMPANIES)
+    sim.seed_model("endusers", [{"_id": "u-one", "email": "ann@one.test", "externalId": "U1", "companyId": "c-one"}])
+    with pytest.raises(PlanhatInputError, match=r"belongs to another company.s EndUser.*Ensure Entities"):
+        upserter(sim).upsert(ENDUSERS, [{"email": "bob@two.test", "externalId": "U1", "companyId": "extid-TWO"}])
+    assert sim.requests("PUT") == []
+
+
+# ------------------------------------------------ 4. references stored as _id
+def test_a_second_ensure_of_end_users_linked_by_extid_writes_nothing(sim: PlanhatSimulator) -> None:
+    sim.seed(TWO_COMPANIES)
+    items = [
+        {"email": f"u{i}@one.test", "externalId": f"U{i}", "companyId": "extid-ONE" if i % 2 else "extid-TWO"}
+        for i in range(40)
+    ]
+    assert ensurer(sim).ensure_many(ENDUSERS, items, "externalId")["created"] == 40
+    sim.clear_requests()
+    again = ensurer(sim).ensure_many(ENDUSERS, items, "externalId")
+    assert (again["unchanged"], again["writes"], again["requests"]) == (40, 0, 0)
+    assert [entry["method"] for entry in sim.requests()] == ["GET"] * len(sim.requests())
+    single = ensurer(sim).ensure(ENDUSERS, items[3])
+    assert single.action == "unchanged"
+
+
+def test_a_reference_to_no_company_is_refused_before_sending(sim: PlanhatSimulator) -> None:
+    sim.seed(TWO_COMPANIES)
+    with pytest.raises(PlanhatInputError, match="companyId 'extid-NOPE' names no company"):
+        ensurer(sim).ensure_many(
+            ENDUSERS, [{"email": "x@nope.test", "externalId": "X", "companyId": "extid-NOPE"}], "externalId"
+        )
+    assert sim.requests("PUT") == [] and sim.requests("POST") == []
+
+
+# ---------------------------------------------------- 5. custom merge/replace
+@pytest.mark.parametrize("reading", ["merge", "replace"])
+def test_update_entity_keeps_other_custom_fields_under_either_reading(sim: PlanhatSimulator, reading: str) -> None:
+    sim.seed_model("companies", [{"_id": "c1", "name": "Acme", "custom": {"Tier": 1, "Seg": "A"}}])
+    sim.set_behaviour(custom_update=reading)
+    entities(sim).update(model_named("companies"), "c1", {"custom": {"Seg": "B"}})
+    assert sim.find("companies", "c1")["custom"] == {"Tier": 1, "Seg": "B"}
+
+
+def test_multipicklist_operations_are_refused_clearly(sim: PlanhatSimulator) -> None:
+    sim.seed_model("companies", [{"_id": "c1", "name": "Acme"}])
+    with pytest.raises(PlanhatInputError, match=r"custom\.Industry looks like a multipicklist add/replace/remove"):
+        entities(sim).update(model_named("companies"), "c1", {"custom": {"Industry": {"remove": ["Health"]}}})
+
+
+# --------------------------------------------------------- 6. update bodies
+def test_a_full_object_from_get_can_be_sent_back_as_an_update(sim: PlanhatSimulator) -> None:
+    # darrenparkinson/planhat: _id in an update body may give 400; the simulator answers 400 like that.
+    sim.seed(TWO_COMPANIES)
+    sim.seed_model("endusers", [{"_id": "u1", "email": "ann@one.test", "companyId": "c-one"}])
+    service = entities(sim)
+    user = service.get(ENDUSERS, "u1")
+    assert {"_id", "companyName", "updatedAt"} <= set(user) | {"updatedAt"}
+    user["name"] = "Ann"
+    assert service.update(ENDUSERS, "u1", user)["name"] == "Ann"
+    (put,) = sim.requests("PUT")
+    assert "_id" not in put["body"] and "companyName" not in put["body"]
+
+
+# ------------------------------------------------------------- 7. page caps
+@pytest.mark.parametrize("model", ["projects", "churn"])
+def test_a_server_capping_below_the_asked_limit_loses_no_row(sim: PlanhatSimulator, model: str) -> None:
+    sim.seed(TWO_COMPANIES)
+    sim.seed_model(model, [{"name": f"P{i}", "companyId": "c-one"} for i in range(2500)])
+    sim.set_behaviour(page_cap=700 if model == "projects" else 1000)
+    rows = list(entities(sim).iterate(model_named(model)))
+    assert len(rows) == 2500 and len({row["_id"] for row in rows}) == 2500
+
+
+# ---------------------------------------------------------- 8. required fields
+@pytest.mark.parametrize(
+    ("model", "data", "missing"),
+    [
+        ("nps", {"cId": "c-one", "email": "a@one.test"}, "score"),
+        ("licenses", {"companyId": "c-one", "_currency": "EUR"}, "fromDate"),
+        ("sales", {"companyId": "c-one", "_currency": "EUR", "value": 1}, "salesDate"),
+        ("invoices", {"cId": "c-one"}, "currency"),
+        ("issues", {"companyIds": ["c-one"]}, "title"),
+        ("assets", {"companyId": "c-one"}, "name"),
+    ],
+)
+def test_required_fields_are_checked_before_sending(
+    sim: PlanhatSimulator, model: str, data: dict[str, Any], missing: str
+) -> None:
+    with pytest.raises(PlanhatInputError, match=f"missing required field\\(s\\) {missing}"):
+        entities(sim).create(model_named(model), data)
+    assert sim.requests("POST") == []
+
+
+def test_the_documented_nps_payload_is_accepted(sim: PlanhatSimulator) -> None:
+    # planhat.com/developers/api/nps: email and score required, company reference cId optional.
+    created = entities(sim).create(model_named("nps"), {"email": "ann@one.test", "score": 9})
+    assert created["score"] == 9
+
+
+# ------------------------------------------------------ 9. ignored end users
+def test_an_end_user_planhat_ignores_is_reported_not_counted_as_done(sim: PlanhatSimulator) -> None:
+    # help.planhat.com/en/articles/9586991: an end user Planhat cannot map "will not be saved ... ignored".
+    sim.seed(TWO_COMPANIES)
+    items = [{"email": "ann@one.test", "externalId": "A"}, {"email": "bob@nowhere.test", "externalId": "B"}]
+    with pytest.raises(PlanhatBulkError, match="Planhat ignored this item without an error"):
+        upserter(sim).upsert(ENDUSERS, items)
+    with pytest.raises(PlanhatResponseError, match=r"did not store it\. Planhat ignores an end user"):
+        entities(sim).create(ENDUSERS, {"email": "carl@nowhere.test"})
+    with pytest.raises(PlanhatEnsureError, match="Planhat ignored this item"):
+        ensurer(sim).ensure(ENDUSERS, {"email": "dan@nowhere.test", "externalId": "D"})
+    assert sorted(user["email"] for user in sim.entities("endusers")) == ["ann@one.test"]
+
+
+# -------------------------------------------------------------- 10. invoices
+def test_invoice_dates_go_out_as_day_numbers(sim: PlanhatSimulator) -> None:
+    # planhat.com/developers/api/invoice: dates are whole days since 1970-01-01; own id field extId.
+    sim.seed(TWO_COMPANIES)
+    invoice = {"extId": "INV-1", "cId": "c-one", "currency": "EUR", "invoiceDate": "2026-11-29", "dueDate": 20800}
+    summary = upserter(sim).upsert(model_named("invoices"), [invoice])
+    assert summary.created == 1
+    (stored,) = sim.entities("invoices")
+    assert (stored["invoiceDate"], stored["dueDate"]) == (20786, 20800)
+    again = ensurer(sim).ensure(model_named("invoices"), invoice)
+    assert again.action == "unchanged"
+    with pytest.raises(PlanhatInputError, match="invoiceDate must be a date or a whole number of days"):
+        upserter(sim).upsert(model_named("invoices"), [{**invoice, "invoiceDate": "soon"}])
+
+
+# -------------------------------------------------------- 11. activity names
+@pytest.mark.parametrize("user", [{"email": "ann@one.test"}, {"id": "U1"}, {"euExtId": "U1"}, {"externalId": "U1"}])
+def test_bulk_activities_accept_every_documented_user_field(sim: PlanhatSimulator, user: dict[str, str]) -> None:
+    sim.seed(TWO_COMPANIES)
+    sim.seed_model("endusers", [{"email": "ann@one.test", "externalId": "U1", "companyId": "c-one"}])
+    service = AnalyticsService(session(sim))
+    activity = {**user, "cId": "ONE", "action": "Logged in", "count": 2}
+    assert service.bulk_activities([activity], check_references=True)["sent"] == 1
+    assert len(sim.activities()) == 1
+    with pytest.raises(PlanhatInputError, match="no company with externalId 'GONE' \\(cId\\)"):
+        service.bulk_activities([{**activity, "cId": "GONE"}], check_references=True)
+
+
+# ------------------------------------------------------- 12. models and routes
+def test_deals_and_workflows_exist_and_tickets_have_no_create(sim: PlanhatSimulator) -> None:
+    sim.seed(TWO_COMPANIES)
+    service = entities(sim)
+    assert service.create(model_named("deals"), {"name": "Renewal", "companyId": "c-one"})["_id"]
+    assert list(service.iterate(model_named("workflows"))) == []
+    with pytest.raises(PlanhatInputError, match="Workflow does not support create"):
+        service.create(model_named("workflows"), {"name": "x"})
+    with pytest.raises(PlanhatInputError, match="Ticket does not support create"):
+        service.create(model_named("tickets"), {"companyId": "c-one"})
+
+
+def test_an_owner_expanded_in_list_rows_is_not_a_change(sim: PlanhatSimulator) -> None:
+    # darrenparkinson/planhat models.go: owner is an id on get and {_id, nickName} in a list.
+    sim.seed_model(
+        "users", [{"_id": "usr1", "nickName": "Kim", "email": "kim@x.test", "firstName": "K", "lastName": "M"}]
+    )
+    sim.seed_model("companies", [{"_id": "c1", "name": "Acme", "externalId": "ACME", "owner": "usr1"}])
+    sim.set_behaviour(list_owner="object")
+    result = ensurer(sim).ensure_many(model_named("companies"), [{"externalId": "ACME", "owner": "usr1"}], "externalId")
+    assert (result["unchanged"], result["writes"]) == (1, 0)

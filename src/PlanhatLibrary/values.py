@@ -41,12 +41,25 @@ def is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
+def reference_id(value: Any) -> Any:
+    """An expanded reference (``{"_id": ..., "nickName": ...}``, as list rows show ``owner``) as its ``_id``."""
+    return value["_id"] if isinstance(value, Mapping) and isinstance(value.get("_id"), str) else value
+
+
 def same(left: Any, right: Any) -> bool:
-    """Equality with numbers by value, dates by instant, dicts and lists element by element."""
+    """Equality with numbers by value, dates by instant, dicts and lists element by element.
+
+    An id equals the reference object that names it: Planhat's list rows expand ``owner`` to
+    ``{_id, nickName}`` where a single get gives the id (darrenparkinson/planhat models.go).
+    """
     if left is MISSING:
         left = None
     if right is MISSING:
         right = None
+    if isinstance(left, str) and isinstance(right, Mapping):
+        right = reference_id(right)
+    elif isinstance(right, str) and isinstance(left, Mapping):
+        left = reference_id(left)
     if is_number(left) and is_number(right):
         return float(left) == float(right)
     left_instant, right_instant = as_instant(left), as_instant(right)
