@@ -97,3 +97,12 @@ def test_the_comparison_catches_a_wrong_fact(monkeypatch: pytest.MonkeyPatch) ->
     )
     monkeypatch.setattr(models, "MODELS", wrong)
     assert differences() == ["Asset required: library ['companyId'], simulator ['companyId', 'name']"]
+
+
+def test_the_simulator_page_lists_every_fact_it_enforces() -> None:
+    text = DOCS.read_text(encoding="utf-8")
+    section = text.split("<!-- facts:start -->\n", 1)[1].split("<!-- facts:end -->", 1)[0]
+    assert section == facts.markdown(), (
+        'docs/simulator.md is out of date: paste `python -c "from planhat_simulator.facts import markdown; '
+        'print(markdown())"` between its facts markers'
+    )

@@ -96,10 +96,13 @@ class ModelFacts:
         return self.sources.get(fact, GUESS)
 
 
+COMMON_SOURCES = MappingProxyType(
+    {"path": f"{ROBOCORP}types.py API_NAME; {CRUDS}configuration.yaml", "operations": NAV}
+)
+
+
 def _facts(name: str, path: str, **kwargs: object) -> ModelFacts:
-    sources = dict(kwargs.pop("sources", {}))  # type: ignore[call-overload]
-    sources.setdefault("path", f"{ROBOCORP}types.py API_NAME; {CRUDS}configuration.yaml")
-    sources.setdefault("operations", NAV)
+    sources = {**COMMON_SOURCES, **dict(kwargs.pop("sources", {}))}  # type: ignore[call-overload]
     return ModelFacts(name, path, MappingProxyType(sources), **kwargs)  # type: ignore[arg-type]
 
 
@@ -385,3 +388,41 @@ def model_at(path: str) -> ModelFacts | None:
 
 def all_paths() -> tuple[str, ...]:
     return tuple(dict.fromkeys(model.path for model in MODELS))
+
+
+def markdown() -> str:
+    """The facts as the Markdown tables of docs/simulator.md (a test keeps the page equal to this)."""
+    rows = [
+        "| model | path | operations | required on create | keyables (unique in) | page cap (default) | sources |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for model in MODELS:
+        operations = "all" if model.operations == ALL_OPERATIONS else ", ".join(sorted(model.operations))
+        keys = ", ".join(
+            f"{key} ({model.unique.get(key, '-')})" if key in model.unique else key for key in model.keyables
+        )
+        cap = (
+            f"{model.page_cap} ({model.default_limit})"
+            if model.page_cap
+            else f"none known: {UNKNOWN_CAP} ({model.default_limit})"
+        )
+        sources = "; ".join(
+            f"{fact}: {source}" for fact, source in model.sources.items() if source != COMMON_SOURCES.get(fact)
+        )
+        required = ", ".join(model.required) or "-"
+        rows.append(f"| {model.name} | `{model.path}` | {operations} | {required} | {keys} | {cap} | {sources} |")
+    rows += ["", "| rule | value | source |", "|---|---|---|"]
+    rows += [
+        f"| paths and operations, unless a row says otherwise | as listed | {'; '.join(COMMON_SOURCES.values())} |",
+        f"| bulk upsert items per request | at most {BULK_LIMIT} | {BULK_LIMIT_SOURCE} |",
+        f"| keyables, tried in order | {', '.join(KEYABLES)} | {KEYABLES_SOURCE} |",
+        f"| update body must not hold | {', '.join(GENERATED_FIELDS)} (400) | {GENERATED_FIELDS_SOURCE} |",
+        f"| analytics body | at most {MAX_ANALYTICS_BYTES // (1024 * 1024)} MB (413) | {MAX_ANALYTICS_BYTES_SOURCE} |",
+        f"| metric rows | dimensionId, numeric value, externalId; model one of {', '.join(METRIC_MODELS)} | "
+        f"{METRICS_SOURCE} |",
+        f"| activity's end user | one of {', '.join(ACTIVITY_USER_FIELDS)} | {ACTIVITY_USER_SOURCE} |",
+        f"| end user without a company | matched by email domain (companies' `domains`), else ignored | {UNMAPPED} |",
+    ]
+    rows += ["", "| unsettled behaviour | sources |", "|---|---|"]
+    rows += [f"| `{name}` | {source} |" for name, source in UNSETTLED.items()]
+    return "\n".join(rows) + "\n"
