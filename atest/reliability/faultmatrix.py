@@ -147,7 +147,7 @@ class faultmatrix:  # noqa: N801 - Robot library named like its file
         spec = WRITES[write]
         simulator.reset_planhat_simulator()
         simulator.seed_planhat_simulator("companies", [dict(row) for row in BASELINE])
-        running = simulator._get(None)  # the test owns this simulator
+        running = simulator.simulator()
         original_key = running.api_key
         if fault == KEY_ROTATED:
             simulator.rotate_planhat_simulator_key()

@@ -429,6 +429,10 @@ class Simulator:
         return self._get(alias).metrics()
 
     # ------------------------------------------------------------------ helpers
+    def simulator(self, alias: str | None = None) -> PlanhatSimulator:
+        """The running simulator's public facade, for Python helper libraries (not a keyword)."""
+        return self._get(alias)
+
     def _alias(self, alias: str | None) -> str:
         name = alias or self._current
         if name is None or name not in self._simulators:

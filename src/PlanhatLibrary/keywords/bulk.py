@@ -34,6 +34,12 @@ class BulkKeywords(LibraryComponent):
 
         Every item is checked before anything is sent: it must be a dictionary; an item without any
         identifying key must hold the model's required fields; no identifying key may repeat.
+        An end user's ``externalId`` is unique per company only: end users keyed by it are read once
+        (one listing) and each item is sent with the ``_id`` of its own company's end user; an item
+        whose ``externalId`` only another company holds, or that names no company while several do,
+        is refused before sending (`Ensure Entities` creates such end users safely). Items Planhat's
+        answer accounts for nowhere (an end user it could not map to a company is dropped without an
+        error) count as failed, with ``kind`` ``ignored``.
         Then ``ceil(items / chunk_size)`` requests go out one after another (Planhat asks for
         sequential bulk calls), at most 5000 items each.
 

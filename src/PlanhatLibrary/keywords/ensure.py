@@ -43,8 +43,11 @@ class EnsureKeywords(LibraryComponent):
           Without one (e.g. ``identifying_keys=name`` and no ``externalId``) a rerun is still safe, but
           two runs at the same moment can both create: the keyword logs a warning saying so.
         - Found: only the fields in ``data`` are compared with the stored object (numbers by value,
-          ISO dates as instants, ``custom`` per field). Nothing differs: no request is made. Else one
-          ``PUT`` carries only the changed fields.
+          ISO dates as instants, ``custom`` per field, ``companyId: "extid-..."`` as the company's
+          ``_id`` Planhat stores). Nothing differs: no request is made. Else one ``PUT`` carries only
+          the changed fields (``custom`` whole: the stored fields plus the changed ones).
+        - End users are looked up by ``externalId`` within their ``companyId``: Planhat keeps that id
+          unique per company only. Without a ``companyId``, more than one match fails.
 
         Returns the object; with ``return_outcome=True`` a dictionary with ``action`` (``created``,
         ``updated``, ``unchanged``), ``changed`` (field names), ``entity`` and ``payload``.
@@ -91,9 +94,14 @@ class EnsureKeywords(LibraryComponent):
         read once, in pages (``ceil(existing / page size)`` list requests, selecting only the fields
         the items use); then the new items and only the changed fields of the others go out in bulk
         upserts of up to 5000 (``ceil(writes / 5000)`` requests). Unchanged objects cost nothing.
+        Company references (``companyId: "extid-..."``) are resolved first (one request, or one
+        listing of companies for many), so an unchanged end user linked that way costs no write; a
+        reference to no company fails before anything is sent. End users are matched by
+        ``externalId`` within their company; a new one whose ``externalId`` another company holds is
+        created with its own ``POST``, so no other company's end user can be updated.
 
         Returns ``created``, ``updated``, ``unchanged``, ``changed_fields`` (field -> count),
-        ``writes``, ``requests``, ``errors`` (with input indexes) and ``dry_run``. With
+        ``writes``, ``requests``, ``failed``, ``errors`` (with input indexes) and ``dry_run``. With
         ``dry_run=True`` nothing is written and the counts say what would be.
 
         Example:

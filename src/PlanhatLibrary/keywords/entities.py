@@ -37,9 +37,13 @@ class EntityKeywords(LibraryComponent):
     def create_entity(self, model: str, data: dict[str, Any] | str | list[Any]) -> dict[str, Any]:
         """Create one object with ``POST /{model}`` and return it as Planhat stored it.
 
-        ``data`` is a dictionary or JSON text. Planhat checks required fields (a company needs
-        ``name``; an end user ``email`` and ``companyId``) and answers ``400`` with its reason.
-        ``companyId`` may be ``extid-<company externalId>``.
+        ``data`` is a dictionary or JSON text. The model's required fields are checked before
+        anything is sent (a company needs ``name``; an end user ``email``; a license ``_currency``,
+        ``companyId`` and ``fromDate``; an NPS ``email`` and ``score``: see docs/simulator.md for
+        every model); Planhat's own refusals come back as ``400`` with its reason. ``companyId`` may
+        be ``extid-<company externalId>``. An end user without ``companyId`` is matched to a company
+        by its email's domain; one Planhat cannot map is not stored, and the keyword fails saying so.
+        Invoice dates may be ISO dates: they are sent as the day numbers Planhat stores.
 
         A create is never retried after a server error or lost connection (it may have
         happened); to create safely more than once, use an ensure or bulk upsert keyword.
@@ -68,6 +72,12 @@ class EntityKeywords(LibraryComponent):
 
         Only the fields in ``data`` change; custom fields go under ``custom``. Identify the object
         by ``id``, ``external_id`` or ``source_id``.
+
+        A whole object from `Get Entity` may be sent back: the fields Planhat generates (``_id``,
+        ``updatedAt``, ``companyName``, ``cName``) are left out of the body, and the log says so.
+        A partial ``custom`` object is sent together with the stored custom fields (one extra read),
+        because Planhat does not document whether it merges or replaces ``custom``. Multipicklist
+        add/replace/remove operations are refused: give the whole list.
 
         Example:
         | ${company} = | `Update Entity` | companies | ${id} | {"phase": "live"} |
