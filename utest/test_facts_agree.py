@@ -106,3 +106,24 @@ def test_the_simulator_page_lists_every_fact_it_enforces() -> None:
         'docs/simulator.md is out of date: paste `python -c "from planhat_simulator.facts import markdown; '
         'print(markdown())"` between its facts markers'
     )
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        {"dimensionId": "logins", "value": 3, "externalId": "C1"},
+        {"value": 3, "externalId": "C1"},
+        {"dimensionId": "two words", "value": 3, "externalId": "C1"},
+        {"dimensionId": "logins", "value": "3", "externalId": "C1"},
+        {"dimensionId": "logins", "value": True, "externalId": "C1"},
+        {"dimensionId": "logins", "value": 3},
+        {"dimensionId": "logins", "value": 3, "externalId": "C1", "model": "Ticket"},
+        ["not", "an", "object"],
+    ],
+)
+def test_the_two_readings_of_a_metric_row_agree(row: object) -> None:
+    # Kept apart on purpose (the simulator never imports the library); this keeps them telling the same story.
+    from planhat_simulator.analytics import metric_problem as simulator_reading
+    from PlanhatLibrary.analytics import metric_problem as library_reading
+
+    assert (library_reading(row) is None) == (simulator_reading(row) is None)
