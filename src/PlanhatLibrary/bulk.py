@@ -47,7 +47,12 @@ class OnError(Enum):
     CONTINUE = "continue"  #: return the result; failed items are in it and in the failed-items file
 
 
-ERROR_KINDS = {"createdErrors": "create", "updatedErrors": "update", "permissionErrors": "permission"}
+ERROR_KINDS = {
+    "createdErrors": "create",
+    "updatedErrors": "update",
+    "permissionErrors": "permission",
+    "validationErrors": "validation",  # in the bulk example of planhat.com/developers/api/timesheet
+}
 
 
 @dataclass(frozen=True)
@@ -382,7 +387,7 @@ def _check_options(chunk_size: int, on_error: str, resume_from: int) -> None:
 
 
 def _is_bulk_result(body: Any) -> bool:
-    return isinstance(body, dict) and any(key in body for key in ("created", "createdErrors", "permissionErrors"))
+    return isinstance(body, dict) and any(key in body for key in ("created", *ERROR_KINDS))
 
 
 def _item_errors(result: Mapping[str, Any], chunk: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:

@@ -26,7 +26,7 @@ from .identifiers import EXTERNAL_PREFIX, SOURCE_PREFIX
 from .models import BULK_LIMIT, Model, Operation
 from .references import CompanyReferences, references_in
 from .values import MISSING, same
-from .writes import merged_custom, prepared, problem
+from .writes import merged, prepared, problem, without_generated
 
 KEYABLE_PREFIX = {"_id": "", "externalId": EXTERNAL_PREFIX, "sourceId": SOURCE_PREFIX}
 
@@ -52,10 +52,13 @@ def changes(given: Mapping[str, Any], stored: Mapping[str, Any], prefix: str = "
 
 
 def write_of(given: Mapping[str, Any], stored: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
-    """What to send to bring ``stored`` to ``given``: the changes, with ``custom`` sent whole (stored + changed)."""
+    """What to send to bring ``stored`` to ``given``: the changed fields, a changed object (``custom``, an
+    address) sent whole: the stored object with the given fields changed, right whether Planhat merges
+    a partial object or replaces the stored one with it."""
     payload, names = changes(given, stored)
-    if isinstance(payload.get("custom"), Mapping):
-        payload["custom"] = merged_custom(stored.get("custom"), given["custom"])
+    for key, value in payload.items():
+        if isinstance(value, Mapping) and isinstance(stored.get(key), Mapping):
+            payload[key] = merged(stored[key], given[key])
     return payload, names
 
 
@@ -135,7 +138,7 @@ class Ensurer:
                 f"{len(problems)} of {len(items)} {model.name} item(s) cannot be ensured, nothing was sent: "
                 f"{listing(problems)}"
             )
-        return [self.references.apply(model, prepared(model, item)) for item in items]
+        return [self.references.apply(model, prepared(model, without_generated(item))) for item in items]
 
     # ------------------------------------------------------------------ one
     def ensure(self, model: Model, data: Mapping[str, Any], keys: Sequence[str] = (), dry_run: bool = False) -> Outcome:
@@ -247,19 +250,25 @@ class Ensurer:
         plan = _Plan()
         for position, item in enumerate(items):
             plan.add(position, item, index.find(model, item, position), index.elsewhere(item))
-        report = plan.report()
-        if dry_run or not report["writes"]:
-            return {**report, "dry_run": dry_run, "failed": 0, "errors": [], "requests": 0}
-        result = self._write(model, plan.writes, plan.positions, on_error) if plan.writes else _no_writes()
+        if dry_run or not plan.writes_count:
+            return {**plan.report([]), "dry_run": dry_run, "failed": 0, "errors": [], "requests": 0}
+        result = self._write(model, plan.writes, plan.positions) if plan.writes else _no_writes()
         for position, item in plan.singles:  # POST never matches an existing object
             try:
                 self.entities.create(model, item)
             except PlanhatError as error:
                 result["errors"].append({"index": position, "kind": "create", "message": str(error), "item": {}})
             result["requests"] += 1
-        return {**report, "dry_run": False, "failed": len(result["errors"]), **result}
+        errors = result["errors"]
+        if errors and on_error == "fail":
+            listed = "; ".join(f"item {error['index']}: {error['message']}" for error in errors[:10])
+            raise PlanhatBulkError(
+                f"Ensure Entities of {model.name}: {len(errors)} of {plan.writes_count} write(s) failed: {listed}",
+                result={**plan.report(errors), "errors": errors, "requests": result["requests"]},
+            )
+        return {**plan.report(errors), "dry_run": False, "failed": len(errors), **result}
 
-    def _write(self, model: Model, writes: list[dict[str, Any]], positions: list[int], on_error: str) -> dict[str, Any]:
+    def _write(self, model: Model, writes: list[dict[str, Any]], positions: list[int]) -> dict[str, Any]:
         try:
             summary = BulkUpserter(self.session, resumable=False).upsert(
                 model, writes, chunk_size=BULK_LIMIT, on_error="continue", pin_per_company=False
@@ -271,12 +280,6 @@ class Ensurer:
             {**error, "index": positions[error["index"]] if error["index"] is not None else None}
             for error in summary.errors
         ]
-        if errors and on_error == "fail":
-            listed = "; ".join(f"item {error['index']}: {error['message']}" for error in errors[:10])
-            raise PlanhatBulkError(
-                f"Ensure Entities of {model.name}: {len(errors)} of {len(positions)} write(s) failed: {listed}",
-                result={"errors": errors, "requests": summary.requests},
-            )
         return {"errors": errors, "requests": summary.requests}
 
 
@@ -291,12 +294,16 @@ class _Plan:
         self.writes: list[dict[str, Any]] = []
         self.positions: list[int] = []
         self.singles: list[tuple[int, dict[str, Any]]] = []  # creates a keyed bulk upsert might match elsewhere
-        self.counts = {"created": 0, "updated": 0, "unchanged": 0}
+        self.actions: dict[int, str] = {}  # input position -> created, updated, unchanged
         self.changed_fields: dict[str, int] = {}
+
+    @property
+    def writes_count(self) -> int:
+        return len(self.writes) + len(self.singles)
 
     def add(self, position: int, item: dict[str, Any], stored: dict[str, Any] | None, elsewhere: bool) -> None:
         if stored is None:
-            self.counts["created"] += 1
+            self.actions[position] = "created"
             if elsewhere:
                 self.singles.append((position, item))
             else:
@@ -305,17 +312,22 @@ class _Plan:
             return
         payload, names = write_of(item, stored)
         if not payload:
-            self.counts["unchanged"] += 1
+            self.actions[position] = "unchanged"
             return
-        self.counts["updated"] += 1
+        self.actions[position] = "updated"
         self.writes.append({"_id": stored["_id"], **payload})
         self.positions.append(position)
         for name in names:
             self.changed_fields[name] = self.changed_fields.get(name, 0) + 1
 
-    def report(self) -> dict[str, Any]:
-        writes = len(self.writes) + len(self.singles)
-        return {**self.counts, "changed_fields": self.changed_fields, "writes": writes}
+    def report(self, errors: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+        """Counts of what was done: a write that failed counts in ``failed``, not as created or updated."""
+        failed = {error.get("index") for error in errors}
+        counts = {"created": 0, "updated": 0, "unchanged": 0}
+        for position, action in self.actions.items():
+            if action == "unchanged" or position not in failed:
+                counts[action] += 1
+        return {**counts, "changed_fields": self.changed_fields, "writes": self.writes_count}
 
 
 class _Index:

@@ -12,7 +12,7 @@ from .identifiers import entity_path
 from .models import Model, Operation, UnknownModelError, resolve_model
 from .payloads import as_object
 from .session import PlanhatSession, Target
-from .writes import checked, merged_custom, missing_required, prepared, update_body
+from .writes import checked, merged, missing_required, prepared, update_body
 
 #: Keep ``companyId=a,b,c`` query strings under this many characters (long URLs get cut by proxies).
 COMPANY_ID_CHARS = 2000
@@ -83,7 +83,7 @@ class EntityService:
             raise PlanhatInputError(f"Update {model.name} '{ref}': no field to change. Nothing was sent.")
         if isinstance(payload.get("custom"), Mapping):
             current = stored if stored is not None else self.get(model, ref)
-            payload["custom"] = merged_custom(current.get("custom"), payload["custom"])
+            payload["custom"] = merged(current.get("custom"), payload["custom"])
         target = Target("Update", model.name, ref)
         return self._object(self.session.call("PUT", entity_path(model, ref), json=payload, target=target))
 

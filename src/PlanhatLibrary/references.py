@@ -42,8 +42,8 @@ class CompanyReferences:
         wanted = {ref for ref in references if is_reference(ref)} - set(self.known)
         if len(wanted) > FEW:
             self._list_all(wanted)
-        for ref in wanted:
-            self.known.setdefault(ref, self._get(ref))
+        for ref in wanted - set(self.known):
+            self.known[ref] = self._get(ref)
         return self.known
 
     def _get(self, ref: str) -> str | None:

@@ -21,6 +21,7 @@ must be logged to Robot.
 
 from __future__ import annotations
 
+import math
 import random
 import time
 from collections.abc import Mapping
@@ -88,9 +89,9 @@ class RetryPolicy:
 
     def window_wait(self, headers: Mapping[str, str], retry_number: int) -> float:
         """The wait after a 429 without ``Retry-After``: until ``X-Rate-Limit-Reset``, or a growing step."""
-        reset = _number(_header(headers, "X-Rate-Limit-Reset"))
+        reset = _reset_seconds(_number(_header(headers, "X-Rate-Limit-Reset")))
         if reset is not None:
-            return max(0.0, reset - time.time()) if reset > 1e9 else reset  # an epoch time, or seconds
+            return reset
         remaining = _number(_header(headers, "X-Rate-Limit-Remaining"))
         if remaining is not None and remaining > 0:  # a per-second burst, not the per-minute quota
             return self.backoff(retry_number)
@@ -122,6 +123,20 @@ def retry_after(headers: Mapping[str, str]) -> float | None:
         return max(0.0, float(Retry().parse_retry_after(value)))
     except InvalidHeader:
         return None
+
+
+def _reset_seconds(reset: float | None) -> float | None:
+    """Seconds until ``X-Rate-Limit-Reset`` (seconds, or an epoch time in s or ms); None when unusable.
+
+    Zero, negative, past or absurd values are unusable: waiting 0 s would hammer a rate-limited API.
+    """
+    if reset is None or not math.isfinite(reset):
+        return None
+    if reset > 1e12:  # epoch milliseconds
+        reset = reset / 1000.0
+    if reset > 1e9:  # epoch seconds
+        reset -= time.time()
+    return reset if 0.5 <= reset <= 3600 else None
 
 
 def _number(value: str | None) -> float | None:

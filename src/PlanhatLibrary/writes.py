@@ -14,7 +14,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from typing import Any
 
 from .errors import PlanhatInputError, shown_value
@@ -25,16 +25,23 @@ EPOCH = date(1970, 1, 1)
 ARRAY_OPERATIONS = frozenset({"add", "replace", "remove", "$add", "$replace", "$remove"})
 
 
+#: Day numbers beyond this are not dates (year 4707): a typo, not an invoice.
+MAX_DAYS = 1_000_000
+
+
 def day_number(value: Any) -> int | None:
-    """Whole days since 1970-01-01 for an ISO date (or date-time, taken in UTC) or a day count; else None."""
-    if is_number(value) and float(value).is_integer():
-        return int(value)
+    """Whole days since 1970-01-01 for a date, an ISO date or date-time (its calendar date as written),
+    or a day count (also as text, as CSV cells are); else None."""
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        value = int(value.strip())
+    if is_number(value):
+        return int(value) if float(value).is_integer() and abs(value) <= MAX_DAYS else None
     if isinstance(value, datetime):
-        value = value.astimezone(timezone.utc).date() if value.tzinfo else value.date()
+        value = value.date()
     if isinstance(value, date):
         return (value - EPOCH).days
     instant = as_instant(value)
-    return None if instant is None else (instant.astimezone(timezone.utc).date() - EPOCH).days
+    return None if instant is None else (instant.date() - EPOCH).days
 
 
 def problem(model: Model, item: Mapping[str, Any]) -> str | None:
@@ -80,6 +87,18 @@ def missing_required(model: Model, item: Mapping[str, Any]) -> list[str]:
     return [name for name in model.required if item.get(name) in (None, "")]
 
 
-def merged_custom(stored: Any, given: Mapping[str, Any]) -> dict[str, Any]:
-    """The stored ``custom`` object with the given fields changed: right whether Planhat merges or replaces."""
-    return {**(stored if isinstance(stored, Mapping) else {}), **given}
+def merged(stored: Any, given: Mapping[str, Any]) -> dict[str, Any]:
+    """The stored object (``custom``, an address...) with the given fields changed, nested objects alike.
+
+    Right whether Planhat merges a partial object into the stored one or replaces it with it.
+    """
+    result = dict(stored) if isinstance(stored, Mapping) else {}
+    for key, value in given.items():
+        current = result.get(key)
+        result[key] = merged(current, value) if isinstance(value, Mapping) and isinstance(current, Mapping) else value
+    return result
+
+
+def without_generated(item: Mapping[str, Any]) -> dict[str, Any]:
+    """``item`` without the fields Planhat generates, except ``_id`` (which may identify it)."""
+    return {key: value for key, value in item.items() if key == "_id" or key not in GENERATED_FIELDS}
