@@ -272,7 +272,8 @@ class BulkUpserter:
         target = Target(f"Bulk upsert chunk {number} of {summary.chunks} for", model.name)
         payload = [prepared(model, item) for item in chunk] if model.defaults or model.day_fields else chunk
         if self.pins is not None:
-            payload = [self.pins.pin(item) for item in payload]
+            first = (number - 1) * summary.chunk_size
+            payload = [self.pins.pin(item, first + index) for index, item in enumerate(payload)]
         summary.requests += 1
         try:
             reply = self.session.send("PUT", model.path, json=payload, idempotent=keyed, target=target)
@@ -426,10 +427,19 @@ def _ignored(
     if int(result.get("nonupdates") or 0) == 0 and len(unnamed) == missing:
         message = f"Planhat ignored this item without an error{why}"
         return [{"chunk_index": index, "kind": "ignored", "message": message, "item": {}} for index in unnamed]
+    # Which ones cannot be told. Items with an identifying key are listed (resending one that landed
+    # unchanged is harmless); one without a key would be created twice, so it is only counted.
+    keyed = [index for index in unnamed if any(chunk[index].get(key) not in (None, "") for key in model.keyables)]
     message = (
-        f"Planhat ignored {missing} of {len(chunk)} items of this request without an error{why}; which cannot be told"
+        f"Planhat ignored {missing} of {len(chunk)} items of this request without an error{why}; its answer does "
+        f"not tell which: this item may be one (sending it again is harmless)"
     )
-    return [{"chunk_index": None, "kind": "ignored", "message": message, "item": {}}]
+    found = [{"chunk_index": index, "kind": "ignored", "message": message, "item": {}} for index in keyed]
+    if len(keyed) < len(unnamed) or not found:
+        rest = f"{len(unnamed) - len(keyed)} item(s) without an identifying key may be among them, not resent"
+        text = f"Planhat ignored {missing} of {len(chunk)} items of this request without an error{why}; {rest}"
+        found.append({"chunk_index": None, "kind": "ignored", "message": text, "item": {}})
+    return found
 
 
 def _named(result: Mapping[str, Any], chunk: list[dict[str, Any]], errors: list[dict[str, Any]]) -> set[int]:

@@ -23,6 +23,7 @@ from .errors import (
     listing,
 )
 from .identifiers import EXTERNAL_PREFIX, SOURCE_PREFIX
+from .identity import Identity, company_reference
 from .models import BULK_LIMIT, Model, Operation
 from .references import CompanyReferences, references_in
 from .values import MISSING, same
@@ -125,6 +126,7 @@ class Ensurer:
         object on every run. A reference naming no company is refused: Planhat would refuse the object,
         or (end users) ignore it without a word.
         """
+        items = [_company_as_reference(model, item) for item in items]
         problems = [f"item {index}: {reason}" for index, item in enumerate(items) if (reason := problem(model, item))]
         self.references.resolve(references_in(model, items))
         field = model.company_field
@@ -162,16 +164,13 @@ class Ensurer:
     def _find(self, model: Model, data: Mapping[str, Any], keys: Sequence[str]) -> dict[str, Any] | None:
         keyable = next((key for key in keys if key in KEYABLE_PREFIX), None)
         if keyable in model.per_company:
-            # End users' externalId is unique per company only (support article 8146372): extid- may name
-            # another company's end user, so look within the company given (or everywhere, and refuse doubt).
-            company = data.get(model.company_field or "")
-            criteria = {key: data[key] for key in keys}
-            return self._one(model, {**criteria, model.company_field or "": company} if company else criteria)
+            return self._find_in_company(model, data, keys, keyable)
         if keyable is not None and model.supports(Operation.GET):
             try:
                 found = self.entities.get(model, KEYABLE_PREFIX[keyable] + str(data[keyable]))
             except PlanhatNotFoundError:
                 return None
+            other_kind(model, found)
             others = [key for key in keys if key != keyable and not same(found.get(key, MISSING), data[key])]
             if others:
                 raise PlanhatEnsureError(
@@ -180,6 +179,23 @@ class Ensurer:
                 )
             return found
         return self._one(model, {key: data[key] for key in keys})
+
+    def _find_in_company(
+        self, model: Model, data: Mapping[str, Any], keys: Sequence[str], keyable: str
+    ) -> dict[str, Any] | None:
+        """End users' externalId is unique per company only (support article 8146372): ``extid-`` may name
+        another company's end user. One GET settles the usual cases (nobody holds it; its company does);
+        otherwise the company's end users (or, without a company, everyone's) are scanned, refusing doubt."""
+        field = model.company_field or ""
+        company = data.get(field)
+        try:
+            found = self.entities.get(model, KEYABLE_PREFIX[keyable] + str(data[keyable]))
+        except PlanhatNotFoundError:
+            return None
+        if company and found.get(field) == company:
+            return found
+        criteria = {key: data[key] for key in keys}
+        return self._one(model, {**criteria, field: company} if company else criteria)
 
     def _one(self, model: Model, criteria: Mapping[str, Any]) -> dict[str, Any] | None:
         candidates = self._scan(model, criteria)
@@ -223,12 +239,18 @@ class Ensurer:
         return Outcome(action, entity, sorted(payload), payload)
 
     def _held_elsewhere(self, model: Model, data: Mapping[str, Any]) -> bool:
-        """Whether another company's object holds this per-company key: a bulk upsert might update that one."""
-        key = next((key for key in model.per_company if data.get(key) not in (None, "")), None)
-        if key is None or key not in KEYABLE_PREFIX or not model.supports(Operation.GET):
+        """Whether another end user holds one of this new one's keys: a keyed bulk create might update it."""
+        if not model.per_company:
             return False
+        for key in ("sourceId", "externalId"):
+            if data.get(key) not in (None, "") and self._exists(model, KEYABLE_PREFIX[key] + str(data[key])):
+                return True
+        email = data.get("email")
+        return bool(email) and any(page for page in self.entities.pages(model, {"email": email, "select": "email"}))
+
+    def _exists(self, model: Model, ref: str) -> bool:
         try:
-            self.entities.get(model, KEYABLE_PREFIX[key] + str(data[key]))
+            self.entities.get(model, ref)
         except PlanhatNotFoundError:
             return False
         return True
@@ -241,15 +263,30 @@ class Ensurer:
         require(model, Operation.BULK)
         _check_many(model, items, key)
         items = self.resolved(model, items)
-        scope = model.company_field if key in model.per_company else None
-        fields = sorted({name for item in items for name in item} | {key, "_id"} | ({scope} if scope else set()))
+        identity = Identity(self.entities, model, self.references) if model.per_company else None
+        scope = model.company_field if identity is not None and key in (*model.per_company, "email") else None
+        fields = {name for item in items for name in item} | {
+            key,
+            "_id",
+            *model.defaults,
+            *(identity.fields if identity else ()),
+        }
         index = _Index(key, scope)
-        for page in self.entities.pages(model, {"select": ",".join(sorted({name.split(".")[0] for name in fields}))}):
+        select = ",".join(sorted({name.split(".")[0] for name in fields if name}))
+        for page in self.entities.pages(model, {"select": select}, every_type=True):
             index.add_all(page)
+            if identity is not None:
+                identity.add(page)
         index.check(model)
         plan = _Plan()
         for position, item in enumerate(items):
-            plan.add(position, item, index.find(model, item, position), index.elsewhere(item))
+            stored = index.find(model, item, position)
+            if stored is not None:
+                other_kind(model, stored)
+            single = stored is None and identity is not None and identity.conflict(item, position) is not None
+            if stored is None and identity is not None and not single:
+                identity.claim(item, position)
+            plan.add(position, item, stored, single)
         if dry_run or not plan.writes_count:
             return {**plan.report([]), "dry_run": dry_run, "failed": 0, "errors": [], "requests": 0}
         result = self._write(model, plan.writes, plan.positions) if plan.writes else _no_writes()
@@ -281,6 +318,25 @@ class Ensurer:
             for error in summary.errors
         ]
         return {"errors": errors, "requests": summary.requests}
+
+
+def _company_as_reference(model: Model, item: Mapping[str, Any]) -> Mapping[str, Any]:
+    """An end user's ``companyExternalId`` as ``companyId: "extid-..."``: the company Planhat stores it under."""
+    if not model.per_company or "companyExternalId" not in item or item.get(model.company_field or ""):
+        return item
+    rest = {key: value for key, value in item.items() if key != "companyExternalId"}
+    reference = company_reference(model, item)
+    return {**rest, model.company_field or "companyId": reference} if reference else rest
+
+
+def other_kind(model: Model, stored: Mapping[str, Any]) -> None:
+    """Refuse an object of another kind behind a note's key: ensuring the note would change its type."""
+    for name, value in model.defaults.items():
+        if stored.get(name) != value:
+            raise PlanhatEnsureError(
+                f"The object with this key ({stored.get('_id')}) is a {name} {stored.get(name)!r} conversation, not a "
+                f"{model.name}: Ensure will not turn it into one. Nothing was sent."
+            )
 
 
 def _no_writes() -> dict[str, Any]:
@@ -373,10 +429,6 @@ class _Index:
                 f"{value!r}; give its {self.scope} to tell which. Nothing was sent."
             )
         return self.found.get((value, holders[0])) if holders else None
-
-    def elsewhere(self, item: Mapping[str, Any]) -> bool:
-        """Another company's object holds this key (a keyed bulk create might update that one)."""
-        return bool(self.scope) and bool(self.companies.get(str(item[self.key])))
 
 
 def _check_many(model: Model, items: Sequence[Mapping[str, Any]], key: str) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 from robot.api import logger
 
 from .errors import PlanhatInputError, PlanhatResponseError
-from .identifiers import entity_path
+from .identifiers import EXTERNAL_PREFIX, entity_path
 from .models import Model, Operation, UnknownModelError, resolve_model
 from .payloads import as_object
 from .session import PlanhatSession, Target
@@ -84,11 +84,13 @@ class EntityService:
         if isinstance(payload.get("custom"), Mapping):
             current = stored if stored is not None else self.get(model, ref)
             payload["custom"] = merged(current.get("custom"), payload["custom"])
+        self._check_unique(model, ref)
         target = Target("Update", model.name, ref)
         return self._object(self.session.call("PUT", entity_path(model, ref), json=payload, target=target))
 
     def delete(self, model: Model, ref: str) -> Any:
         require(model, Operation.DELETE)
+        self._check_unique(model, ref)
         target = Target("Delete", model.name, ref)
         return self.session.send("DELETE", entity_path(model, ref), target=target, result_optional=True).data
 
@@ -122,14 +124,15 @@ class EntityService:
                 yield from page
 
     def pages(
-        self, model: Model, params: Mapping[str, Any], limit: int | None = None
+        self, model: Model, params: Mapping[str, Any], limit: int | None = None, *, every_type: bool = False
     ) -> Iterator[list[dict[str, Any]]]:
         """Pages of a list call at the model's page cap; notes are filtered to ``type: note``.
 
         Where no source gives the model's cap, a short page is confirmed by asking for the next one.
+        ``every_type``: keep the other conversations too (Ensure must see what a note's key would match).
         """
         require(model, Operation.LIST)
-        wanted_type = model.defaults.get("type")
+        wanted_type = None if every_type else model.defaults.get("type")
         target = Target("List", model.name)
         pages = self.session.pages(
             model.path,
@@ -141,6 +144,29 @@ class EntityService:
         )
         for page in pages:
             yield page if wanted_type is None else [item for item in page if item.get("type") == wanted_type]
+
+    def _check_unique(self, model: Model, ref: str) -> None:
+        """Refuse a write by ``extid-`` when several objects share that id (end users: unique per company only).
+
+        Planhat would write whichever it finds first; one lean listing tells whether that could be the wrong one.
+        """
+        key = "externalId"
+        if key not in model.per_company or not ref.startswith(EXTERNAL_PREFIX):
+            return
+        value = ref[len(EXTERNAL_PREFIX) :]
+        field = model.company_field or "companyId"
+        holders = [
+            item
+            for page in self.pages(model, {"select": f"{key},{field}"})
+            for item in page
+            if str(item.get(key)) == value
+        ]
+        if len(holders) > 1:
+            companies = ", ".join(f"{item.get('_id')} (company {item.get(field)})" for item in holders[:10])
+            raise PlanhatInputError(
+                f"{len(holders)} {model.name} objects have externalId {value!r} (it is unique per company only): "
+                f"{companies}. Give the _id of the one to change. Nothing was sent."
+            )
 
     def _object(self, data: Any) -> dict[str, Any]:
         if not isinstance(data, dict):

@@ -1,16 +1,21 @@
-"""Bulk items keyed by a key that is unique per company only, pinned to the right object before sending.
+"""Which stored end user a bulk item means, told before sending, so no other company's end user is written.
 
-An end user's ``externalId`` is unique within its company, not in the tenant (support article
-8146372), and how a bulk upsert matches one that several companies hold is undocumented. So
-before a bulk upsert of end users keyed by ``externalId``, one lean listing of the stored end users
-tells, for each item:
+A bulk upsert matches an item on the first of ``_id``, ``sourceId``, ``externalId``, ``email`` that
+finds something. But an end user's ``externalId`` is unique within its company only (support article
+8146372), an email may repeat across companies, and how Planhat picks among several is
+undocumented. So one lean listing of the stored end users (their keys and company) tells, per item:
 
-- its company holds that ``externalId``: the item is sent with that end user's ``_id``, which
+- the end user its own company holds under its keys: the item is sent with that ``_id``, which
   every reading of Planhat matches;
-- only other companies hold it: refused before sending (Planhat might update their end user);
-  Ensure Entities creates such an end user safely;
-- no company given and several hold it: refused as ambiguous;
-- nobody holds it: sent as it is (a create).
+- no match in its company, but another end user holds one of its keys: a keyed bulk create might
+  update that one, so the item is not sent in bulk (Bulk Upsert refuses it; Ensure creates it with
+  its own ``POST``, which never matches);
+- no company given while several companies hold its key: ambiguous, refused;
+- two new items of one run sharing a key value: the second could match the first, so it is not sent
+  in the same bulk upsert either.
+
+The company of an item is its ``companyId`` (an ``_id`` or ``extid-``/``srcid-`` reference) or its
+``companyExternalId`` (help article 9586991).
 """
 
 from __future__ import annotations
@@ -19,80 +24,139 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .entities import EntityService
+from .identifiers import EXTERNAL_PREFIX
 from .models import Model
 from .references import CompanyReferences, is_reference
 
+#: Keys a bulk upsert of end users matches on after ``_id``, in Planhat's order.
+MATCH_KEYS = ("sourceId", "externalId", "email")
 
-def per_company_key(model: Model, item: Mapping[str, Any]) -> str | None:
-    """The per-company key a bulk upsert would match ``item`` on, or None (``_id``/``sourceId`` come first)."""
-    for key in model.keyables:
-        if item.get(key) not in (None, ""):
-            return key if key in model.per_company else None
+
+def company_reference(model: Model, item: Mapping[str, Any]) -> str | None:
+    """The company an item names: ``companyId``, or ``extid-<companyExternalId>``."""
+    field = model.company_field or ""
+    if item.get(field) not in (None, ""):
+        return str(item[field])
+    if item.get("companyExternalId") not in (None, ""):
+        return f"{EXTERNAL_PREFIX}{item['companyExternalId']}"
     return None
 
 
+def _value(key: str, item: Mapping[str, Any]) -> str | None:
+    value = item.get(key)
+    if value in (None, ""):
+        return None
+    return str(value).lower() if key == "email" else str(value)
+
+
+class Identity:
+    """The stored end users' keys and companies, read once, and the keys new items of this run claim."""
+
+    def __init__(self, entities: EntityService, model: Model, references: CompanyReferences | None = None) -> None:
+        self.entities, self.model = entities, model
+        self.references = references or CompanyReferences(entities)
+        self.holders: dict[tuple[str, str], dict[str, str]] = {}  # (key, value) -> company -> _id
+        self.claimed: dict[tuple[str, str], int] = {}  # (key, value) of a new item of this run -> its position
+
+    @property
+    def fields(self) -> set[str]:
+        """What a listing must select for :meth:`add`."""
+        return {*MATCH_KEYS, self.model.company_field or ""}
+
+    def load(self, items: Iterable[Mapping[str, Any]]) -> None:
+        """Resolve the items' company references and read the stored end users' keys (one lean listing)."""
+        self.resolve(items)
+        for page in self.entities.pages(self.model, {"select": ",".join(sorted(self.fields))}):
+            self.add(page)
+
+    def resolve(self, items: Iterable[Mapping[str, Any]]) -> None:
+        refs = (company_reference(self.model, item) for item in items)
+        self.references.resolve(ref for ref in refs if ref is not None and is_reference(ref))
+
+    def add(self, page: Iterable[Mapping[str, Any]]) -> None:
+        """Take in stored end users (a page of a listing that selected :attr:`fields`)."""
+        field = self.model.company_field or ""
+        for stored in page:
+            for key in MATCH_KEYS:
+                value = _value(key, stored)
+                if value is not None:
+                    self.holders.setdefault((key, value), {})[str(stored.get(field))] = str(stored["_id"])
+
+    def company(self, item: Mapping[str, Any]) -> str | None:
+        ref = company_reference(self.model, item)
+        if ref is None:
+            return None
+        return (self.references.known.get(ref) or ref) if is_reference(ref) else ref
+
+    def match(self, item: Mapping[str, Any]) -> str | None:
+        """The ``_id`` of the stored end user a bulk upsert of ``item`` should update, or None (a create)."""
+        if item.get("_id") not in (None, ""):
+            return str(item["_id"])
+        company = self.company(item)
+        for key in MATCH_KEYS:
+            value = _value(key, item)
+            holders = self.holders.get((key, value), {}) if value is not None else {}
+            if key == "sourceId" and holders:
+                return next(iter(holders.values()))  # unique in the tenant
+            if company is not None and company in holders:
+                return holders[company]
+            if company is None and len(holders) == 1:
+                return next(iter(holders.values()))
+        return None
+
+    def conflict(self, item: Mapping[str, Any], position: int) -> str | None:
+        """Why a bulk create of ``item`` might update or merge into another end user; None when it is safe."""
+        company = self.company(item)
+        for key in MATCH_KEYS:
+            value = _value(key, item)
+            if value is None:
+                continue
+            holders = self.holders.get((key, value), {})
+            if company is None and len(holders) > 1:
+                return (
+                    f"{len(holders)} {self.model.name} objects of different companies have {key} {item[key]!r}; "
+                    f"give its {self.model.company_field} to tell which"
+                )
+            if holders:
+                return f"{key} {item[key]!r} belongs to another company's {self.model.name}, which Planhat might update"
+            earlier = self.claimed.get((key, value))
+            if earlier is not None and earlier != position:
+                return f"{key} {item[key]!r} is also new in item {earlier}, which Planhat might update instead"
+        return None
+
+    def claim(self, item: Mapping[str, Any], position: int) -> None:
+        """Remember the keys of a new item sent in bulk, so a later one sharing them is not."""
+        for key in MATCH_KEYS:
+            value = _value(key, item)
+            if value is not None:
+                self.claimed.setdefault((key, value), position)
+
+
 class Pins:
-    """``_id`` of the stored object each per-company-keyed item means, and the items that cannot be sent."""
+    """Bulk Upsert's use of :class:`Identity`: each item pinned by ``_id`` or refused before sending."""
 
     def __init__(self, entities: EntityService, model: Model) -> None:
-        self.entities, self.model = entities, model
-        self.field = model.company_field or ""
-        self.references = CompanyReferences(entities)
-        self.holders: dict[tuple[str, str], dict[str, str]] = {}  # (key, value) -> company -> _id
+        self.identity = Identity(entities, model)
+        self.pinned: dict[int, str] = {}  # input position -> _id
 
     def load(self, items: Iterable[Any]) -> list[str]:
-        """Read the input and the stored objects; returns the problems found (empty: every item can be sent)."""
-        keyed = [(index, item) for index, item in enumerate(items) if self._keyed(item)]
-        if not keyed:
-            return []
-        self.references.resolve({item[self.field] for _, item in keyed if is_reference(item.get(self.field))})
-        select = ",".join(sorted({*self.model.per_company, self.field}))
-        for page in self.entities.pages(self.model, {"select": select}):
-            for stored in page:
-                for key in self.model.per_company:
-                    if stored.get(key) not in (None, ""):
-                        by_company = self.holders.setdefault((key, str(stored[key])), {})
-                        by_company[str(stored.get(self.field))] = str(stored["_id"])
-        return [problem for index, item in keyed if (problem := self._problem(index, item))]
+        """Read the input (twice: it may be a file) and the stored end users; returns the problems."""
+        self.identity.load(item for item in items if isinstance(item, Mapping))
+        problems: list[str] = []
+        for position, item in enumerate(items):
+            if not isinstance(item, Mapping):
+                continue
+            found = self.identity.match(item)
+            if found is not None:
+                self.pinned[position] = found
+                continue
+            problem = self.identity.conflict(item, position)
+            if problem:
+                problems.append(f"item {position}: {problem}; Ensure Entities creates it safely")
+            self.identity.claim(item, position)
+        return problems
 
-    def pin(self, item: dict[str, Any]) -> dict[str, Any]:
-        """``item`` with the ``_id`` of the object its company holds under its key, when there is one."""
-        if not self._keyed(item):
-            return item
-        found = self._found(item)
-        return {**item, "_id": found} if found else item
-
-    def _keyed(self, item: Any) -> bool:
-        return isinstance(item, Mapping) and per_company_key(self.model, item) is not None
-
-    def _company(self, item: Mapping[str, Any]) -> str | None:
-        value = item.get(self.field)
-        if value in (None, ""):
-            return None
-        return (self.references.known.get(value) or str(value)) if is_reference(value) else str(value)
-
-    def _holders(self, item: Mapping[str, Any]) -> tuple[str, dict[str, str]]:
-        key = per_company_key(self.model, item) or ""
-        return key, self.holders.get((key, str(item[key])), {})
-
-    def _found(self, item: Mapping[str, Any]) -> str | None:
-        _, holders = self._holders(item)
-        company = self._company(item)
-        if company is None:
-            return next(iter(holders.values())) if len(holders) == 1 else None
-        return holders.get(company)
-
-    def _problem(self, index: int, item: Mapping[str, Any]) -> str | None:
-        key, holders = self._holders(item)
-        company = self._company(item)
-        if company is None and len(holders) > 1:
-            return (
-                f"item {index}: {len(holders)} {self.model.name} objects of different companies have {key} "
-                f"{item[key]!r}; give its {self.field} to tell which"
-            )
-        if company is not None and holders and company not in holders:
-            return (
-                f"item {index}: {key} {item[key]!r} belongs to another company's {self.model.name}, and Planhat "
-                f"might update that one; Ensure Entities creates this one safely"
-            )
-        return None
+    def pin(self, item: dict[str, Any], position: int) -> dict[str, Any]:
+        """``item`` with the ``_id`` of the stored end user it means, when there is one."""
+        found = self.pinned.get(position)
+        return {**item, "_id": found} if found and item.get("_id") in (None, "") else item

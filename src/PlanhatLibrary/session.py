@@ -67,6 +67,10 @@ class Reply:
     answer_lost: bool = False  # an earlier attempt was sent but its answer never came: it may have landed
 
 
+#: A short list page with this many rows or more may be a silent cap: the next page is asked too.
+CONFIRM_FROM = 100
+
+
 class PlanhatSession:
     """A pooled, retrying HTTP session for one set of credentials."""
 
@@ -187,10 +191,13 @@ class PlanhatSession:
         target: Target | None = None,
         confirm_short: bool = False,
     ) -> Iterator[list[dict[str, Any]]]:
-        """Page through a list endpoint with limit/offset until a short page or ``limit`` items.
+        """Page through a list endpoint with limit/offset until the end or ``limit`` items.
 
-        Planhat caps pages silently. Where no source gives the cap (``confirm_short``), a short page
-        may be the cap and not the end: the next offset is asked too, and only an empty page ends it.
+        Planhat caps pages silently, and sources disagree on the caps (robocorp-planhat asked 5,000
+        churn rows and got 1,000). So a short page may be the cap and not the end: one of
+        ``CONFIRM_FROM`` rows or more is confirmed by asking for the next offset (no source gives a cap
+        below 1,000), and where no source gives the cap at all (``confirm_short``) any short page is.
+        A page shorter than that ends the listing.
         """
         offset = 0
         previous_first: Any = None
@@ -208,7 +215,7 @@ class PlanhatSession:
                 raise PlanhatResponseError(message, status=200, method="GET", url=shown)
             previous_first = first
             yield page
-            if not page or (len(page) < size and not confirm_short):
+            if not page or (len(page) < size and len(page) < CONFIRM_FROM and not confirm_short):
                 return
             offset += len(page)
 
