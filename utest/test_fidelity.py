@@ -20,6 +20,7 @@ from PlanhatLibrary.entities import EntityService, model_named
 from PlanhatLibrary.errors import PlanhatBulkError, PlanhatEnsureError, PlanhatInputError, PlanhatResponseError
 from PlanhatLibrary.retry import RetryPolicy
 from PlanhatLibrary.session import PlanhatSession
+from PlanhatLibrary.writes import day_number
 
 from conftest import API_KEY, TENANT
 
@@ -310,3 +311,147 @@ def test_an_owner_expanded_in_list_rows_is_not_a_change(sim: PlanhatSimulator) -
     sim.set_behaviour(list_owner="object")
     result = ensurer(sim).ensure_many(model_named("companies"), [{"externalId": "ACME", "owner": "usr1"}], "externalId")
     assert (result["unchanged"], result["writes"]) == (1, 0)
+
+
+# ---------------------------------------------------- found by a hostile review
+SHARED = {"_id": "u-one", "email": "ann@shared.test", "externalId": "A1", "companyId": "c-one", "name": "Ann"}
+
+
+@pytest.mark.parametrize("reading", ["company", "tenant"])
+def test_a_new_end_user_sharing_an_email_with_another_company_never_overwrites_it(
+    sim: PlanhatSimulator, reading: str
+) -> None:
+    sim.seed(TWO_COMPANIES)
+    sim.seed_model("endusers", [SHARED])
+    sim.set_behaviour(enduser_match=reading)
+    new = {"email": "ann@shared.test", "externalId": "B7", "companyId": "extid-TWO", "name": "Other Ann"}
+    with pytest.raises(PlanhatInputError, match=r"email 'ann@shared\.test' belongs to another company"):
+        upserter(sim).upsert(ENDUSERS, [new])
+    assert ensurer(sim).ensure(ENDUSERS, new).action == "created"
+    assert (
+        ensurer(sim).ensure_many(ENDUSERS, [{**new, "externalId": "B8", "email": "x@two.test"}], "externalId")[
+            "created"
+        ]
+        == 1
+    )
+    assert sim.find("endusers", "u-one") == {**SHARED, "companyName": "One"}
+    assert len(sim.entities("endusers")) == 3
+
+
+def test_a_source_id_that_matches_nothing_does_not_unpin_the_external_id(sim: PlanhatSimulator) -> None:
+    sim.seed(TWO_COMPANIES)
+    sim.seed_model("endusers", [SHARED])
+    sim.set_behaviour(enduser_match="tenant")
+    item = {"sourceId": "S9", "externalId": "A1", "companyId": "extid-TWO", "email": "bob@two.test"}
+    with pytest.raises(PlanhatInputError, match="externalId 'A1' belongs to another company"):
+        upserter(sim).upsert(ENDUSERS, [item])
+    assert ensurer(sim).ensure_many(ENDUSERS, [item], "sourceId")["created"] == 1
+    assert sim.find("endusers", "u-one") == {**SHARED, "companyName": "One"}
+
+
+def test_two_new_end_users_sharing_an_external_id_are_not_merged(sim: PlanhatSimulator) -> None:
+    sim.seed(TWO_COMPANIES)
+    sim.set_behaviour(enduser_match="tenant")
+    items = [
+        {"externalId": "N1", "companyId": "extid-ONE", "email": "a@one.test"},
+        {"externalId": "N1", "companyId": "extid-TWO", "email": "b@two.test"},
+    ]
+    with pytest.raises(PlanhatInputError, match="externalId 'N1' is also new in item 0"):
+        upserter(sim).upsert(ENDUSERS, items)
+    assert ensurer(sim).ensure_many(ENDUSERS, items, "externalId")["created"] == 2
+    assert sorted(user["companyId"] for user in sim.entities("endusers")) == ["c-one", "c-two"]
+
+
+def test_company_external_id_names_the_end_users_company(sim: PlanhatSimulator) -> None:
+    sim.seed(TWO_COMPANIES)
+    sim.seed_model("endusers", [SHARED])
+    item = {"externalId": "A1", "companyExternalId": "TWO", "email": "bob@two.test", "name": "Bob"}
+    result = ensurer(sim).ensure_many(ENDUSERS, [item], "externalId")
+    assert result["created"] == 1
+    assert sim.find("endusers", "u-one") == {**SHARED, "companyName": "One"}
+    again = ensurer(sim).ensure_many(ENDUSERS, [item], "externalId")
+    assert (again["unchanged"], again["writes"]) == (1, 0)
+
+
+def test_an_ignored_item_is_told_apart_from_one_sharing_its_external_id(sim: PlanhatSimulator) -> None:
+    sim.seed(TWO_COMPANIES)
+    items = [
+        {"email": "a@nomap.test", "externalId": "U1"},
+        {"email": "b@two.test", "externalId": "U1", "companyId": "extid-TWO"},
+    ]
+    with pytest.raises(PlanhatInputError, match="externalId 'U1' is also new in item 0"):
+        upserter(sim).upsert(ENDUSERS, items)
+    result = ensurer(sim).ensure_many(ENDUSERS, items, "externalId", on_error="continue")
+    assert [(error["index"], error["kind"]) for error in result["errors"]] == [(0, "ignored")]
+    assert [user["email"] for user in sim.entities("endusers")] == ["b@two.test"]
+
+
+def test_ensure_entities_fails_when_a_single_create_fails(sim: PlanhatSimulator) -> None:
+    sim.seed(TWO_COMPANIES)
+    sim.seed_model("endusers", [SHARED])
+    sim.add_fault(status=400, method="POST", path="/endusers")
+    item = {"email": "bob@two.test", "externalId": "A1", "companyId": "extid-TWO"}
+    with pytest.raises(PlanhatBulkError, match="1 of 1 write\\(s\\) failed") as error:
+        ensurer(sim).ensure_many(ENDUSERS, [item], "externalId")
+    assert (error.value.result["created"], len(error.value.result["errors"])) == (0, 1)
+
+
+def test_ensure_sends_a_changed_nested_object_whole(sim: PlanhatSimulator) -> None:
+    address = {"city": "Oslo", "zip": "0150", "street": "Main 1"}
+    sim.seed_model("companies", [{"_id": "c9", "name": "Acme", "externalId": "ACME", "address": address}])
+    ensurer(sim).ensure(model_named("companies"), {"externalId": "ACME", "address": {"city": "Bergen"}})
+    assert sim.find("companies", "c9")["address"] == {**address, "city": "Bergen"}
+
+
+def test_many_company_references_cost_one_listing(sim: PlanhatSimulator) -> None:
+    sim.seed_model("companies", [{"name": f"C{i}", "externalId": f"C{i}"} for i in range(50)])
+    items = [{"email": f"u{i}@c.test", "externalId": f"U{i}", "companyId": f"extid-C{i}"} for i in range(50)]
+    ensurer(sim).ensure_many(ENDUSERS, items, "externalId", dry_run=True)
+    assert [entry["path"] for entry in sim.requests("GET", "/companies*")] == ["/companies"]
+
+
+def test_a_silent_cap_below_a_documented_one_loses_no_row(sim: PlanhatSimulator) -> None:
+    sim.seed(TWO_COMPANIES)
+    sim.seed_model("endusers", [{"email": f"u{i}@one.test", "companyId": "c-one"} for i in range(2500)])
+    sim.set_behaviour(page_cap=1000)
+    assert len(list(entities(sim).iterate(ENDUSERS))) == 2500
+
+
+def test_ensure_ignores_the_fields_planhat_generates(sim: PlanhatSimulator) -> None:
+    sim.seed(TWO_COMPANIES)
+    sim.seed_model("endusers", [{"_id": "u1", "email": "a@one.test", "externalId": "A", "companyId": "c-one"}])
+    row = entities(sim).get(ENDUSERS, "u1")
+    entities(sim).update(ENDUSERS, "u1", {"name": "Ann"})  # bumps updatedAt
+    assert ensurer(sim).ensure(ENDUSERS, {**row, "name": "Ann"}).action == "unchanged"
+    assert ensurer(sim).ensure_many(ENDUSERS, [{**row, "name": "Ann"}], "externalId")["writes"] == 0
+
+
+def test_a_delete_by_a_shared_external_id_is_refused(sim: PlanhatSimulator) -> None:
+    sim.seed(TWO_COMPANIES)
+    sim.seed_model("endusers", [SHARED, {**SHARED, "_id": "u-two", "companyId": "c-two", "email": "b@two.test"}])
+    with pytest.raises(PlanhatInputError, match="2 EndUser objects have externalId 'A1'"):
+        entities(sim).delete(ENDUSERS, "extid-A1")
+    assert len(sim.entities("endusers")) == 2
+
+
+def test_ensuring_a_note_never_turns_another_conversation_into_one(sim: PlanhatSimulator) -> None:
+    sim.seed(TWO_COMPANIES)
+    sim.seed_model("conversations", [{"_id": "cv1", "type": "email", "externalId": "N1", "companyId": "c-one"}])
+    note = {"externalId": "N1", "companyId": "c-one", "subject": "x"}
+    with pytest.raises(PlanhatEnsureError, match="is a type 'email' conversation, not a Note"):
+        ensurer(sim).ensure_many(model_named("notes"), [note], "externalId")
+    with pytest.raises(PlanhatEnsureError, match="not a Note"):
+        ensurer(sim).ensure(model_named("notes"), note)
+    assert sim.find("conversations", "cv1")["type"] == "email"
+
+
+@pytest.mark.parametrize(("value", "days"), [("2024-01-01T23:30:00-05:00", 19723), ("19723", 19723), (1e20, None)])
+def test_invoice_day_numbers_from_every_form(value: object, days: int | None) -> None:
+    assert day_number(value) == days
+
+
+@pytest.mark.parametrize("reset", ["-5", "0", "nan", "1e300", str(int(time.time()) - 60)])
+def test_unusable_rate_limit_resets_fall_back_to_growing_waits(reset: str) -> None:
+    policy = RetryPolicy()
+    wait = policy.window_wait({"X-Rate-Limit-Reset": reset}, 3)
+    assert 4.0 <= wait <= 8.0

@@ -14,6 +14,7 @@ from typing import Any
 
 from robot.api import logger
 
+from .entities import EntityService
 from .errors import (
     MAX_LISTED,
     PlanhatBulkError,
@@ -26,6 +27,7 @@ from .errors import (
     shown_value,
 )
 from .leftovers import LeftoverFile, open_leftovers
+from .models import resolve_model
 from .payloads import encoding_problem
 from .session import PlanhatSession, Target, json_default
 from .sources import ItemSource
@@ -188,9 +190,7 @@ class AnalyticsService:
         """
         emails: set[str] = set()
         user_ids: set[str] = set()
-        for page in self.session.pages(
-            "endusers", params={"select": "email,externalId"}, page_size=2000, target=Target("Check end users for")
-        ):
+        for page in EntityService(self.session).pages(resolve_model("endusers"), {"select": "email,externalId"}):
             emails.update(str(user["email"]).lower() for user in page if user.get("email"))
             user_ids.update(str(user["externalId"]) for user in page if user.get("externalId"))
         lean = self.session.call("GET", "leancompanies", target=Target("Check companies for")) or []

@@ -40,6 +40,10 @@ class BulkKeywords(LibraryComponent):
         is refused before sending (`Ensure Entities` creates such end users safely). Items Planhat's
         answer accounts for nowhere (an end user it could not map to a company is dropped without an
         error) count as failed, with ``kind`` ``ignored``.
+
+        Items are sent as given. A partial ``custom`` object may replace the stored one (Planhat does
+        not document whether it merges or replaces): to change some custom fields and keep the others,
+        use `Ensure Entities`, which sends each changed ``custom`` object whole.
         Then ``ceil(items / chunk_size)`` requests go out one after another (Planhat asks for
         sequential bulk calls), at most 5000 items each.
 
