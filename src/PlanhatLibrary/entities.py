@@ -12,6 +12,7 @@ from .identifiers import EXTERNAL_PREFIX, entity_path
 from .models import Model, Operation, UnknownModelError, resolve_model
 from .payloads import as_object
 from .session import PlanhatSession, Target
+from .values import sort_by
 from .writes import checked, merged, missing_required, prepared, update_body
 
 #: Keep ``companyId=a,b,c`` query strings under this many characters (long URLs get cut by proxies).
@@ -115,8 +116,16 @@ class EntityService:
             params["sort"] = sort
         if email:
             params["email"] = email
+        chunks = list(company_chunks(company_ids))
+        if sort and len(chunks) > 1:
+            # Each companyId request comes back sorted, the combined list would not: sort here.
+            items = [
+                item for chunk in chunks for page in self.pages(model, {**params, "companyId": chunk}) for item in page
+            ]
+            yield from sort_by(items, sort.lstrip("-+"), sort.startswith("-"))[:limit]
+            return
         yielded = 0
-        for chunk in company_chunks(company_ids):
+        for chunk in chunks:
             chunk_params = {**params, "companyId": chunk} if chunk else params
             remaining = None if limit is None else limit - yielded
             for page in self.pages(model, chunk_params, remaining):
@@ -133,17 +142,28 @@ class EntityService:
         """
         require(model, Operation.LIST)
         wanted_type = None if every_type else model.defaults.get("type")
+        if model.defaults and params.get("select"):  # the type must come back to be checked
+            params = {**params, "select": ",".join(dict.fromkeys([*str(params["select"]).split(","), *model.defaults]))}
         target = Target("List", model.name)
         pages = self.session.pages(
             model.path,
             params=params,
             page_size=model.page_cap,
-            limit=limit,
+            limit=limit if wanted_type is None else None,  # a limit on conversations would cut the notes short
             target=target,
             confirm_short=not model.cap_known,
         )
+        if wanted_type is None:
+            yield from pages
+            return
+        kept = 0
         for page in pages:
-            yield page if wanted_type is None else [item for item in page if item.get("type") == wanted_type]
+            notes = [item for item in page if item.get("type") == wanted_type]
+            if limit is not None and kept + len(notes) >= limit:
+                yield notes[: limit - kept]
+                return
+            kept += len(notes)
+            yield notes
 
     def _check_unique(self, model: Model, ref: str) -> None:
         """Refuse a write by ``extid-`` when several objects share that id (end users: unique per company only).

@@ -17,7 +17,7 @@ from typing import Any
 from .entities import company_chunks
 from .errors import PlanhatQueryError
 from .models import Model, UnknownModelError, resolve_model
-from .values import MISSING, kind_of, lookup, ordering_key, same
+from .values import MISSING, kind_of, lookup, ordering_key, same, sort_by
 
 KEYWORDS = frozenset({"select", "from", "where", "order", "by", "asc", "desc", "limit", "offset", "and", "or", "not"})
 #: Deeper conditions are refused with a clear error instead of Python's RecursionError.
@@ -395,12 +395,22 @@ class Plan:
     filter_here: bool = False
     sort_here: bool = False
     paging_pushed: bool = False
+    type_here: bool = False  # notes: the API lists every conversation; the type is checked here
 
     def describe(self) -> str:
-        pushed = ", ".join(f"{key}={value}" for key, value in self.params.items()) or "nothing"
+        pushed_parts = [f"{key}={value}" for key, value in self.params.items()]
         if self.company_ids:
-            pushed += f", companyId={','.join(self.company_ids)}"
+            requests = len(list(company_chunks(self.company_ids)))
+            shown = ",".join(self.company_ids[:5]) + (
+                f",... ({len(self.company_ids)} ids)" if len(self.company_ids) > 5 else ""
+            )
+            pushed_parts.append(f"companyId={shown}" + (f" in {requests} request streams" if requests > 1 else ""))
+        if self.paging_pushed and self.query.limit is not None:
+            pushed_parts.append(f"paging up to {self.query.limit + self.query.offset} objects")
+        pushed = ", ".join(pushed_parts) or "nothing"
         local = []
+        if self.type_here:
+            local.append(f"type is {self.query.model.defaults.get('type')!r}")
         if self.filter_here:
             local.append("where clause per page")
         if self.sort_here:
@@ -415,20 +425,24 @@ def plan(query: Query) -> Plan:
     if query.select:
         needed = {*query.select, *(query.where.fields() if query.where else ()), query.order_by or "_id"}
         result.params["select"] = ",".join(sorted({name.split(".")[0] for name in needed} | {"_id"}))
-    if query.order_by and "." not in query.order_by:
-        result.params["sort"] = ("-" if query.descending else "") + query.order_by
-    else:
-        result.sort_here = query.order_by is not None
     conjuncts = _conjuncts(query.where)
     company = [c for c in conjuncts if c.field == query.model.company_field and c.operator in ("is", "in")]
     if company:
         values = company[0].value if company[0].operator == "in" else (company[0].value,)
         result.company_ids = [str(value) for value in values]
+    # One request stream (one companyId chunk) comes back sorted as a whole; several do not.
+    one_stream = len(list(company_chunks(result.company_ids))) == 1
+    if query.order_by and "." not in query.order_by and one_stream:
+        result.params["sort"] = ("-" if query.descending else "") + query.order_by
+    else:
+        result.sort_here = query.order_by is not None
     email = [c for c in conjuncts if c.field == "email" and c.operator == "is" and isinstance(c.value, str)]
     if email and "email" in query.model.keyables:
         result.params["email"] = email[0].value
     result.filter_here = query.where is not None
-    result.paging_pushed = not result.filter_here and not result.sort_here and not result.company_ids
+    result.type_here = bool(query.model.defaults)
+    # Paging goes to the API only when every object it returns is kept: no filter, sort or type check here.
+    result.paging_pushed = not (result.filter_here or result.sort_here or result.type_here) and one_stream
     return result
 
 
@@ -457,15 +471,6 @@ def project(item: Mapping[str, Any], select: Sequence[str]) -> dict[str, Any]:
     return result
 
 
-def sort_items(items: list[dict[str, Any]], name: str, descending: bool) -> list[dict[str, Any]]:
-    """Sort on a field; items without it go last either way."""
-    present = [(ordering_key(lookup(item, name)), item) for item in items]
-    keyed = [(key, item) for key, item in present if key is not None]
-    rest = [item for key, item in present if key is None]
-    keyed.sort(key=lambda pair: (pair[0][0], pair[0][1]), reverse=descending)
-    return [item for _, item in keyed] + rest
-
-
 @dataclass
 class QueryStats:
     pages: int = 0
@@ -480,7 +485,7 @@ def run(
     query = query_plan.query
     source = _matching(query_plan, pages, stats)
     if query_plan.sort_here and query.order_by:
-        source = iter(sort_items(list(source), query.order_by, query.descending))
+        source = iter(sort_by(list(source), query.order_by, query.descending))
     if query.limit == 0:
         return
     for position, item in enumerate(source):

@@ -86,6 +86,15 @@ def ordering_key(value: Any) -> tuple[int, Any] | None:
     return None
 
 
+def sort_by(items: list[Any], name: str, descending: bool) -> list[Any]:
+    """Sort objects on a field (numbers, instants, text); objects without it go last either way."""
+    present = [(ordering_key(lookup(item, name)), item) for item in items]
+    keyed = [(key, item) for key, item in present if key is not None]
+    rest = [item for key, item in present if key is None]
+    keyed.sort(key=lambda pair: (pair[0][0], pair[0][1]), reverse=descending)
+    return [item for _, item in keyed] + rest
+
+
 def lookup(item: Mapping[str, Any], path: str) -> Any:
     """``custom.Segment`` -> ``item["custom"]["Segment"]``; :data:`MISSING` when any step is absent."""
     current: Any = item
