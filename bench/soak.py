@@ -92,7 +92,7 @@ def main() -> int:
     )
     print(f"  retries by client    {library.session.retries_done}")
     print(
-        f"  bulk load            created {loaded['created']}, unchanged {loaded['nonupdates']}, chunks "
+        f"  bulk load            created {loaded['created']}, unchanged {loaded['unchanged']}, chunks "
         f"{loaded['chunks']} ({loaded['resent_chunks']} re-sent after a lost answer)"
     )
     print(

@@ -19,7 +19,7 @@ Test Setup        Reset Planhat Simulator
     Should Be Equal    ${sizes}    ${{ [5000, 5000, 2001] }}
     Should Be Equal As Integers    ${result}[created]    12001
     Should Be Equal As Integers    ${result}[failed]    0
-    Length Should Be    ${result}[upsertedIds]    12001
+    Length Should Be    ${result}[upserted_ids]    12001
     ${stored} =    Get Simulated Entities    companies
     Length Should Be    ${stored}    12001
 
@@ -29,7 +29,7 @@ A Second Run Updates And Counts Unchanged Items
     Set To Dictionary    ${items}[3]    phase=live
     ${result} =    Bulk Upsert Entities    companies    ${items}
     Should Be Equal As Integers    ${result}[updated]    1
-    Should Be Equal As Integers    ${result}[nonupdates]    9
+    Should Be Equal As Integers    ${result}[unchanged]    9
 
 Two Failed Items Are Named, Saved And Retried
     ${items} =    Companies    20
@@ -99,7 +99,7 @@ Items From An RPA Tables Table
     ${table} =    Create Table    ${{ [{"name": "T1", "externalId": "T-1"}, {"name": "T2", "externalId": "T-2"}] }}
     ${result} =    Bulk Upsert Entities    companies    ${table}    return_ids=${False}
     Should Be Equal As Integers    ${result}[created]    2
-    Should Be Empty    ${result}[upsertedIds]
+    Should Be Empty    ${result}[upserted_ids]
     Simulated Entity Should Exist    companies    external_id=T-2
 
 Invalid Items Fail Before Anything Is Sent

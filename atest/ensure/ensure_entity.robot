@@ -12,7 +12,6 @@ Test Setup        Reset Planhat Simulator
 *** Test Cases ***
 New Entity Costs One Lookup And One Write
     ${outcome} =    Ensure Entity    companies    {"externalId": "ACME", "name": "Acme", "mrr": 10}
-    ...    return_outcome=True
     Should Be Equal    ${outcome}[action]    created
     Planhat Simulator Request Count Should Be    1    GET
     Planhat Simulator Request Count Should Be    1    PUT
@@ -30,7 +29,6 @@ Unchanged Entity Costs One Lookup And No Write
     Seed Planhat Simulator    companies    ${{ [$acme] }}
     ${outcome} =    Ensure Entity    companies
     ...    {"externalId": "ACME", "mrr": 10.0, "renewal": "2026-03-01T11:00:00+01:00", "custom": {"Tier": 2}}
-    ...    return_outcome=True
     Should Be Equal    ${outcome}[action]    unchanged
     Planhat Simulator Request Count Should Be    1
     Planhat Simulator Request Count Should Be    1    GET    /companies/extid-ACME
@@ -42,10 +40,10 @@ Changed Entity Sends Only The Changed Fields And Custom Whole
     ...    companies
     ...    [{"externalId": "ACME", "name": "Acme", "mrr": 10, "custom": {"Tier": 2, "Seg": "A", "Region": "EU"}}]
     Set Planhat Simulator Behaviour    custom_update=replace
-    ${company} =    Ensure Entity
+    ${outcome} =    Ensure Entity
     ...    companies
     ...    {"externalId": "ACME", "name": "Acme", "mrr": 12, "custom": {"Tier": 2, "Seg": "B"}}
-    Should Be Equal As Integers    ${company}[mrr]    12
+    Should Be Equal As Integers    ${outcome}[entity][mrr]    12
     Planhat Simulator Request Count Should Be    2
     @{puts} =    Get Planhat Simulator Requests    PUT    /companies/*
     Should Be Equal    ${puts}[0][body]    ${{ {"mrr": 12, "custom": {"Tier": 2, "Seg": "B", "Region": "EU"}} }}
@@ -67,7 +65,7 @@ Ensure By A Non Key Field Scans And Detects Ambiguity
     ...    companies
     ...    [{"_id": "a1", "name": "Twin"}, {"_id": "a2", "name": "Twin"}, {"_id": "a3", "name": "Solo"}]
     ${solo} =    Ensure Entity    companies    {"name": "Solo", "phase": "live"}    identifying_keys=name
-    Should Be Equal    ${solo}[_id]    a3
+    Should Be Equal    ${solo}[entity][_id]    a3
     Run Keyword And Expect Error    2 Company objects match name = 'Twin': a1, a2. Cannot tell which to update.
     ...    Ensure Entity    companies    {"name": "Twin", "phase": "live"}    identifying_keys=name
 
@@ -75,16 +73,15 @@ Ensure An End User By Email
     Seed Planhat Simulator    companies    [{"_id": "c1", "name": "C"}]
     Seed Planhat Simulator    endusers    [{"email": "ann@x.test", "companyId": "c1", "name": "Ann"}]
     ${user} =    Ensure Entity    endusers    {"email": "ann@x.test", "name": "Anna"}
-    Should Be Equal    ${user}[name]    Anna
+    Should Be Equal    ${user}[entity][name]    Anna
     @{gets} =    Get Planhat Simulator Requests    GET    /endusers
     Should Contain    ${gets}[0][query]    email=ann%40x.test
 
 Tickets Are Ensured Through Bulk Upserts
     Seed Planhat Simulator    companies    [{"_id": "c1", "name": "C"}]
     ${created} =    Ensure Entity    tickets    {"externalId": "T-1", "companyId": "c1", "title": "Broken"}
-    ...    return_outcome=True
     Should Be Equal    ${created}[action]    created
-    ${updated} =    Ensure Entity    tickets    {"externalId": "T-1", "title": "Fixed"}    return_outcome=True
+    ${updated} =    Ensure Entity    tickets    {"externalId": "T-1", "title": "Fixed"}
     Should Be Equal    ${updated}[changed]    ${{ ["title"] }}
     Planhat Simulator Request Count Should Be    2    PUT    /tickets
     ${tickets} =    Get Simulated Entities    tickets

@@ -270,7 +270,14 @@ class AnalyticsService:
         except PlanhatError:
             delivery.close()
             raise
-        result: dict[str, Any] = {"sent": total, "processed": 0, "errors": [], "unreported": 0, "requests": 0}
+        result: dict[str, Any] = {
+            "sent": total,
+            "processed": 0,
+            "unreported": 0,
+            "failed": 0,
+            "errors": [],
+            "requests": 0,
+        }
 
         def send(parts: list[bytes], number: int) -> None:
             target = Target(f"Push Metrics (request {number}, {len(parts)} items)")
@@ -298,6 +305,7 @@ class AnalyticsService:
         finally:
             delivery.close()
         result["requests"] = delivery.requests
+        result["failed"] = len(result["errors"])
         if result["errors"] and on_error == "fail":
             listed = "; ".join(_metric_error_text(error) for error in result["errors"][:MAX_LISTED])
             raise PlanhatBulkError(

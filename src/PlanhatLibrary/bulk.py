@@ -83,7 +83,7 @@ class BulkSummary:
     chunks_landed: int = 0
     created: int = 0
     updated: int = 0
-    nonupdates: int = 0
+    unchanged: int = 0  # Planhat's nonupdates: matched, nothing changed
     upserted_ids: list[str] = field(default_factory=list)
     inserts_keys: list[dict[str, Any]] = field(default_factory=list)
     updates_keys: list[dict[str, Any]] = field(default_factory=list)
@@ -101,12 +101,12 @@ class BulkSummary:
             "total": self.total,
             "created": self.created,
             "updated": self.updated,
-            "nonupdates": self.nonupdates,
+            "unchanged": self.unchanged,
             "failed": len(self.errors),
             "errors": self.errors,
-            "upsertedIds": self.upserted_ids,
-            "insertsKeys": self.inserts_keys,
-            "updatesKeys": self.updates_keys,
+            "upserted_ids": self.upserted_ids,
+            "inserts_keys": self.inserts_keys,
+            "updates_keys": self.updates_keys,
             "chunks": self.chunks,
             "chunks_landed": self.chunks_landed,
             "requests": self.requests,
@@ -119,7 +119,7 @@ class BulkSummary:
     def add(self, result: Mapping[str, Any], keep_keys: bool = True) -> None:
         self.created += int(result.get("created") or 0)
         self.updated += int(result.get("updated") or 0)
-        self.nonupdates += int(result.get("nonupdates") or 0)
+        self.unchanged += int(result.get("nonupdates") or 0)
         if not keep_keys:
             return
         self.upserted_ids.extend(result.get("upsertedIds") or [])
@@ -365,7 +365,7 @@ def failure_message(summary: BulkSummary, advice: bool = True) -> str:
     return (
         f"Bulk upsert of {summary.model}: {len(summary.errors)} of {summary.total} item(s) failed "
         f"(input indexes {', '.join(indexes[:MAX_LISTED]) or 'unknown'}{'...' if len(indexes) > MAX_LISTED else ''}): "
-        f"{listed}. Created {summary.created}, updated {summary.updated}, unchanged {summary.nonupdates}.{where}"
+        f"{listed}. Created {summary.created}, updated {summary.updated}, unchanged {summary.unchanged}.{where}"
     )
 
 
@@ -374,7 +374,7 @@ def _landed(summary: BulkSummary, number: int) -> str:
         return "No chunk of this run landed."
     return (
         f"Chunks {summary.first_chunk}-{number - 1} landed (created {summary.created}, updated {summary.updated}, "
-        f"unchanged {summary.nonupdates}, failed items {len(summary.errors)})."
+        f"unchanged {summary.unchanged}, failed items {len(summary.errors)})."
     )
 
 

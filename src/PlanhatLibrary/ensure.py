@@ -301,7 +301,7 @@ class Ensurer:
             listed = "; ".join(f"item {error['index']}: {error['message']}" for error in errors[:10])
             raise PlanhatBulkError(
                 f"Ensure Entities of {model.name}: {len(errors)} of {plan.writes_count} write(s) failed: {listed}",
-                result={**plan.report(errors), "errors": errors, "requests": result["requests"]},
+                result={**plan.report(errors), "dry_run": False, "failed": len(errors), **result},
             )
         return {**plan.report(errors), "dry_run": False, "failed": len(errors), **result}
 

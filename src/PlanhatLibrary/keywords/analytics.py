@@ -114,8 +114,8 @@ class AnalyticsKeywords(LibraryComponent):
         ``externalId``, and optionally ``model`` (``Company`` by default, ``EndUser``, ``Asset``,
         ``Project``) and ``date``. These are checked before anything is sent. Planhat reports rows
         it rejects in ``errors``; they fail the keyword unless ``on_error=continue``. The result
-        has ``sent``, ``processed``, ``errors``, ``requests`` and ``unreported``: rows of requests
-        Planhat accepted without a per-row result (a plain ``OK``), logged as a warning.
+        has ``sent``, ``processed``, ``unreported`` (rows of requests Planhat accepted without a
+        per-row result, a plain ``OK``, logged as a warning), ``failed``, ``errors`` and ``requests``.
 
         If a request fails, the keyword says how many metrics landed and writes the rest to
         ``unsent_items_file`` (and those of the request in doubt to ``...-unconfirmed.jsonl``), as

@@ -47,10 +47,15 @@ class BulkKeywords(LibraryComponent):
         Then ``ceil(items / chunk_size)`` requests go out one after another (Planhat asks for
         sequential bulk calls), at most 5000 items each.
 
-        The result: ``created``, ``updated``, ``nonupdates`` (matched, nothing changed),
-        ``failed``, ``errors`` (each with the ``index`` of the item in the input, ``kind`` and
-        ``message``), ``upsertedIds``, ``insertsKeys``, ``updatesKeys``, ``chunks``, ``requests``
-        and ``failed_items_file``.
+        The result has the same keys on every path (also as ``result`` of the error when it fails):
+
+        | =Key= | =Value= |
+        | ``model``, ``total`` | the model's name and how many items the input holds |
+        | ``created``, ``updated``, ``unchanged`` | summed over Planhat's answers (``unchanged``: matched, nothing changed; Planhat calls it ``nonupdates``) |
+        | ``failed``, ``errors`` | how many items failed, and each error with the ``index`` of its item in the input, ``kind`` and ``message`` |
+        | ``upserted_ids``, ``inserts_keys``, ``updates_keys`` | Planhat's ids and keys of what it created and updated (empty with ``return_ids=False``) |
+        | ``chunks``, ``chunks_landed``, ``requests``, ``resent_chunks`` | chunks in the input, chunks that got an answer, requests sent, chunks sent again after a lost answer |
+        | ``unsent``, ``failed_items_file``, ``unconfirmed_items_file`` | items never sent, and the files holding what is still to send |
 
         Failed items (Planhat's 206 and 400 answers) are written to ``failed_items_file``
         (default: a ``.jsonl`` file in the output directory); pass that file to this keyword again
@@ -58,7 +63,7 @@ class BulkKeywords(LibraryComponent):
         the failed input indexes; ``stop`` fails after the first chunk with failures; ``continue``
         returns the result and logs a warning.
 
-        ``return_ids=False`` leaves ``upsertedIds``, ``insertsKeys`` and ``updatesKeys`` empty, so memory
+        ``return_ids=False`` leaves ``upserted_ids``, ``inserts_keys`` and ``updates_keys`` empty, so memory
         stays flat however many items are loaded (a file is streamed one chunk at a time).
 
         If a chunk cannot be sent at all (server errors or lost connections after retries), the
@@ -86,7 +91,7 @@ class BulkKeywords(LibraryComponent):
         )
         logger.info(
             f"Bulk upsert of {summary.model}: {summary.total} item(s), created {summary.created}, updated "
-            f"{summary.updated}, unchanged {summary.nonupdates}, failed {len(summary.errors)}, "
+            f"{summary.updated}, unchanged {summary.unchanged}, failed {len(summary.errors)}, "
             f"{summary.requests} request(s)"
         )
         if summary.resent_chunks:

@@ -29,7 +29,6 @@ class EnsureKeywords(LibraryComponent):
         data: dict[str, Any] | str | list[Any],
         identifying_keys: str | list[str] | None = None,
         dry_run: bool = False,
-        return_outcome: bool = False,
     ) -> dict[str, Any]:
         """Make sure one object exists with ``data``: create it, update what differs, or do nothing.
 
@@ -49,13 +48,20 @@ class EnsureKeywords(LibraryComponent):
         - End users are looked up by ``externalId`` within their ``companyId``: Planhat keeps that id
           unique per company only. Without a ``companyId``, more than one match fails.
 
-        Returns the object; with ``return_outcome=True`` a dictionary with ``action`` (``created``,
-        ``updated``, ``unchanged``), ``changed`` (field names), ``entity`` and ``payload``.
-        ``dry_run=True`` sends no write and returns that outcome as the plan. The log says what
-        happened and which fields changed.
+        Returns the same dictionary on every path:
+
+        | =Key= | =Value= |
+        | ``action`` | ``created``, ``updated`` or ``unchanged`` |
+        | ``changed`` | names of the fields that differed (``custom.Tier`` for a custom field) |
+        | ``entity`` | the object as Planhat holds it now (with ``dry_run``: as found, or as it would be created) |
+        | ``payload`` | what was sent (with ``dry_run``: what would be sent), empty when nothing was |
+        | ``dry_run`` | whether this was a dry run: nothing written |
+
+        The log says what happened and which fields changed.
 
         Example:
-        | ${company} = | `Ensure Entity` | companies | {"externalId": "ACME-1", "name": "Acme", "phase": "live"} | |
+        | ${outcome} = | `Ensure Entity` | companies | {"externalId": "ACME-1", "name": "Acme", "phase": "live"} | |
+        | Log | ${outcome}[action] ${outcome}[entity][_id] | | | |
         | ${user} = | `Ensure Entity` | endusers | ${data} | identifying_keys=email | |
         | ${plan} = | `Ensure Entity` | companies | ${data} | dry_run=True | |
         | Should Be Equal | ${plan}[action] | unchanged | | |
@@ -76,7 +82,7 @@ class EnsureKeywords(LibraryComponent):
             f"{prefix}{outcome.action.capitalize() if not prefix else outcome.action} {entity_model.name} "
             f"'{outcome.entity.get('_id', '(new)')}'{changed}"
         )
-        return outcome.to_dict() if return_outcome or dry_run else outcome.entity
+        return outcome.to_dict()
 
     @keyword
     def ensure_entities(

@@ -1,0 +1,100 @@
+"""Every summary a keyword returns has the same keys on every path (issue 13, item 3)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from planhat_simulator import PlanhatSimulator
+from PlanhatLibrary.analytics import AnalyticsService
+from PlanhatLibrary.bulk import BulkUpserter
+from PlanhatLibrary.credentials import Credentials
+from PlanhatLibrary.ensure import Ensurer
+from PlanhatLibrary.entities import EntityService, model_named
+from PlanhatLibrary.errors import PlanhatBulkError
+from PlanhatLibrary.retry import RetryPolicy
+from PlanhatLibrary.session import PlanhatSession
+
+from conftest import API_KEY, TENANT
+
+COMPANIES = model_named("companies")
+BULK_KEYS = {
+    "model", "total", "created", "updated", "unchanged", "failed", "errors", "upserted_ids", "inserts_keys",
+    "updates_keys", "chunks", "chunks_landed", "requests", "resent_chunks", "unsent", "failed_items_file",
+    "unconfirmed_items_file",
+}  # fmt: skip
+ENSURE_MANY_KEYS = {
+    "created", "updated", "unchanged", "failed", "errors", "changed_fields", "writes", "requests", "dry_run"
+}  # fmt: skip
+ENSURE_ONE_KEYS = {"action", "changed", "entity", "payload", "dry_run"}
+METRICS_KEYS = {"sent", "processed", "unreported", "failed", "errors", "requests"}
+
+
+def session(sim: PlanhatSimulator) -> PlanhatSession:
+    credentials = Credentials(api_key=API_KEY, tenant_uuid=TENANT, api_url=sim.url, analytics_url=sim.url)
+    return PlanhatSession(credentials, retry=RetryPolicy(max_retries=0), sleep=lambda _: None)
+
+
+def snake_case(keys: set[str]) -> bool:
+    return all(key == key.lower() for key in keys)
+
+
+def test_bulk_upsert_summary_keys(sim: PlanhatSimulator, tmp_path: Any) -> None:
+    upserter = BulkUpserter(session(sim))
+    items = [{"name": "A", "externalId": "A"}, {"name": "B", "externalId": "B"}]
+    paths = [
+        upserter.upsert(COMPANIES, items).to_dict(),
+        upserter.upsert(COMPANIES, items, keep_keys=False).to_dict(),
+    ]
+    sim.add_fault(method="PUT", path="/companies", fail_items=["A"])
+    paths.append(
+        upserter.upsert(COMPANIES, items, on_error="continue", failed_items_path=tmp_path / "f.jsonl").to_dict()
+    )
+    sim.add_fault(method="PUT", path="/companies", fail_items=["A"])
+    with pytest.raises(PlanhatBulkError) as failed:
+        upserter.upsert(COMPANIES, items, failed_items_path=tmp_path / "g.jsonl")
+    paths.append(failed.value.result)
+    assert [set(path) for path in paths] == [BULK_KEYS] * 4
+    assert snake_case(BULK_KEYS)
+
+
+def test_ensure_entities_summary_keys(sim: PlanhatSimulator) -> None:
+    ensurer = Ensurer(EntityService(session(sim)))
+    items = [{"name": "A", "externalId": "A"}]
+    paths = [
+        ensurer.ensure_many(COMPANIES, items, "externalId", dry_run=True),
+        ensurer.ensure_many(COMPANIES, items, "externalId"),
+        ensurer.ensure_many(COMPANIES, items, "externalId"),  # nothing to write
+    ]
+    stored = sim.find("companies", "extid-A")
+    assert stored is not None
+    sim.add_fault(method="PUT", path="/companies", fail_items=[stored["_id"]], times=2)  # updates go by _id
+    changed = [{"name": "A2", "externalId": "A"}]
+    paths.append(ensurer.ensure_many(COMPANIES, changed, "externalId", on_error="continue"))
+    with pytest.raises(PlanhatBulkError) as failed:
+        ensurer.ensure_many(COMPANIES, changed, "externalId")
+    assert [set(path) for path in paths] == [ENSURE_MANY_KEYS] * 4
+    assert set(failed.value.result) == ENSURE_MANY_KEYS
+
+
+def test_ensure_entity_outcome_keys(sim: PlanhatSimulator) -> None:
+    ensurer = Ensurer(EntityService(session(sim)))
+    data = {"name": "A", "externalId": "A"}
+    outcomes = [
+        ensurer.ensure(COMPANIES, data, dry_run=True),
+        ensurer.ensure(COMPANIES, data),
+        ensurer.ensure(COMPANIES, data),
+        ensurer.ensure(COMPANIES, {**data, "name": "B"}),
+    ]
+    assert [outcome.action for outcome in outcomes] == ["created", "created", "unchanged", "updated"]
+    assert [set(outcome.to_dict()) for outcome in outcomes] == [ENSURE_ONE_KEYS] * 4
+
+
+def test_push_metrics_and_activities_summary_keys(sim: PlanhatSimulator) -> None:
+    service = AnalyticsService(session(sim))
+    rows = [{"dimensionId": "logins", "value": 1, "externalId": "A"}, {"dimensionId": "x y", "value": 1}]
+    assert set(service.push_metrics(rows[:1])) == METRICS_KEYS
+    sim.set_behaviour(answer_bodies="text")
+    assert set(service.push_metrics(rows[:1])) == METRICS_KEYS
+    assert set(service.bulk_activities([{"email": "a@x.test"}])) == {"sent", "requests"}
