@@ -33,27 +33,42 @@ Authorize Without Validation Sends Nothing
 Authorize With A Named Secret
     ${url} =    Get Planhat Simulator URL
     Write Secret    other_secret    api_key=${READ_ONLY_KEY}    api_url=${url}
-    Authorize Planhat    secret_name=other_secret
+    Authorize Planhat    vault_secret_name=other_secret
     Run Keyword And Expect Error    *403 Forbidden*read-only*
     ...    Create Entity    companies    {"name": "Nope"}
+
+Authorize With The Whole Secret From Get Secret
+    ${url} =    Get Planhat Simulator URL
+    Write Secret    whole    api_key=${READ_ONLY_KEY}    api_url=${url}
+    Import Library    RPA.Robocorp.Vault    # after the suite set-up pointed the Vault at the secrets file
+    ${secret} =    Get Secret    whole
+    Authorize Planhat    secret=${secret}
+    Run Keyword And Expect Error    *403 Forbidden*read-only*
+    ...    Create Entity    companies    {"name": "Nope"}
+    [Teardown]    Authorize Planhat
+
+A Secret That Is Not A Mapping Fails Without Showing It
+    ${error} =    Run Keyword And Expect Error    secret must be a secret from Get Secret*got str*
+    ...    Authorize Planhat    secret=not-a-mapping-7f2c
+    Should Not Contain    ${error}    not-a-mapping-7f2c
 
 Missing Vault Secret Fails Clearly
     Run Keyword And Expect Error
     ...    Could not read Vault secret 'no_such_secret'*RPA_SECRET_FILE*
-    ...    Authorize Planhat    secret_name=no_such_secret
+    ...    Authorize Planhat    vault_secret_name=no_such_secret
 
 Vault Secret Without Api Key Names The Keys It Found
     Write Secret    broken    apikey=typo    tenant_uuid=abc
     Run Keyword And Expect Error
     ...    Vault secret 'broken' has no 'api_key' (keys found: apikey, tenant_uuid)*
-    ...    Authorize Planhat    secret_name=broken
+    ...    Authorize Planhat    vault_secret_name=broken
 
 Wrong Key Fails At Authorize With A Hint
     ${url} =    Get Planhat Simulator URL
     Write Secret    wrong    api_key=not-the-key    api_url=${url}
     Run Keyword And Expect Error
     ...    Authorize Planhat failed: Planhat rejected the API key (401 Unauthorized)*rotated*api-eu.planhat.com*
-    ...    Authorize Planhat    secret_name=wrong
+    ...    Authorize Planhat    vault_secret_name=wrong
 
 Plain Text Key Is Accepted And Never Shown
     [Documentation]    Robot's own conversion error would print the key: the library takes text and keeps it hidden.

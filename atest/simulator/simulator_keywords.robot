@@ -121,8 +121,8 @@ Activity Count
 Rate Limited Simulator Answers 429 With Retry After
     [Documentation]    Stop the rate-limited simulator and authorize against the suite's own again.
     Start Planhat Simulator    per_second=1    alias=limited
-    ...    secrets_file=${OUTPUT_DIR}/${SUITE NAME}-secrets.json    secret_name=limited
-    Authorize Planhat    secret_name=limited    validate=${False}
+    ...    secrets_file=${OUTPUT_DIR}/${SUITE NAME}-secrets.json    vault_secret_name=limited
+    Authorize Planhat    vault_secret_name=limited    validate=${False}
     Get Entities    companies
     Get Entities    companies
     @{answers} =    Get Planhat Simulator Requests    alias=limited

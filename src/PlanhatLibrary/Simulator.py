@@ -88,7 +88,7 @@ class Simulator:
         per_second: int | None = None,
         alias: str = "default",
         secrets_file: str | None = None,
-        secret_name: str = "planhat_api",
+        vault_secret_name: str = "planhat_api",
     ) -> str:
         """Start a simulator on a free port of ``127.0.0.1`` and return its URL.
 
@@ -102,7 +102,7 @@ class Simulator:
         | ``per_second`` | Requests per second cap. |
         | ``alias`` | Name of this simulator, when a suite runs several. |
         | ``secrets_file`` | Write a Vault FileSecrets JSON here and point ``RPA.Robocorp.Vault`` at it. |
-        | ``secret_name`` | Secret name inside that file (default ``planhat_api``). |
+        | ``vault_secret_name`` | Secret name inside that file (default ``planhat_api``), as in `Authorize Planhat`. |
 
         The library and the analytics URL are the same server.
 
@@ -130,7 +130,9 @@ class Simulator:
         self._simulators[alias] = simulator
         self._current = alias
         if secrets_file:
-            self._write_secrets(Path(secrets_file), secret_name, {"api_key": key, "tenant_uuid": tenant, "url": url})
+            self._write_secrets(
+                Path(secrets_file), vault_secret_name, {"api_key": key, "tenant_uuid": tenant, "url": url}
+            )
         logger.info(f"Planhat simulator '{alias}' listening on {url}")
         return url
 

@@ -47,6 +47,13 @@ class OnError(Enum):
     CONTINUE = "continue"  #: return the result; failed items are in it and in the failed-items file
 
 
+class FailOrContinue(Enum):
+    """What a keyword does when Planhat refuses some items: every item is sent either way."""
+
+    FAIL = "fail"  #: fail after sending, listing the refused items
+    CONTINUE = "continue"  #: return the result; the refused items are in its errors
+
+
 ERROR_KINDS = {
     "createdErrors": "create",
     "updatedErrors": "update",

@@ -129,3 +129,57 @@ def credentials_from_secret(name: str, secret: Mapping[str, Any]) -> Credentials
         api_url=str(secret.get("api_url") or DEFAULT_API_URL),
         analytics_url=str(secret.get("analytics_url") or DEFAULT_ANALYTICS_URL),
     )
+
+
+@dataclass(frozen=True)
+class Sources:
+    """Everything credentials may come from, as given; :func:`resolve` decides what wins."""
+
+    api_key: str | None = None
+    tenant_uuid: str | None = None
+    secret: Mapping[str, Any] | None = None  # a Vault secret already read (``Get Secret``)
+    vault_secret_name: str = "planhat_api"
+    api_url: str | None = None
+    analytics_url: str | None = None
+    region: str | None = None
+    library_api_url: str | None = None  # the library import's defaults
+    library_analytics_url: str | None = None
+
+    def __repr__(self) -> str:
+        return f"Sources(vault_secret_name={self.vault_secret_name!r}, api_url={self.api_url!r})"
+
+
+def resolve(sources: Sources) -> tuple[Credentials, str]:
+    """The credentials to use and where the key came from, in one order of precedence:
+
+    - the key: ``api_key``, else the ``secret`` given, else the Vault secret ``vault_secret_name``;
+    - the tenant UUID: ``tenant_uuid``, else the secret's;
+    - each URL: the argument, else ``region`` (main API only), else the secret's, else the library
+      import's, else Planhat's default.
+    """
+    if sources.api_key is not None:
+        stored, origin = Credentials(api_key=sources.api_key), "the given api_key"
+    elif sources.secret is not None:
+        name = str(getattr(sources.secret, "name", None) or "given")
+        stored, origin = credentials_from_secret(name, sources.secret), f"the secret '{name}'"
+    else:
+        name = sources.vault_secret_name
+        stored, origin = credentials_from_secret(name, read_vault_secret(name)), f"Vault secret '{name}'"
+    region = region_url(sources.region) if sources.region else None
+    credentials = Credentials(
+        api_key=stored.api_key,
+        tenant_uuid=sources.tenant_uuid or stored.tenant_uuid,
+        api_url=_first_url(sources.api_url, region, stored.api_url, sources.library_api_url, DEFAULT_API_URL),
+        analytics_url=_first_url(
+            sources.analytics_url, None, stored.analytics_url, sources.library_analytics_url, DEFAULT_ANALYTICS_URL
+        ),
+    )
+    return credentials, origin
+
+
+def _first_url(argument: str | None, region: str | None, stored: str, library: str | None, default: str) -> str:
+    """The argument, the region, the secret's URL (when not the default), the library's, the default."""
+    for value in (argument, region, stored if stored != default else None, library):
+        if value:
+            return value
+    return default

@@ -14,7 +14,7 @@ from .keywords.ensure import EnsureKeywords
 from .keywords.entities import EntityKeywords
 from .keywords.query import QueryKeywords
 from .keywords.requests import RequestKeywords
-from .keywords.secrets import SecretText
+from .keywords.secrets import SecretText, VaultSecret
 from .retry import RetryPolicy
 from .session import PlanhatSession
 
@@ -98,7 +98,10 @@ class PlanhatLibrary(DynamicCore):
     ROBOT_LIBRARY_SCOPE = "GLOBAL"
     ROBOT_LIBRARY_VERSION = __version__
     ROBOT_LIBRARY_DOC_FORMAT = "ROBOT"
-    ROBOT_LIBRARY_CONVERTERS = {SecretText: SecretText.from_robot}  # noqa: RUF012 - read by Robot as is
+    ROBOT_LIBRARY_CONVERTERS = {  # noqa: RUF012 - read by Robot as is
+        SecretText: SecretText.from_robot,
+        VaultSecret: VaultSecret.from_robot,
+    }
 
     def __init__(
         self,

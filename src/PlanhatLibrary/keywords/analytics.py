@@ -9,6 +9,7 @@ from robot.api import logger
 from robot.api.deco import keyword
 
 from ..analytics import DEFAULT_CHUNK, AnalyticsService
+from ..bulk import FailOrContinue
 from .base import LibraryComponent, output_file
 
 
@@ -105,7 +106,7 @@ class AnalyticsKeywords(LibraryComponent):
         self,
         metrics: list[dict[str, Any]] | dict[str, Any] | str | Any,
         chunk_size: int = DEFAULT_CHUNK,
-        on_error: str = "fail",
+        on_error: FailOrContinue = FailOrContinue.FAIL,
         unsent_items_file: str | None = None,
     ) -> dict[str, Any]:
         """Push metric values (``POST /dimensiondata/{tenant}``) and return ``processed`` and ``errors``.
@@ -129,6 +130,6 @@ class AnalyticsKeywords(LibraryComponent):
         if isinstance(metrics, dict):
             metrics = [metrics]
         path = unsent_items_file or output_file("planhat-unsent-metrics")
-        result = self.analytics.push_metrics(metrics, chunk_size, on_error, path)
+        result = self.analytics.push_metrics(metrics, chunk_size, on_error.value, path)
         logger.info(f"Pushed {result['processed']} of {result['sent']} metric(s) in {result['requests']} request(s)")
         return result

@@ -5,18 +5,11 @@ from __future__ import annotations
 from robot.api import logger
 from robot.api.deco import keyword
 
-from ..credentials import (
-    DEFAULT_ANALYTICS_URL,
-    DEFAULT_API_URL,
-    Credentials,
-    credentials_from_secret,
-    read_vault_secret,
-    region_url,
-)
+from ..credentials import Sources, resolve
 from ..errors import PlanhatAuthFailedError
 from ..session import PlanhatSession, Target
 from .base import LibraryComponent
-from .secrets import SecretText
+from .secrets import SecretText, VaultSecret
 
 
 def _reveal(value: SecretText | str | None, name: str) -> str | None:
@@ -25,9 +18,10 @@ def _reveal(value: SecretText | str | None, name: str) -> str | None:
     if isinstance(value, str):  # called from Python
         return value
     if value.plain:
-        logger.info(
-            f"{name} was given as plain text. The library never shows it, but Robot Framework may show it where the "
-            "variable was made: prefer a Secret variable (${KEY: Secret}) or the Vault secret."
+        logger.warn(
+            f"{name} was given as plain text. The library never shows it, but Robot Framework may show plain text "
+            "in its TRACE log where the variable was made. Pass the whole secret instead (secret=${secret} from "
+            "Get Secret), a Secret variable (${KEY: Secret}), or let Authorize Planhat read the Vault secret."
         )
     return value.reveal(name)
 
@@ -39,7 +33,8 @@ class AuthKeywords(LibraryComponent):
         api_key: SecretText | None = None,
         tenant_uuid: SecretText | None = None,
         *,
-        secret_name: str | None = None,
+        secret: VaultSecret | None = None,
+        vault_secret_name: str | None = None,
         api_url: str | None = None,
         analytics_url: str | None = None,
         region: str | None = None,
@@ -49,20 +44,23 @@ class AuthKeywords(LibraryComponent):
 
         Credentials come from, in this order:
 
-        - ``api_key`` (and ``tenant_uuid``) given as Robot ``Secret`` values (recommended) or as plain
-          text, e.g. ``${secret}[api_key]`` from ``Get Secret``;
-        - otherwise the Vault secret ``secret_name`` (default: the library's ``vault_secret_name``,
-          ``planhat_api``) read with ``RPA.Robocorp.Vault``. Its keys: ``api_key`` (required),
-          ``tenant_uuid``, ``api_url``, ``analytics_url`` (optional).
+        - ``api_key`` (and ``tenant_uuid``) as Robot ``Secret`` values, or as plain text (with a
+          warning: Robot may show plain text in its TRACE log where the variable was made);
+        - otherwise ``secret``: the whole secret as ``Get Secret`` of ``RPA.Robocorp.Vault`` returns it
+          (recommended in robots that already read their secrets);
+        - otherwise the Vault secret ``vault_secret_name`` (default: the library import's
+          ``vault_secret_name``, ``planhat_api``), read here with ``RPA.Robocorp.Vault``.
 
-        The key never leaves Python: it is not logged, not returned and not put in any message, and
-        Robot's TRACE log shows the argument as ``<secret>``. Plain text works too, but Robot may show it
-        where the variable was made (``Set Variable`` logs values at TRACE); a ``Secret`` cannot leak there.
+        A secret's keys: ``api_key`` (required), ``tenant_uuid``, ``api_url``, ``analytics_url``
+        (optional). Each URL comes from the argument, else ``region``, else the secret, else the
+        library import. The key never leaves Python: it is not logged, not returned and not put in
+        any message, and Robot's TRACE log shows the argument as ``<secret>``.
 
         | =Argument=      | =Meaning= |
         | ``api_key``     | A Planhat Private App / Service Account token, as a ``Secret`` or text. |
         | ``tenant_uuid`` | The tenant token, needed only for activities and metrics, as a ``Secret`` or text. |
-        | ``secret_name`` | Vault secret to read when ``api_key`` is not given. |
+        | ``secret``      | A secret from ``Get Secret`` (``api_key``...), used when ``api_key`` is not given. |
+        | ``vault_secret_name`` | Vault secret to read when neither ``api_key`` nor ``secret`` is given. |
         | ``api_url``     | Main API base URL. Wins over ``region``, the secret and the library import. |
         | ``analytics_url`` | Analytics base URL (activities, metrics). |
         | ``region``      | Regional host shortcut: ``eu`` -> ``https://api-eu.planhat.com``. |
@@ -72,24 +70,23 @@ class AuthKeywords(LibraryComponent):
 
         Example:
         | `Authorize Planhat` | | | # reads Vault secret planhat_api |
-        | `Authorize Planhat` | secret_name=planhat_eu | region=eu | |
+        | ${secret} = | Get Secret | planhat_api | # Library RPA.Robocorp.Vault |
+        | `Authorize Planhat` | secret=${secret} | | |
+        | `Authorize Planhat` | vault_secret_name=planhat_eu | region=eu | |
         | `Authorize Planhat` | ${PLANHAT_KEY} | ${TENANT} | # values created as ${PLANHAT_KEY: Secret} |
         """
-        key = _reveal(api_key, "api_key")
-        tenant = _reveal(tenant_uuid, "tenant_uuid")
-        name = secret_name or self.library.vault_secret_name
-        if key is None:
-            stored = credentials_from_secret(name, read_vault_secret(name))
-            source = f"Vault secret '{name}'"
-        else:
-            stored = Credentials(api_key=key, tenant_uuid=tenant)
-            source = "the given api_key"
-        credentials = Credentials(
-            api_key=stored.api_key,
-            tenant_uuid=tenant or stored.tenant_uuid,
-            api_url=self._pick(api_url, region_url(region) if region else None, stored.api_url, "api_url"),
-            analytics_url=self._pick(analytics_url, None, stored.analytics_url, "analytics_url"),
+        sources = Sources(
+            api_key=_reveal(api_key, "api_key"),
+            tenant_uuid=_reveal(tenant_uuid, "tenant_uuid"),
+            secret=secret.values if isinstance(secret, VaultSecret) else secret,
+            vault_secret_name=vault_secret_name or self.library.vault_secret_name,
+            api_url=api_url,
+            analytics_url=analytics_url,
+            region=region,
+            library_api_url=self.library.api_url,
+            library_analytics_url=self.library.analytics_url,
         )
+        credentials, source = resolve(sources)
         session = self.library.connect(credentials)
         if validate:
             self._validate(session)
@@ -97,17 +94,6 @@ class AuthKeywords(LibraryComponent):
             f"Authorized to Planhat at {credentials.api_url} with {source}"
             + ("" if credentials.tenant_uuid else " (no tenant UUID: activity and metric keywords need one)")
         )
-
-    def _pick(self, argument: str | None, region: str | None, stored: str, name: str) -> str:
-        default = DEFAULT_API_URL if name == "api_url" else DEFAULT_ANALYTICS_URL
-        library_value: str | None = getattr(self.library, name)
-        if argument:
-            return argument
-        if region:
-            return region
-        if stored != default:
-            return stored
-        return library_value or default
 
     def _validate(self, session: PlanhatSession) -> None:
         try:

@@ -50,12 +50,17 @@ class BulkKeywords(LibraryComponent):
         The result has the same keys on every path (also as ``result`` of the error when it fails):
 
         | =Key= | =Value= |
-        | ``model``, ``total`` | the model's name and how many items the input holds |
-        | ``created``, ``updated``, ``unchanged`` | summed over Planhat's answers (``unchanged``: matched, nothing changed; Planhat calls it ``nonupdates``) |
-        | ``failed``, ``errors`` | how many items failed, and each error with the ``index`` of its item in the input, ``kind`` and ``message`` |
-        | ``upserted_ids``, ``inserts_keys``, ``updates_keys`` | Planhat's ids and keys of what it created and updated (empty with ``return_ids=False``) |
-        | ``chunks``, ``chunks_landed``, ``requests``, ``resent_chunks`` | chunks in the input, chunks that got an answer, requests sent, chunks sent again after a lost answer |
-        | ``unsent``, ``failed_items_file``, ``unconfirmed_items_file`` | items never sent, and the files holding what is still to send |
+        | ``model``, ``total`` | the model's name; how many items the input holds |
+        | ``created``, ``updated`` | summed over Planhat's answers |
+        | ``unchanged`` | matched, nothing changed (Planhat's ``nonupdates``) |
+        | ``failed``, ``errors`` | failed items; each error's input ``index``, ``kind``, ``message`` |
+        | ``upserted_ids`` | ids Planhat created or updated (empty with ``return_ids=False``) |
+        | ``inserts_keys``, ``updates_keys`` | Planhat's keys of what it created, updated (likewise) |
+        | ``chunks``, ``chunks_landed`` | chunks in the input; chunks that got an answer |
+        | ``requests``, ``resent_chunks`` | requests sent; chunks sent again after a lost answer |
+        | ``unsent`` | items never sent |
+        | ``failed_items_file`` | the file holding every item still to send, or ``None`` |
+        | ``unconfirmed_items_file`` | items that may have landed, or ``None`` |
 
         Failed items (Planhat's 206 and 400 answers) are written to ``failed_items_file``
         (default: a ``.jsonl`` file in the output directory); pass that file to this keyword again

@@ -7,7 +7,7 @@ from typing import Any
 from robot.api import logger
 from robot.api.deco import keyword
 
-from ..bulk import OnError
+from ..bulk import FailOrContinue
 from ..ensure import Ensurer, concurrency_safe
 from ..entities import model_named
 from ..errors import PlanhatInputError
@@ -89,14 +89,15 @@ class EnsureKeywords(LibraryComponent):
         self,
         model: str,
         items: list[dict[str, Any]] | str | Any,
-        identifying_key: str = "externalId",
+        identifying_keys: str | list[str] = "externalId",
         dry_run: bool = False,
-        on_error: OnError = OnError.FAIL,
+        on_error: FailOrContinue = FailOrContinue.FAIL,
     ) -> dict[str, Any]:
         """Ensure many objects at once: create the missing, update what differs, skip the unchanged.
 
         ``items`` is a list of dictionaries, or a ``.json``, ``.jsonl`` or ``.csv`` file. Each item needs
-        ``identifying_key`` (default ``externalId``), unique within the items. The stored objects are
+        the identifying key (``identifying_keys``, one name: ``externalId`` by default; ``email`` or
+        ``sourceId``...), unique within the items. The stored objects are
         read once, in pages (``ceil(existing / page size)`` list requests, selecting only the fields
         the items use); then the new items and only the changed fields of the others go out in bulk
         upserts of up to 5000 (``ceil(writes / 5000)`` requests). Unchanged objects cost nothing.
@@ -113,13 +114,16 @@ class EnsureKeywords(LibraryComponent):
         Example:
         | ${result} = | `Ensure Entities` | companies | ${CURDIR}/crm_export.csv | |
         | Log | created ${result}[created], updated ${result}[updated], unchanged ${result}[unchanged] | | | |
-        | ${plan} = | `Ensure Entities` | endusers | ${users} | identifying_key=email | dry_run=True |
+        | ${plan} = | `Ensure Entities` | endusers | ${users} | identifying_keys=email | dry_run=True |
         """
         entity_model = model_named(model)
-        if on_error is OnError.STOP:
-            raise PlanhatInputError("Ensure Entities supports on_error=fail or continue.")
+        keys = as_names(identifying_keys, "identifying_keys")
+        if len(keys) != 1:
+            raise PlanhatInputError(
+                f"Ensure Entities matches on one identifying key, got {len(keys)}: {', '.join(keys) or 'none'}."
+            )
         rows = list(ItemSource(items, "items"))
-        result = Ensurer(self.entities).ensure_many(entity_model, rows, identifying_key, dry_run, on_error.value)
+        result = Ensurer(self.entities).ensure_many(entity_model, rows, keys[0], dry_run, on_error.value)
         logger.info(
             f"{'Dry run: ' if dry_run else ''}Ensure {entity_model.name}: {result['created']} created, "
             f"{result['updated']} updated, {result['unchanged']} unchanged; {result['writes']} write(s) in "

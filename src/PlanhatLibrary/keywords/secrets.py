@@ -9,6 +9,7 @@ library's own, which never contain it. Robot logs converted arguments at TRACE l
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from robot.api.types import Secret
@@ -46,5 +47,41 @@ class SecretText:
 
     def __repr__(self) -> str:
         return "<secret>"
+
+    __str__ = __repr__
+
+
+class VaultSecret:
+    """A whole secret as ``Get Secret`` of ``RPA.Robocorp.Vault`` returns it (or any dictionary) with the keys
+    ``api_key`` (required), ``tenant_uuid``, ``api_url`` and ``analytics_url``.
+
+    Robot logs it as ``<vault secret: its key names>``; the values are never shown.
+    """
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: object) -> None:
+        self._value = value
+
+    @classmethod
+    def from_robot(cls, value: object) -> VaultSecret:
+        # Never fails: Robot's own conversion error would print the value.
+        return cls(value)
+
+    @property
+    def values(self) -> Mapping[str, Any]:
+        """The secret's keys and values; anything else fails without showing it."""
+        from ..errors import PlanhatAuthConfigurationError
+
+        if not isinstance(self._value, Mapping):
+            raise PlanhatAuthConfigurationError(
+                f"secret must be a secret from Get Secret (a mapping of api_key, tenant_uuid...), got "
+                f"{type(self._value).__name__} (its value is not shown)."
+            )
+        return self._value
+
+    def __repr__(self) -> str:
+        keys = sorted(map(str, self._value)) if isinstance(self._value, Mapping) else []
+        return f"<vault secret: {', '.join(keys)}>"
 
     __str__ = __repr__
