@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from robotlibcore import DynamicCore
 
-from . import __version__
+from .version import __version__
 from .credentials import Credentials
 from .errors import PlanhatAuthConfigurationError, PlanhatInputError
 from .keywords.analytics import AnalyticsKeywords

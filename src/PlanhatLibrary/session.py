@@ -22,7 +22,7 @@ from robot.api import logger
 from urllib3.exceptions import HTTPError as Urllib3Error
 from urllib3.exceptions import NewConnectionError
 
-from . import __version__
+from .version import __version__
 from .credentials import Credentials
 from .errors import (
     PlanhatAuthConfigurationError,

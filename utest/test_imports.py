@@ -1,0 +1,59 @@
+"""The package's modules import each other without cycles (issue 13, item 14)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent.parent / "src" / "PlanhatLibrary"
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imports_of(path: Path) -> set[str]:
+    """Modules of the package that ``path`` imports at module level (not inside functions)."""
+    name = module_name(path)
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found: set[str] = set()
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.ImportFrom) and node.level:
+            base = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+            target = f"{base}.{node.module}" if node.module else base
+            modules = {f"{target}.{alias.name}" for alias in node.names} | {target}
+            found |= {module for module in modules if module in MODULES}
+    return found - {name}
+
+
+MODULES = {module_name(path) for path in PACKAGE.rglob("*.py")}
+
+
+def cycles() -> list[list[str]]:
+    graph = {module_name(path): imports_of(path) for path in PACKAGE.rglob("*.py")}
+    found: list[list[str]] = []
+
+    def visit(node: str, trail: list[str]) -> None:
+        for nxt in sorted(graph.get(node, ())):
+            if nxt in trail:
+                cycle = trail[trail.index(nxt) :]
+                if min(cycle) == cycle[0] and cycle not in found:
+                    found.append(cycle)
+            elif nxt != "PlanhatLibrary" and len(trail) < 40:
+                visit(nxt, [*trail, nxt])
+
+    for start in sorted(graph):
+        visit(start, [start])
+    return found
+
+
+def test_no_module_imports_the_package_for_its_version() -> None:
+    for path in PACKAGE.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        assert "from . import __version__" not in text, path
+    assert imports_of(PACKAGE / "version.py") == set()
+
+
+def test_the_package_has_no_import_cycles() -> None:
+    assert cycles() == []
