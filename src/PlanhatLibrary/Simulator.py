@@ -15,10 +15,10 @@ from robot.api.types import Secret
 
 from planhat_simulator import DEFAULT_TENANT, PlanhatSimulator, SimulatorInputError
 
-from .version import __version__
 from .errors import PlanhatInputError
 from .identifiers import entity_ref
 from .sources import iter_items
+from .version import __version__
 
 
 class SimulatorError(AssertionError):

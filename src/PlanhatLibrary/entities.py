@@ -9,7 +9,7 @@ from robot.api import logger
 
 from .errors import PlanhatInputError, PlanhatResponseError
 from .identifiers import EXTERNAL_PREFIX, entity_path
-from .models import Model, Operation, UnknownModelError, resolve_model
+from .models import Model, Operation, resolve_model
 from .payloads import as_object
 from .session import PlanhatSession, Target
 from .values import sort_by
@@ -19,11 +19,8 @@ from .writes import checked, merged, missing_required, prepared, update_body
 COMPANY_ID_CHARS = 2000
 
 
-def model_named(name: str | Model) -> Model:
-    try:
-        return resolve_model(name)
-    except UnknownModelError as error:
-        raise PlanhatInputError(str(error)) from None
+#: The model for a name (``companies``, ``Company``); an unknown name is a PlanhatInputError listing the valid ones.
+model_named = resolve_model
 
 
 def require(model: Model, operation: Operation) -> None:
@@ -43,7 +40,8 @@ class EntityService:
 
     def get(self, model: Model, ref: str) -> dict[str, Any]:
         require(model, Operation.GET)
-        return self._object(self.session.call("GET", entity_path(model, ref), target=Target("Get", model.name, ref)))
+        path = entity_path(model, ref)
+        return self._object(self.session.call("GET", path, target=Target("Get", model.name, ref)), "GET", path)
 
     def create(self, model: Model, data: Mapping[str, Any]) -> dict[str, Any]:
         """``POST /{model}``; refused before sending when a required field is missing."""
@@ -57,7 +55,7 @@ class EntityService:
             )
         checked(model, payload, f"Create {model.name}")
         target = Target("Create", model.name)
-        created = self._object(self.session.call("POST", model.path, json=payload, target=target))
+        created = self._object(self.session.call("POST", model.path, json=payload, target=target), "POST", model.path)
         if not created.get("_id"):
             hint = _ignored_hint(model)
             raise PlanhatResponseError(
@@ -87,7 +85,8 @@ class EntityService:
             payload["custom"] = merged(current.get("custom"), payload["custom"])
         self._check_unique(model, ref)
         target = Target("Update", model.name, ref)
-        return self._object(self.session.call("PUT", entity_path(model, ref), json=payload, target=target))
+        path = entity_path(model, ref)
+        return self._object(self.session.call("PUT", path, json=payload, target=target), "PUT", path)
 
     def delete(self, model: Model, ref: str) -> Any:
         require(model, Operation.DELETE)
@@ -188,10 +187,11 @@ class EntityService:
                 f"{companies}. Give the _id of the one to change. Nothing was sent."
             )
 
-    def _object(self, data: Any) -> dict[str, Any]:
+    def _object(self, data: Any, method: str, path: str) -> dict[str, Any]:
         if not isinstance(data, dict):
-            message = f"Planhat answered with {type(data).__name__} where a JSON object was expected."
-            raise PlanhatResponseError(message, status=200, method="", url="")
+            shown = self.session.redact(f"{method} /{path}")
+            message = f"{shown} answered with {type(data).__name__} where a JSON object was expected."
+            raise PlanhatResponseError(message, status=200, method=method, url=shown)
         return data
 
 

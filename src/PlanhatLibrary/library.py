@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from robotlibcore import DynamicCore
 
-from .version import __version__
 from .credentials import Credentials
 from .errors import PlanhatAuthConfigurationError, PlanhatInputError
 from .keywords.analytics import AnalyticsKeywords
@@ -17,6 +16,7 @@ from .keywords.requests import RequestKeywords
 from .keywords.secrets import SecretText, VaultSecret
 from .retry import RetryPolicy
 from .session import PlanhatSession
+from .version import __version__
 
 
 class PlanhatLibrary(DynamicCore):

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from types import MappingProxyType
 
+from .errors import PlanhatInputError
+
 
 class Operation(str, Enum):
     """One thing the API lets a client do with a model."""
@@ -155,8 +157,8 @@ _BY_NAME = _index()
 _BY_PATH = {model.path: model for model in reversed(MODELS)}
 
 
-class UnknownModelError(ValueError):
-    """Raised for a model name the registry does not know."""
+class UnknownModelError(PlanhatInputError):
+    """Raised for a model name the registry does not know (a PlanhatInputError like every bad input)."""
 
     def __init__(self, name: object) -> None:
         self.name = name

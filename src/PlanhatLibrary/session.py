@@ -22,7 +22,6 @@ from robot.api import logger
 from urllib3.exceptions import HTTPError as Urllib3Error
 from urllib3.exceptions import NewConnectionError
 
-from .version import __version__
 from .credentials import Credentials
 from .errors import (
     PlanhatAuthConfigurationError,
@@ -42,6 +41,7 @@ from .pacing import Pacer
 from .redaction import Redactor, protect
 from .retry import IDEMPOTENT_METHODS, Attempt, Failure, RetryPolicy, retry_after
 from .transport import MAX_ANSWER_BYTES, AnswerTooLargeError, DeadlineAdapter, deadline, read_body
+from .version import __version__
 
 OK_STATUSES = frozenset(range(200, 300))
 
