@@ -16,17 +16,17 @@ Test Setup        Prepare Tenant
 *** Test Cases ***
 Robot Moves Renewing Companies To The Renewal Phase
     Sync Renewal Phase
-    ${acme} =    Simulated Entity Should Exist    companies    external_id=ACME-1
+    ${acme} =    Planhat Simulator Entity Should Exist    companies    external_id=ACME-1
     Should Be Equal    ${acme}[phase]    renewal
-    ${globex} =    Simulated Entity Should Exist    companies    external_id=GLOBEX-7
+    ${globex} =    Planhat Simulator Entity Should Exist    companies    external_id=GLOBEX-7
     Should Be Equal    ${globex}[phase]    live
 
 Robot Rides Out A 429 Storm
-    Inject Planhat Fault    429    GET    /companies    times=3    retry_after=0
+    Inject Planhat Simulator Fault    429    GET    /companies    times=3    retry_after=0
     Sync Renewal Phase
     # three refusals, then the answer: the library retried, the robot did not notice
     Planhat Simulator Request Count Should Be    4    GET    /companies
-    ${acme} =    Simulated Entity Should Exist    companies    external_id=ACME-1
+    ${acme} =    Planhat Simulator Entity Should Exist    companies    external_id=ACME-1
     Should Be Equal    ${acme}[phase]    renewal
 
 Robot Sends Nothing When Nothing Changed
@@ -36,7 +36,7 @@ Robot Sends Nothing When Nothing Changed
     Planhat Simulator Request Count Should Be    0    PUT    /companies*
 
 Robot Fails Clearly When Planhat Is Down
-    Inject Planhat Fault    503    GET    /companies    times=${None}
+    Inject Planhat Simulator Fault    503    GET    /companies    times=${None}
     Run Keyword And Expect Error    *503 Service Unavailable after * retries*    Sync Renewal Phase
 
 

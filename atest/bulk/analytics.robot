@@ -11,15 +11,15 @@ Test Setup        Reset Planhat Simulator
 *** Test Cases ***
 One Activity
     Create Activity    ann@acme.test    action=Logged in    company_external_id=ACME-1    info={"pages": 3}
-    Simulated Activity Count Should Be    1
-    @{activities} =    Get Simulated Activities
+    Planhat Simulator Activity Count Should Be    1
+    @{activities} =    Get Planhat Simulator Activities
     Should Be Equal    ${activities}[0][companyExternalId]    ACME-1
     Should Be Equal    ${activities}[0][info][pages]    ${3}
 
 Activity With A Date Goes Out As ISO 8601 With A Zone
     ${when} =    Evaluate    datetime.datetime(2026, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc)
     Create Activity    external_id=U-1    action=Export    date=${when}
-    @{activities} =    Get Simulated Activities
+    @{activities} =    Get Planhat Simulator Activities
     Should Be Equal    ${activities}[0][date]    2026-01-02T03:04:05+00:00
 
 Activity Without A User Fails Before Sending
@@ -32,7 +32,7 @@ Bulk Activities Are Chunked
     ${result} =    Create Bulk Activities    ${items}    chunk_size=1000
     Should Be Equal As Integers    ${result}[requests]    3
     Planhat Simulator Request Count Should Be    3    POST    /analytics/bulk/*
-    Simulated Activity Count Should Be    2500
+    Planhat Simulator Activity Count Should Be    2500
 
 Bulk Activities Check Every Item First
     ${items} =    Evaluate    [{"email": "a@x.test"}, {"action": "no user"}, {"externalId": "U-2"}, 7]
@@ -56,14 +56,14 @@ Reference Check Stops Activities Planhat Would Drop
     ${sent} =    Create Bulk Activities    ${items}[:1]    check_references=${True}
     Should Be Equal As Integers    ${sent}[sent]    1
     Create Activity    external_id=U-1    action=Login    company_external_id=ACME-1    check_references=${True}
-    Simulated Activity Count Should Be    2
+    Planhat Simulator Activity Count Should Be    2
 
 Metrics Are Pushed
     Seed Planhat Simulator    companies    [{"_id": "c1", "name": "Acme", "externalId": "ACME-1"}]
     ${metrics} =    Evaluate    [{"dimensionId": "logins", "value": i, "externalId": "ACME-1"} for i in range(5)]
     ${result} =    Push Metrics    ${metrics}
     Should Be Equal As Integers    ${result}[processed]    5
-    @{stored} =    Get Simulated Metrics
+    @{stored} =    Get Planhat Simulator Metrics
     Should Be Equal    ${stored}[0][companyId]    c1
 
 One Metric As A Dictionary
@@ -79,7 +79,7 @@ Metric Without Dimension Id Fails Before Sending
     Planhat Simulator Request Count Should Be    0
 
 Rows Planhat Rejects Fail Unless On Error Continue
-    Inject Planhat Fault    200    POST    /dimensiondata/*    times=2
+    Inject Planhat Simulator Fault    200    POST    /dimensiondata/*    times=2
     ...    body={"processed": 0, "errors": [{"item": {"dimensionId": "a", "externalId": "X"}, "error": "quota"}]}
     Run Keyword And Expect Error    Push Metrics: Planhat rejected 1 of 1 metric(s): a/X: quota
     ...    Push Metrics    [{"dimensionId": "a", "value": 1, "externalId": "X"}]

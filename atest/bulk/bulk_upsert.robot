@@ -20,7 +20,7 @@ Test Setup        Reset Planhat Simulator
     Should Be Equal As Integers    ${result}[created]    12001
     Should Be Equal As Integers    ${result}[failed]    0
     Length Should Be    ${result}[upserted_ids]    12001
-    ${stored} =    Get Simulated Entities    companies
+    ${stored} =    Get Planhat Simulator Entities    companies
     Length Should Be    ${stored}    12001
 
 A Second Run Updates And Counts Unchanged Items
@@ -33,7 +33,7 @@ A Second Run Updates And Counts Unchanged Items
 
 Two Failed Items Are Named, Saved And Retried
     ${items} =    Companies    20
-    Inject Planhat Fault    method=PUT    path=/companies    fail_items=${{ ["C-00005", "C-00017"] }}
+    Inject Planhat Simulator Fault    method=PUT    path=/companies    fail_items=${{ ["C-00005", "C-00017"] }}
     VAR    ${file} =    ${OUTPUT_DIR}/failed-companies.jsonl
     ${error} =    Run Keyword And Expect Error    *
     ...    Bulk Upsert Entities    companies    ${items}    failed_items_file=${file}
@@ -44,12 +44,12 @@ Two Failed Items Are Named, Saved And Retried
     Should Be Equal    ${failed}    ${{ ["C-00005", "C-00017"] }}
     ${retry} =    Bulk Upsert Entities    companies    ${file}
     Should Be Equal As Integers    ${retry}[created]    2
-    ${stored} =    Get Simulated Entities    companies
+    ${stored} =    Get Planhat Simulator Entities    companies
     Length Should Be    ${stored}    20
 
 On Error Continue Returns The Errors
     ${items} =    Companies    3
-    Inject Planhat Fault    method=PUT    path=/companies    fail_items=${{ ["C-00001"] }}
+    Inject Planhat Simulator Fault    method=PUT    path=/companies    fail_items=${{ ["C-00001"] }}
     ${result} =    Bulk Upsert Entities    companies    ${items}    on_error=continue
     Should Be Equal As Integers    ${result}[failed]    1
     Should Be Equal As Integers    ${result}[errors][0][index]    1
@@ -57,7 +57,7 @@ On Error Continue Returns The Errors
 
 On Error Stop Fails After The First Chunk With Failures
     ${items} =    Companies    30
-    Inject Planhat Fault    method=PUT    path=/companies    fail_items=${{ ["C-00002"] }}
+    Inject Planhat Simulator Fault    method=PUT    path=/companies    fail_items=${{ ["C-00002"] }}
     Run Keyword And Expect Error
     ...    *Stopped after chunk 1 of 3 (on_error=stop).*holds every item still to send (1 failed, 20 not sent)*
     ...    Bulk Upsert Entities    companies    ${items}    chunk_size=10    on_error=stop
@@ -65,14 +65,14 @@ On Error Stop Fails After The First Chunk With Failures
 
 A Chunk That Cannot Land Stops The Run And Resume Sends The Rest
     ${items} =    Companies    25
-    Inject Planhat Fault    503    PUT    /companies    times=${None}    skip=1
+    Inject Planhat Simulator Fault    503    PUT    /companies    times=${None}    skip=1
     ${error} =    Run Keyword And Expect Error    *
     ...    Bulk Upsert Entities    companies    ${items}    chunk_size=10
     Should Contain    ${error}    stopped at chunk 2 of 3
     Should Contain    ${error}    Chunks 1-1 landed (created 10
     Should Contain    ${error}    Chunk 2 did not land
     Should Contain    ${error}    rerun with resume_from=2
-    Clear Planhat Faults
+    Clear Planhat Simulator Faults
     Clear Planhat Simulator Requests
     ${result} =    Bulk Upsert Entities    companies    ${items}    chunk_size=10    resume_from=2
     Planhat Simulator Request Count Should Be    2    PUT    /companies
@@ -85,14 +85,14 @@ Items From CSV And JSON Lines Files
     ${jsonl} =    Bulk Upsert Entities    companies    ${CURDIR}/data/companies.jsonl
     Should Be Equal As Integers    ${jsonl}[updated]    1
     Should Be Equal As Integers    ${jsonl}[created]    1
-    ${acme} =    Simulated Entity Should Exist    companies    external_id=ACME-1
+    ${acme} =    Planhat Simulator Entity Should Exist    companies    external_id=ACME-1
     Should Be Equal    ${acme}[custom][Segment]    Strategic
 
 Notes Go In As Conversations Of Type Note
     Seed Planhat Simulator    companies    [{"_id": "c1", "name": "Acme"}]
     ${result} =    Bulk Upsert Entities    notes    [{"companyId": "c1", "externalId": "N-1", "subject": "Hi"}]
     Should Be Equal As Integers    ${result}[created]    1
-    ${notes} =    Get Simulated Entities    notes
+    ${notes} =    Get Planhat Simulator Entities    notes
     Should Be Equal    ${notes}[0][type]    note
 
 Items From An RPA Tables Table
@@ -100,7 +100,7 @@ Items From An RPA Tables Table
     ${result} =    Bulk Upsert Entities    companies    ${table}    return_ids=${False}
     Should Be Equal As Integers    ${result}[created]    2
     Should Be Empty    ${result}[upserted_ids]
-    Simulated Entity Should Exist    companies    external_id=T-2
+    Planhat Simulator Entity Should Exist    companies    external_id=T-2
 
 Invalid Items Fail Before Anything Is Sent
     ${items} =    Evaluate
@@ -134,7 +134,7 @@ Bad Options And Inputs Fail Before Anything Is Sent
 Stored Companies Should Be Unique
     [Documentation]    Exactly ${count} companies are stored, with no externalId twice.
     [Arguments]    ${count}
-    ${stored} =    Get Simulated Entities    companies
+    ${stored} =    Get Planhat Simulator Entities    companies
     Length Should Be    ${stored}    ${count}
     ${keys} =    Evaluate    len({company["externalId"] for company in $stored})
     Should Be Equal As Integers    ${keys}    ${count}

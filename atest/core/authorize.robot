@@ -93,7 +93,7 @@ Authorize With A Secret Key And Tenant Given Directly
     ${url} =    Start Planhat Simulator    ${DIRECT_KEY}    ${DIRECT_TENANT}    alias=direct
     Authorize Planhat    ${DIRECT_KEY}    ${DIRECT_TENANT}    api_url=${url}    analytics_url=${url}
     Create Entity    companies    {"name": "Direct"}
-    ${found} =    Get Simulated Entities    companies    {"name": "Direct"}    alias=direct
+    ${found} =    Get Planhat Simulator Entities    companies    {"name": "Direct"}    alias=direct
     Length Should Be    ${found}    1
     [Teardown]    Stop Planhat Simulator    direct
 

@@ -36,7 +36,7 @@ Update Changes Only The Given Fields
 Delete Removes The Object
     ${company} =    Create Company    Acme    ACME-1
     Delete Entity    companies    ${company}[_id]
-    Simulated Entity Should Not Exist    companies    external_id=ACME-1
+    Planhat Simulator Entity Should Not Exist    companies    external_id=ACME-1
 
 Get Entities Pages Through Everything
     Seed Planhat Simulator    companies    ${{ [{"name": f"C{i:05}"} for i in range(5003)] }}

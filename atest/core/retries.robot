@@ -10,7 +10,7 @@ Test Setup        Reset Planhat Simulator
 
 *** Test Cases ***
 A 429 Storm That Clears Succeeds
-    Inject Planhat Fault    429    GET    /companies    times=3    retry_after=0
+    Inject Planhat Simulator Fault    429    GET    /companies    times=3    retry_after=0
     @{companies} =    Get Entities    companies
     Should Be Empty    ${companies}
     Planhat Simulator Request Count Should Be    4    GET    /companies
@@ -19,39 +19,39 @@ A 429 Storm That Clears Succeeds
     Should Be Equal    ${statuses}    ${{ [429, 429, 429, 200] }}
 
 A 429 Storm That Does Not Clear Fails As Rate Limited
-    Inject Planhat Fault    429    GET    /companies    times=${None}    retry_after=0
+    Inject Planhat Simulator Fault    429    GET    /companies    times=${None}    retry_after=0
     Run Keyword And Expect Error    *rate limited (429 Too Many Requests) and still was after 3 retries*
     ...    Get Entities    companies
 
 A 429 On Create Is Retried And Creates Once
-    Inject Planhat Fault    429    POST    /companies    times=1    retry_after=0
+    Inject Planhat Simulator Fault    429    POST    /companies    times=1    retry_after=0
     Create Entity    companies    {"name": "Once", "externalId": "ONCE"}
-    ${found} =    Get Simulated Entities    companies
+    ${found} =    Get Planhat Simulator Entities    companies
     Length Should Be    ${found}    1
 
 A 503 On Create Fails Once And Creates No Duplicate
-    Inject Planhat Fault    503    POST    /companies    times=1
+    Inject Planhat Simulator Fault    503    POST    /companies    times=1
     Run Keyword And Expect Error    Create Company failed with 503 Service Unavailable*not idempotent*Ensure Entity*
     ...    Create Entity    companies    {"name": "Acme", "externalId": "ACME"}
     Planhat Simulator Request Count Should Be    1    POST    /companies
-    ${found} =    Get Simulated Entities    companies
+    ${found} =    Get Planhat Simulator Entities    companies
     Should Be Empty    ${found}
 
 A 503 On Update Is Retried
     Seed Planhat Simulator    companies    [{"name": "Acme", "externalId": "ACME"}]
-    Inject Planhat Fault    503    PUT    /companies/*    times=2
+    Inject Planhat Simulator Fault    503    PUT    /companies/*    times=2
     ${updated} =    Update Entity    companies    external_id=ACME    data={"phase": "live"}
     Should Be Equal    ${updated}[phase]    live
     Planhat Simulator Request Count Should Be    3    PUT    /companies/*
 
 A Dropped Connection On Get Is Retried
     Seed Planhat Simulator    companies    [{"name": "Acme", "externalId": "ACME"}]
-    Inject Planhat Fault    method=GET    path=/companies/*    drop=${True}
+    Inject Planhat Simulator Fault    method=GET    path=/companies/*    drop=${True}
     ${company} =    Get Entity    companies    external_id=ACME
     Should Be Equal    ${company}[name]    Acme
 
 A Dropped Connection On Create Is Reported, Not Repeated
-    Inject Planhat Fault    method=POST    path=/companies    drop=${True}
+    Inject Planhat Simulator Fault    method=POST    path=/companies    drop=${True}
     Run Keyword And Expect Error    *no answer after the request was sent*may or may not*
     ...    Create Entity    companies    {"name": "Acme"}
     Planhat Simulator Request Count Should Be    1    POST    /companies

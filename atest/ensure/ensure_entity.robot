@@ -16,7 +16,7 @@ New Entity Costs One Lookup And One Write
     Planhat Simulator Request Count Should Be    1    GET
     Planhat Simulator Request Count Should Be    1    PUT
     Planhat Simulator Request Count Should Be    2
-    Simulated Entity Should Exist    companies    external_id=ACME
+    Planhat Simulator Entity Should Exist    companies    external_id=ACME
 
 Unchanged Entity Costs One Lookup And No Write
     VAR    &{custom} =    Tier=${2}    Other=x
@@ -47,7 +47,7 @@ Changed Entity Sends Only The Changed Fields And Custom Whole
     Planhat Simulator Request Count Should Be    2
     @{puts} =    Get Planhat Simulator Requests    PUT    /companies/*
     Should Be Equal    ${puts}[0][body]    ${{ {"mrr": 12, "custom": {"Tier": 2, "Seg": "B", "Region": "EU"}} }}
-    ${stored} =    Simulated Entity Should Exist    companies    external_id=ACME
+    ${stored} =    Planhat Simulator Entity Should Exist    companies    external_id=ACME
     Should Be Equal    ${stored}[custom]    ${{ {"Tier": 2, "Seg": "B", "Region": "EU"} }}
 
 Dry Run Writes Nothing
@@ -84,7 +84,7 @@ Tickets Are Ensured Through Bulk Upserts
     ${updated} =    Ensure Entity    tickets    {"externalId": "T-1", "title": "Fixed"}
     Should Be Equal    ${updated}[changed]    ${{ ["title"] }}
     Planhat Simulator Request Count Should Be    2    PUT    /tickets
-    ${tickets} =    Get Simulated Entities    tickets
+    ${tickets} =    Get Planhat Simulator Entities    tickets
     Should Be Equal    ${tickets}[0][title]    Fixed
 
 Bad Input Fails And Writes Nothing
@@ -100,7 +100,7 @@ Bad Input Fails And Writes Nothing
 
 Two Parallel Ensure Runs Leave Exactly One Entity
     # Hold both writes back: the second run looks up while the first one's create is still pending.
-    Inject Planhat Fault    method=PUT    path=/companies    latency=3    times=2
+    Inject Planhat Simulator Fault    method=PUT    path=/companies    latency=3    times=2
     ${one} =    Start Ensure Once
     ${two} =    Start Ensure Once
     Process Should Have Passed    ${one}
@@ -109,7 +109,7 @@ Two Parallel Ensure Runs Leave Exactly One Entity
     Planhat Simulator Request Count Should Be    2    PUT    /companies
     # two lookups, plus one by the run whose upsert matched the other's object (to return it whole)
     Planhat Simulator Request Count Should Be    3    GET    /companies/extid-RACE
-    @{companies} =    Get Simulated Entities    companies    {"externalId": "RACE"}
+    @{companies} =    Get Planhat Simulator Entities    companies    {"externalId": "RACE"}
     Length Should Be    ${companies}    1
 
 12000 Items With 10000 Existing Cost 3 Reads And 1 Write
@@ -159,5 +159,5 @@ Process Should Have Passed
 Stored Company Count Should Be
     [Documentation]    The simulator holds exactly ${count} companies.
     [Arguments]    ${count}
-    ${stored} =    Get Simulated Entities    companies
+    ${stored} =    Get Planhat Simulator Entities    companies
     Length Should Be    ${stored}    ${count}

@@ -15,18 +15,18 @@ A Delete Answered With OK Is A Success
     Create Company    Gone    GONE
     ${answer} =    Delete Entity    companies    external_id=GONE
     Should Be Equal    ${answer}    ${None}
-    Simulated Entity Should Not Exist    companies    external_id=GONE
+    Planhat Simulator Entity Should Not Exist    companies    external_id=GONE
 
 Activities Answered With Nothing Are Not Sent Twice
     Set Planhat Simulator Behaviour    answer_bodies=empty
     VAR    ${activities} =    ${{ [{"email": f"u{i}@one.test", "action": "Login"} for i in range(3)] }}
     ${result} =    Create Bulk Activities    ${activities}    chunk_size=2
     Should Be Equal As Integers    ${result}[requests]    2
-    Simulated Activity Count Should Be    3
+    Planhat Simulator Activity Count Should Be    3
 
 A Rate Limit Without Retry After Is Waited Out
     Set Planhat Simulator Behaviour    retry_after=${False}
-    Inject Planhat Fault    429    GET    /companies    times=2
+    Inject Planhat Simulator Fault    429    GET    /companies    times=2
     ${companies} =    Get Entities    companies
     Length Should Be    ${companies}    2
     Planhat Simulator Request Count Should Be    3    GET    /companies
@@ -38,7 +38,7 @@ Ensure Entities Never Updates Another Company's End User
     ${result} =    Ensure Entities    endusers
     ...    [{"email": "bob@two.test", "externalId": "U1", "companyId": "extid-TWO", "name": "Bob"}]
     Should Be Equal As Integers    ${result}[created]    1
-    ${ann} =    Simulated Entity Should Exist    endusers    u-one
+    ${ann} =    Planhat Simulator Entity Should Exist    endusers    u-one
     Dictionary Should Not Contain Key    ${ann}    name
 
 A Second Ensure Of End Users Linked By Extid Writes Nothing
@@ -55,7 +55,7 @@ Update Entity Keeps Other Custom Fields When Planhat Replaces Custom
     Set Planhat Simulator Behaviour    custom_update=replace
     Seed Planhat Simulator    companies    [{"_id": "c3", "name": "Acme", "custom": {"Tier": 1, "Seg": "A"}}]
     Update Entity    companies    c3    {"custom": {"Seg": "B"}}
-    ${acme} =    Simulated Entity Should Exist    companies    c3
+    ${acme} =    Planhat Simulator Entity Should Exist    companies    c3
     Should Be Equal    ${acme}[custom]    ${{ {"Tier": 1, "Seg": "B"} }}
 
 A Full Object From Get Entity Can Be Sent Back
@@ -86,7 +86,7 @@ An End User Planhat Ignores Is Reported
 Invoice Dates Go Out As Day Numbers
     Bulk Upsert Entities    invoices
     ...    [{"extId": "INV-1", "cId": "c-one", "currency": "EUR", "invoiceDate": "2026-11-29"}]
-    @{invoices} =    Get Simulated Entities    invoices
+    @{invoices} =    Get Planhat Simulator Entities    invoices
     Should Be Equal As Integers    ${invoices}[0][invoiceDate]    20786
 
 Bulk Activities Accept The 2017 Field Names
@@ -94,7 +94,7 @@ Bulk Activities Accept The 2017 Field Names
     ${result} =    Create Bulk Activities
     ...    [{"id": "U1", "cId": "ONE", "action": "Login", "count": 3}]    check_references=${True}
     Should Be Equal As Integers    ${result}[sent]    1
-    Simulated Activity Count Should Be    1
+    Planhat Simulator Activity Count Should Be    1
 
 Tickets Cannot Be Created One By One And Deals Can
     Run Keyword And Expect Error    Ticket does not support create*

@@ -11,28 +11,28 @@ Test Setup        Reset Planhat Simulator
 
 *** Test Cases ***
 HTML With Status 200
-    Inject Planhat Fault    200    GET    /companies    body=<html><body>Maintenance</body></html>
+    Inject Planhat Simulator Fault    200    GET    /companies    body=<html><body>Maintenance</body></html>
     Run Keyword And Expect Error    GET /companies answered 200 with a body that is not JSON (text/plain*Maintenance*
     ...    Get Entities    companies
 
 Broken JSON With Status 200
-    Inject Planhat Fault    200    GET    /companies/*    body={"name": "Acme"
+    Inject Planhat Simulator Fault    200    GET    /companies/*    body={"name": "Acme"
     Run Keyword And Expect Error    GET /companies/extid-A answered 200 with a body that is not JSON*
     ...    Get Entity    companies    external_id=A
 
 Empty Body Where An Object Is Expected
-    Inject Planhat Fault    200    GET    /companies/*    body=${EMPTY}
-    Run Keyword And Expect Error    Planhat answered with NoneType where a JSON object was expected.
+    Inject Planhat Simulator Fault    200    GET    /companies/*    body=${EMPTY}
+    Run Keyword And Expect Error    GET /companies/extid-A answered with NoneType where a JSON object was expected.
     ...    Get Entity    companies    external_id=A
 
 Empty Body On Delete Is Fine
     Seed Planhat Simulator    companies    [{"name": "A", "externalId": "A"}]
-    Inject Planhat Fault    204    DELETE    /companies/*    body=${EMPTY}
+    Inject Planhat Simulator Fault    204    DELETE    /companies/*    body=${EMPTY}
     ${answer} =    Delete Entity    companies    external_id=A
     Should Be Equal    ${answer}    ${None}
 
 A List Answer That Is Not An Array
-    Inject Planhat Fault    200    GET    /companies    body={"data": []}
+    Inject Planhat Simulator Fault    200    GET    /companies    body={"data": []}
     Run Keyword And Expect Error    GET /companies answered with dict, expected a JSON array of objects.
     ...    Get Entities    companies
 

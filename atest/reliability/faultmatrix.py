@@ -152,7 +152,7 @@ class faultmatrix:  # noqa: N801 - Robot library named like its file
         if fault == KEY_ROTATED:
             simulator.rotate_planhat_simulator_key()
         else:
-            simulator.inject_planhat_fault(method=spec.method, path=spec.path, **FAULTS[fault])
+            simulator.inject_planhat_simulator_fault(method=spec.method, path=spec.path, **FAULTS[fault])
         try:
             status, message = builtin.run_keyword_and_ignore_error(spec.keyword, *spec.args)
         finally:
@@ -184,7 +184,7 @@ def _check_failure(write: str, fault: str, status: str, message: str) -> None:
 
 
 def _check_state(simulator: Any, expected: dict[str, Any], write: str, fault: str) -> None:
-    stored = simulator.get_simulated_entities("companies")
+    stored = simulator.get_planhat_simulator_entities("companies")
     keys = [row.get("externalId") for row in stored]
     if len(keys) != len(set(keys)):
         raise AssertionError(f"{write} under '{fault}' left duplicates: {sorted(keys)}")
@@ -197,8 +197,8 @@ def _check_state(simulator: Any, expected: dict[str, Any], write: str, fault: st
         wrong = {name: actual[key].get(name) for name, value in fields.items() if actual[key].get(name) != value}
         if wrong:
             raise AssertionError(f"{write} under '{fault}': {key} has {wrong}, expected {fields}")
-    activities = len(simulator.get_simulated_activities())
-    metrics = len(simulator.get_simulated_metrics())
+    activities = len(simulator.get_planhat_simulator_activities())
+    metrics = len(simulator.get_planhat_simulator_metrics())
     if (activities, metrics) != (expected["activities"], expected["metrics"]):
         raise AssertionError(
             f"{write} under '{fault}': {activities} activities and {metrics} metrics stored, "

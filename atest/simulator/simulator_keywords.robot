@@ -23,27 +23,27 @@ Seed From A List, JSON Text, A CSV File And A JSON File
     Seed Planhat Simulator    Company    [{"name": "From text", "externalId": "TXT"}]
     Seed Planhat Simulator    companies    ${DATA}/companies.csv
     Seed Planhat Simulator    companies    ${DATA}/companies.json
-    ${all} =    Get Simulated Entities    companies
+    ${all} =    Get Planhat Simulator Entities    companies
     Length Should Be    ${all}    5
-    ${globex} =    Simulated Entity Should Exist    companies    external_id=007
+    ${globex} =    Planhat Simulator Entity Should Exist    companies    external_id=007
     Should Be Equal    ${globex}[phase]    onboarding
-    ${acme} =    Simulated Entity Should Exist    companies    external_id=ACME-1
+    ${acme} =    Planhat Simulator Entity Should Exist    companies    external_id=ACME-1
     Should Be Equal    ${acme}[custom][Segment]    Enterprise
-    Simulated Entity Should Exist    companies    source_id=SRC-1
+    Planhat Simulator Entity Should Exist    companies    source_id=SRC-1
 
 Seed Resolves Company References
     Seed Planhat Simulator    companies    [{"_id": "c9", "name": "Parent", "externalId": "P"}]
     Seed Planhat Simulator    endusers    [{"email": "kid@p.test", "companyId": "extid-P"}]
-    ${users} =    Get Simulated Entities    endusers    {"companyId": "c9"}
+    ${users} =    Get Planhat Simulator Entities    endusers    {"companyId": "c9"}
     Length Should Be    ${users}    1
 
 Start With A Seed File And A Second Alias
     ${url} =    Start Planhat Simulator    seed=${DATA}/seed.json    alias=second
     ${first} =    Get Planhat Simulator URL    alias=default
     Should Not Be Equal    ${url}    ${first}
-    ${users} =    Get Simulated Entities    endusers    alias=second
+    ${users} =    Get Planhat Simulator Entities    endusers    alias=second
     Should Be Equal    ${users}[0][companyId]    c1
-    ${mine} =    Get Simulated Entities    endusers    alias=default
+    ${mine} =    Get Planhat Simulator Entities    endusers    alias=default
     Should Be Empty    ${mine}
     [Teardown]    Stop Planhat Simulator    second
 
@@ -70,14 +70,14 @@ Seeding A Malformed File Fails
     ...    Seed Planhat Simulator    companies    ["x"]
 
 Inject A Status Fault And Count The Requests
-    Inject Planhat Fault    503    GET    /companies    times=2
+    Inject Planhat Simulator Fault    503    GET    /companies    times=2
     Get Entities    companies
     Planhat Simulator Request Count Should Be    3    GET    /companies
     Run Keyword And Expect Error    Expected 2 request(s) matching GET /companies, got 3. All requests: GET*: 3
     ...    Planhat Simulator Request Count Should Be    2    GET    /companies
 
 Inject Item Failures Into Bulk Upserts
-    Inject Planhat Fault    method=PUT    path=/companies    fail_items=${{ ["B"] }}
+    Inject Planhat Simulator Fault    method=PUT    path=/companies    fail_items=${{ ["B"] }}
     ${result} =    Send Planhat Request    PUT    companies
     ...    json=[{"name": "A", "externalId": "A"}, {"name": "B", "externalId": "B"}]
     Should Be Equal As Integers    ${result}[created]    1
@@ -85,15 +85,15 @@ Inject Item Failures Into Bulk Upserts
 
 Inject A Fault For An Unknown Method Fails
     Run Keyword And Expect Error    Unknown method 'FETCH' for a fault*
-    ...    Inject Planhat Fault    500    FETCH
+    ...    Inject Planhat Simulator Fault    500    FETCH
 
 Inject A Fault That Does Nothing Fails
     Run Keyword And Expect Error    A fault needs at least one of: status, drop, drop_after, latency, fail_items.
-    ...    Inject Planhat Fault
+    ...    Inject Planhat Simulator Fault
 
 Clear Faults
-    Inject Planhat Fault    500    times=${None}
-    Clear Planhat Faults
+    Inject Planhat Simulator Fault    500    times=${None}
+    Clear Planhat Simulator Faults
     Get Entities    companies
 
 Inspect Requests With Bodies
@@ -104,19 +104,19 @@ Inspect Requests With Bodies
 
 Entity Existence Assertions
     Create Entity    companies    {"name": "Here", "externalId": "HERE"}
-    Simulated Entity Should Exist    companies    external_id=HERE
-    Simulated Entity Should Not Exist    companies    external_id=GONE
+    Planhat Simulator Entity Should Exist    companies    external_id=HERE
+    Planhat Simulator Entity Should Not Exist    companies    external_id=GONE
     Run Keyword And Expect Error    Company 'extid-GONE' does not exist.
-    ...    Simulated Entity Should Exist    companies    external_id=GONE
+    ...    Planhat Simulator Entity Should Exist    companies    external_id=GONE
     Run Keyword And Expect Error    Company 'extid-HERE' exists (_id *).
-    ...    Simulated Entity Should Not Exist    companies    external_id=HERE
+    ...    Planhat Simulator Entity Should Not Exist    companies    external_id=HERE
 
 Activity Count
     Send Planhat Request    POST    analytics/bulk/00000000-0000-4000-8000-000000000000    analytics=${True}
     ...    json=[{"email": "a@x.test", "action": "Login"}, {"action": "dropped"}]
-    Simulated Activity Count Should Be    1
+    Planhat Simulator Activity Count Should Be    1
     Run Keyword And Expect Error    Expected 2 stored activities, got 1.
-    ...    Simulated Activity Count Should Be    2
+    ...    Planhat Simulator Activity Count Should Be    2
 
 Rate Limited Simulator Answers 429 With Retry After
     [Documentation]    Stop the rate-limited simulator and authorize against the suite's own again.

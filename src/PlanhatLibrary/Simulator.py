@@ -6,6 +6,7 @@ import json
 import os
 import secrets
 from collections.abc import Mapping
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +49,7 @@ class Simulator:
 
     | Robot Survives A 429 Storm
     |     `Authorize Planhat`
-    |     `Inject Planhat Fault`    status=429    method=GET    path=/companies    times=3
+    |     `Inject Planhat Simulator Fault`    status=429    method=GET    path=/companies    times=3
     |     My Robot Lists Companies
     |     `Planhat Simulator Request Count Should Be`    4    method=GET    path=/companies
 
@@ -234,14 +235,14 @@ class Simulator:
 
     # ------------------------------------------------------------------- faults
     @keyword
-    def inject_planhat_fault(
+    def inject_planhat_simulator_fault(
         self,
         status: int | None = None,
         method: str = "*",
         path: str = "*",
         times: int | None = 1,
         *,
-        latency: float = 0.0,
+        latency: timedelta = timedelta(0),
         drop: bool = False,
         drop_after: bool = False,
         retry_after: str | None = None,
@@ -258,7 +259,7 @@ class Simulator:
         | ``method`` | ``GET``, ``POST``, ``PUT``, ``PATCH``, ``DELETE`` or ``*``. |
         | ``path`` | Glob on the path, e.g. ``/companies`` or ``/companies/*``. |
         | ``times`` | How many matching requests; ``None`` means all of them. |
-        | ``latency`` | Seconds to wait before answering. |
+        | ``latency`` | How long to wait before answering (``5s``, ``1.5``). |
         | ``drop`` | Reset the connection without any answer; the request is not handled. |
         | ``drop_after`` | Handle the request, then reset the connection: the work is done, the answer lost. |
         | ``retry_after`` | ``Retry-After`` header value sent with ``status``. |
@@ -268,17 +269,17 @@ class Simulator:
         | ``skip`` | Let this many matching requests through first (fail the 2nd bulk chunk: ``skip=1``). |
 
         Example:
-        | `Inject Planhat Fault` | 429 | GET | /companies | times=3 | retry_after=1 |
-        | `Inject Planhat Fault` | 503 | PUT | /companies | times=${None} | |
-        | `Inject Planhat Fault` | method=POST | path=/companies | drop=${True} | | |
-        | `Inject Planhat Fault` | method=PUT | path=/companies | fail_items=${failing} | | |
+        | `Inject Planhat Simulator Fault` | 429 | GET | /companies | times=3 | retry_after=1 |
+        | `Inject Planhat Simulator Fault` | 503 | PUT | /companies | times=${None} | |
+        | `Inject Planhat Simulator Fault` | method=POST | path=/companies | drop=${True} | | |
+        | `Inject Planhat Simulator Fault` | method=PUT | path=/companies | fail_items=${failing} | | |
         """
         spec = {
             "status": status,
             "method": method,
             "path": path,
             "times": times,
-            "latency": latency,
+            "latency": latency.total_seconds() if isinstance(latency, timedelta) else float(latency),
             "drop": drop,
             "drop_after": drop_after,
             "retry_after": retry_after,
@@ -293,11 +294,11 @@ class Simulator:
             raise SimulatorError(str(error)) from None
 
     @keyword
-    def clear_planhat_faults(self, alias: str | None = None) -> None:
+    def clear_planhat_simulator_faults(self, alias: str | None = None) -> None:
         """Remove every injected fault.
 
         Example:
-        | `Clear Planhat Faults` |
+        | `Clear Planhat Simulator Faults` |
         """
         self._get(alias).clear_faults()
 
@@ -346,13 +347,13 @@ class Simulator:
         self._get(alias).clear_requests()
 
     @keyword
-    def get_simulated_entities(
+    def get_planhat_simulator_entities(
         self, model: str, filter: dict[str, Any] | None = None, alias: str | None = None
     ) -> list[dict[str, Any]]:
         """Return every stored object of ``model`` whose fields equal all of ``filter``.
 
         Example:
-        | @{live} = | `Get Simulated Entities` | companies | {"phase": "live"} |
+        | @{live} = | `Get Planhat Simulator Entities` | companies | {"phase": "live"} |
         | Length Should Be | ${live} | 3 |
         """
         try:
@@ -361,7 +362,7 @@ class Simulator:
             raise SimulatorError(str(error)) from None
 
     @keyword
-    def simulated_entity_should_exist(
+    def planhat_simulator_entity_should_exist(
         self,
         model: str,
         id: str | None = None,
@@ -373,7 +374,7 @@ class Simulator:
         """Fail unless the object exists; return it.
 
         Example:
-        | ${company} = | `Simulated Entity Should Exist` | companies | external_id=ACME-1 |
+        | ${company} = | `Planhat Simulator Entity Should Exist` | companies | external_id=ACME-1 |
         """
         found = self._find(model, id, external_id, source_id, alias)
         if found is None:
@@ -382,7 +383,7 @@ class Simulator:
         return found
 
     @keyword
-    def simulated_entity_should_not_exist(
+    def planhat_simulator_entity_should_not_exist(
         self,
         model: str,
         id: str | None = None,
@@ -394,7 +395,7 @@ class Simulator:
         """Fail if the object exists.
 
         Example:
-        | `Simulated Entity Should Not Exist` | companies | external_id=ACME-1 |
+        | `Planhat Simulator Entity Should Not Exist` | companies | external_id=ACME-1 |
         """
         found = self._find(model, id, external_id, source_id, alias)
         if found is not None:
@@ -402,31 +403,31 @@ class Simulator:
             raise SimulatorError(f"{PlanhatSimulator.model_name(model)} '{ref}' exists (_id {found['_id']}).")
 
     @keyword
-    def simulated_activity_count_should_be(self, expected: int, alias: str | None = None) -> None:
+    def planhat_simulator_activity_count_should_be(self, expected: int, alias: str | None = None) -> None:
         """Fail unless exactly ``expected`` activities were stored (dropped ones do not count).
 
         Example:
-        | `Simulated Activity Count Should Be` | 250 |
+        | `Planhat Simulator Activity Count Should Be` | 250 |
         """
         actual = len(self._get(alias).activities())
         if actual != expected:
             raise SimulatorError(f"Expected {expected} stored activities, got {actual}.")
 
     @keyword
-    def get_simulated_activities(self, alias: str | None = None) -> list[dict[str, Any]]:
+    def get_planhat_simulator_activities(self, alias: str | None = None) -> list[dict[str, Any]]:
         """Return the activities the simulator stored.
 
         Example:
-        | @{activities} = | `Get Simulated Activities` |
+        | @{activities} = | `Get Planhat Simulator Activities` |
         """
         return self._get(alias).activities()
 
     @keyword
-    def get_simulated_metrics(self, alias: str | None = None) -> list[dict[str, Any]]:
+    def get_planhat_simulator_metrics(self, alias: str | None = None) -> list[dict[str, Any]]:
         """Return the metric rows the simulator stored.
 
         Example:
-        | @{metrics} = | `Get Simulated Metrics` |
+        | @{metrics} = | `Get Planhat Simulator Metrics` |
         """
         return self._get(alias).metrics()
 

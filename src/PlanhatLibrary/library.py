@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from robotlibcore import DynamicCore
 
 from .credentials import Credentials
@@ -14,6 +16,7 @@ from .keywords.entities import EntityKeywords
 from .keywords.query import QueryKeywords
 from .keywords.requests import RequestKeywords
 from .keywords.secrets import SecretText, VaultSecret
+from .keywords.types import CONVERTERS
 from .retry import RetryPolicy
 from .session import PlanhatSession
 from .version import __version__
@@ -101,18 +104,20 @@ class PlanhatLibrary(DynamicCore):
     ROBOT_LIBRARY_CONVERTERS = {  # noqa: RUF012 - read by Robot as is
         SecretText: SecretText.from_robot,
         VaultSecret: VaultSecret.from_robot,
+        **CONVERTERS,
     }
 
     def __init__(
         self,
+        *,
         vault_secret_name: str = "planhat_api",
         api_url: str | None = None,
         analytics_url: str | None = None,
-        timeout: float = 30.0,
+        timeout: timedelta = timedelta(seconds=30),
         max_retries: int = 5,
         requests_per_minute: float | None = None,
-        retry_budget: float = 300.0,
-        rate_limit_wait: float = 150.0,
+        retry_budget: timedelta = timedelta(minutes=5),
+        rate_limit_wait: timedelta = timedelta(seconds=150),
     ) -> None:
         """Import arguments:
 
@@ -120,28 +125,31 @@ class PlanhatLibrary(DynamicCore):
         | ``vault_secret_name`` | Vault secret `Authorize Planhat` reads by default. |
         | ``api_url`` | Main API base URL when neither the keyword nor the secret gives one. |
         | ``analytics_url`` | Analytics base URL, likewise. |
-        | ``timeout`` | Seconds one attempt may take in all: connecting, the headers and the whole answer. |
+        | ``timeout`` | How long one attempt may take in all: connecting, the headers and the whole answer. |
         | ``max_retries`` | Retries after 429, 5xx and lost connections. |
         | ``requests_per_minute`` | Space requests to stay under a quota (Planhat's soft quota is 200). |
-        | ``retry_budget`` | Seconds one call may spend waiting for retries in total. |
-        | ``rate_limit_wait`` | Seconds a call may wait for the rate-limit window after a 429 without ``Retry-After``. |
+        | ``retry_budget`` | How long one call may spend waiting for retries in total. |
+        | ``rate_limit_wait`` | How long a call may wait for the rate window after a 429 without ``Retry-After``. |
+
+        Durations are Robot time strings (``30s``, ``2 min``) or seconds. Every argument is named.
 
         Example:
-        | Library | PlanhatLibrary | requests_per_minute=180 | max_retries=8 |
+        | Library | PlanhatLibrary | requests_per_minute=180 | max_retries=8 | timeout=1 min |
         """
-        if timeout <= 0:
-            raise PlanhatInputError(f"timeout must be positive, got {timeout}.")
         if requests_per_minute is not None and requests_per_minute <= 0:
             raise PlanhatInputError(f"requests_per_minute must be positive, got {requests_per_minute}.")
+        if max_retries < 0:
+            raise PlanhatInputError(f"max_retries must be 0 or more, got {max_retries}.")
         self.vault_secret_name = vault_secret_name
         self.api_url = api_url
         self.analytics_url = analytics_url
-        self.timeout = timeout
+        self.timeout = _seconds(timeout, "timeout")
         self.requests_per_minute = requests_per_minute
-        try:
-            self.retry_policy = RetryPolicy(max_retries=max_retries, budget=retry_budget, window_budget=rate_limit_wait)
-        except ValueError as error:
-            raise PlanhatInputError(str(error)) from None
+        self.retry_policy = RetryPolicy(
+            max_retries=max_retries,
+            budget=_seconds(retry_budget, "retry_budget"),
+            window_budget=_seconds(rate_limit_wait, "rate_limit_wait"),
+        )
         self._session: PlanhatSession | None = None
         components = [AuthKeywords(self), EntityKeywords(self), QueryKeywords(self), EnsureKeywords(self)]
         super().__init__([*components, BulkKeywords(self), AnalyticsKeywords(self), RequestKeywords(self)])
@@ -173,3 +181,11 @@ class PlanhatLibrary(DynamicCore):
         if self._session is not None:
             self._session.close()
             self._session = None
+
+
+def _seconds(value: timedelta | float, name: str) -> float:
+    """A positive duration in seconds, from a ``timedelta`` (Robot converts ``30s``) or a number (Python)."""
+    seconds = value.total_seconds() if isinstance(value, timedelta) else float(value)
+    if not seconds > 0:
+        raise PlanhatInputError(f"{name} must be a positive duration, got {value}.")
+    return seconds

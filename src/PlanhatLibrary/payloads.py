@@ -21,6 +21,24 @@ def as_object(value: Any, what: str) -> dict[str, Any]:
     return dict(value)
 
 
+def with_properties(data: Any, properties: dict[str, Any], what: str) -> dict[str, Any]:
+    """``data`` (a dictionary or JSON text; may be None) with the fields given as named arguments.
+
+    Robot reads any argument holding ``=`` as a named one when a keyword takes them, so JSON text with
+    an ``=`` inside (``{"url": "https://x.test/?a=b"}``) arrives split: it is put back together here.
+    """
+    properties = dict(properties)
+    split = [name for name in properties if name.lstrip().startswith(("{", "["))]
+    if split:
+        if data is not None or len(split) > 1:
+            raise PlanhatInputError(f"{what}: give the JSON text as data=... when it holds '='.")
+        data = f"{split[0]}={properties.pop(split[0])}"
+    merged = {**(as_object(data, what) if data is not None else {}), **properties}
+    if not merged:
+        raise PlanhatInputError(f"{what} must not be empty: give a dictionary, JSON text or field=value arguments.")
+    return merged
+
+
 def as_json_body(value: Any, what: str) -> Any:
     """A dictionary, a list, or JSON text of either; None stays None."""
     if value is None or isinstance(value, Mapping | list):

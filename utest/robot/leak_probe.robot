@@ -23,7 +23,7 @@ Authorize From The Vault And Work
     Create Activity    ann@probe.test    action=Login
     Create Bulk Activities    [{"email": "ann@probe.test", "action": "Login"}]
     Push Metrics    [{"dimensionId": "logins", "value": 1, "externalId": "PROBE"}]
-    Inject Planhat Fault    400    POST    /analytics/*    body=rejected
+    Inject Planhat Simulator Fault    400    POST    /analytics/*    body=rejected
     Run Keyword And Expect Error    *400 Bad Request*    Create Activity    ann@probe.test    action=Login
 
 Authorize With Secret Arguments

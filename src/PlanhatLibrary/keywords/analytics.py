@@ -11,6 +11,7 @@ from robot.api.deco import keyword
 from ..analytics import DEFAULT_CHUNK, AnalyticsService
 from ..bulk import FailOrContinue
 from .base import LibraryComponent, output_file
+from .types import EntityData, Items
 
 
 class AnalyticsKeywords(LibraryComponent):
@@ -29,7 +30,7 @@ class AnalyticsKeywords(LibraryComponent):
         name: str | None = None,
         weight: float | None = None,
         date: datetime | str | None = None,
-        info: dict[str, Any] | None = None,
+        info: dict[str, object] | None = None,
         check_references: bool = False,
     ) -> Any:
         """Record one user activity (``POST /analytics/{tenant}``).
@@ -66,7 +67,7 @@ class AnalyticsKeywords(LibraryComponent):
     @keyword
     def create_bulk_activities(
         self,
-        activities: list[dict[str, Any]] | str | Any,
+        activities: Items,
         chunk_size: int = DEFAULT_CHUNK,
         check_references: bool = False,
         unsent_items_file: str | None = None,
@@ -104,7 +105,7 @@ class AnalyticsKeywords(LibraryComponent):
     @keyword
     def push_metrics(
         self,
-        metrics: list[dict[str, Any]] | dict[str, Any] | str | Any,
+        metrics: Items | EntityData,
         chunk_size: int = DEFAULT_CHUNK,
         on_error: FailOrContinue = FailOrContinue.FAIL,
         unsent_items_file: str | None = None,
@@ -127,9 +128,8 @@ class AnalyticsKeywords(LibraryComponent):
         | ${result} = | `Push Metrics` | ${m} | | |
         | `Push Metrics` | ${CURDIR}/usage.csv | on_error=continue | | |
         """
-        if isinstance(metrics, dict):
-            metrics = [metrics]
+        rows: Any = [metrics] if isinstance(metrics, dict) else metrics
         path = unsent_items_file or output_file("planhat-unsent-metrics")
-        result = self.analytics.push_metrics(metrics, chunk_size, on_error.value, path)
+        result = self.analytics.push_metrics(rows, chunk_size, on_error.value, path)
         logger.info(f"Pushed {result['processed']} of {result['sent']} metric(s) in {result['requests']} request(s)")
         return result

@@ -11,6 +11,7 @@ from ..bulk import BulkUpserter, ChunkReport, OnError
 from ..entities import model_named
 from ..models import BULK_LIMIT
 from .base import LibraryComponent, output_file
+from .types import Items
 
 
 class BulkKeywords(LibraryComponent):
@@ -18,7 +19,7 @@ class BulkKeywords(LibraryComponent):
     def bulk_upsert_entities(
         self,
         model: str,
-        items: list[dict[str, Any]] | str | Any,
+        items: Items,
         chunk_size: int = BULK_LIMIT,
         on_error: OnError = OnError.FAIL,
         failed_items_file: str | None = None,

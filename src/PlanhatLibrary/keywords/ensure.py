@@ -15,6 +15,7 @@ from ..models import Model
 from ..payloads import as_names, as_object
 from ..sources import ItemSource
 from .base import LibraryComponent
+from .types import EntityData, Items
 
 
 def _create_keys(model: Model) -> list[str]:
@@ -26,7 +27,7 @@ class EnsureKeywords(LibraryComponent):
     def ensure_entity(
         self,
         model: str,
-        data: dict[str, Any] | str | list[Any],
+        data: EntityData,
         identifying_keys: str | list[str] | None = None,
         dry_run: bool = False,
     ) -> dict[str, Any]:
@@ -88,7 +89,7 @@ class EnsureKeywords(LibraryComponent):
     def ensure_entities(
         self,
         model: str,
-        items: list[dict[str, Any]] | str | Any,
+        items: Items,
         identifying_keys: str | list[str] = "externalId",
         dry_run: bool = False,
         on_error: FailOrContinue = FailOrContinue.FAIL,

@@ -9,8 +9,9 @@ from robot.api.deco import keyword
 
 from ..entities import model_named
 from ..identifiers import entity_ref
-from ..payloads import as_names, as_object
+from ..payloads import as_names, with_properties
 from .base import LibraryComponent
+from .types import EntityData, FieldValue
 
 
 class EntityKeywords(LibraryComponent):
@@ -34,10 +35,11 @@ class EntityKeywords(LibraryComponent):
         return self.entities.get(model_named(model), ref)
 
     @keyword
-    def create_entity(self, model: str, data: dict[str, Any] | str | list[Any]) -> dict[str, Any]:
+    def create_entity(self, model: str, data: EntityData | None = None, **fields: FieldValue) -> dict[str, Any]:
         """Create one object with ``POST /{model}`` and return it as Planhat stored it.
 
-        ``data`` is a dictionary or JSON text. The model's required fields are checked before
+        Give the fields as ``data`` (a dictionary or JSON text), as ``field=value`` arguments, or
+        both (the arguments win). The model's required fields are checked before
         anything is sent (a company needs ``name``; an end user ``email``; a license ``_currency``,
         ``companyId`` and ``fromDate``; an NPS ``email`` and ``score``: see docs/simulator.md for
         every model); Planhat's own refusals come back as ``400`` with its reason. ``companyId`` may
@@ -49,12 +51,12 @@ class EntityKeywords(LibraryComponent):
         happened); to create safely more than once, use an ensure or bulk upsert keyword.
 
         Example:
-        | ${company} = | `Create Entity` | companies | {"name": "Acme Inc", "externalId": "ACME-1"} |
-        | &{data} =    | Create Dictionary | email=ann@acme.test | companyId=extid-ACME-1 |
-        | ${user} =    | `Create Entity` | endusers | ${data} |
+        | ${company} = | `Create Entity` | companies | name=Acme Inc | externalId=ACME-1 |
+        | ${company} = | `Create Entity` | companies | {"name": "Acme Inc", "externalId": "ACME-1"} | |
+        | ${user} =    | `Create Entity` | endusers | ${data} | companyId=extid-ACME-1 |
         """
         entity_model = model_named(model)
-        created = self.entities.create(entity_model, as_object(data, f"{entity_model.name} data"))
+        created = self.entities.create(entity_model, with_properties(data, fields, f"{entity_model.name} data"))
         logger.info(f"Created {entity_model.name} '{created.get('_id')}'")
         return created
 
@@ -63,15 +65,18 @@ class EntityKeywords(LibraryComponent):
         self,
         model: str,
         id: str | None = None,
-        data: dict[str, Any] | str | list[Any] | None = None,
+        data: EntityData | None = None,
         *,
         external_id: str | None = None,
         source_id: str | None = None,
+        **fields: FieldValue,
     ) -> dict[str, Any]:
         """Update one object with ``PUT /{model}/{id}`` (a partial update) and return it.
 
-        Only the fields in ``data`` change; custom fields go under ``custom``. Identify the object
-        by ``id``, ``external_id`` or ``source_id``.
+        Only the given fields change: ``data`` (a dictionary or JSON text) and ``field=value``
+        arguments; custom fields go under ``custom``. The object is named as everywhere in this
+        library: by ``id`` (its ``_id``, or ``extid-<externalId>`` / ``srcid-<sourceId>``), or by
+        ``external_id=`` or ``source_id=``; with those, ``data`` may follow the model directly.
 
         A whole object from `Get Entity` may be sent back: the fields Planhat generates (``_id``,
         ``updatedAt``, ``companyName``, ``cName``) are left out of the body, and the log says so.
@@ -81,11 +86,14 @@ class EntityKeywords(LibraryComponent):
 
         Example:
         | ${company} = | `Update Entity` | companies | ${id} | {"phase": "live"} |
-        | ${company} = | `Update Entity` | companies | external_id=ACME-1 | data={"custom": {"Tier": "Gold"}} |
+        | ${company} = | `Update Entity` | companies | external_id=ACME-1 | phase=live |
+        | ${company} = | `Update Entity` | companies | {"custom": {"Tier": "Gold"}} | external_id=ACME-1 |
         """
         entity_model = model_named(model)
+        if data is None and _looks_like_data(id):  # Update Entity    companies    {"phase": "live"}    external_id=A
+            id, data = None, id
         ref = entity_ref(id, external_id, source_id)
-        updated = self.entities.update(entity_model, ref, as_object(data, f"{entity_model.name} data"))
+        updated = self.entities.update(entity_model, ref, with_properties(data, fields, f"{entity_model.name} data"))
         logger.info(f"Updated {entity_model.name} '{ref}'")
         return updated
 
@@ -149,3 +157,7 @@ class EntityKeywords(LibraryComponent):
         capped = " (stopped at limit)" if limit is not None and len(items) >= limit else ""
         logger.info(f"Got {len(items)} {entity_model.name} object(s){capped}")
         return items
+
+
+def _looks_like_data(value: object) -> bool:
+    return isinstance(value, dict | list) or (isinstance(value, str) and value.lstrip().startswith(("{", "[")))

@@ -10,6 +10,7 @@ from ..errors import PlanhatInputError, shown_value
 from ..identifiers import has_dot_segment
 from ..payloads import as_json_body
 from .base import LibraryComponent
+from .types import JsonBody
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
@@ -20,8 +21,8 @@ class RequestKeywords(LibraryComponent):
         self,
         method: str,
         path: str,
-        params: dict[str, Any] | None = None,
-        json: dict[str, Any] | list[Any] | str | None = None,
+        params: dict[str, str] | None = None,
+        json: JsonBody | None = None,
         analytics: bool = False,
     ) -> Any:
         """Send ``method`` to an API ``path`` and return the parsed JSON answer.
