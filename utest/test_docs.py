@@ -19,6 +19,13 @@ def test_keyword_has_doc_with_example_and_types(library: str, keyword: Any) -> N
     assert "Example:" in keyword.doc, f"{name} needs an example"
     for argument in keyword.args:
         assert argument.type is not None, f"{name} argument {argument.name} has no type"
+        assert "Any" not in str(argument.type), f"{name} argument {argument.name} shows Any: use a documented type"
+
+
+def test_library_import_arguments_are_typed_named_and_never_any() -> None:
+    (init,) = LibraryDocumentation("PlanhatLibrary").inits
+    assert {argument.kind for argument in init.args} == {"NAMED_ONLY", "NAMED_ONLY_MARKER"}
+    assert all("Any" not in str(argument.type) for argument in init.args if argument.type is not None)
 
 
 def test_libraries_have_introductions() -> None:

@@ -18,6 +18,7 @@ from planhat_simulator import DEFAULT_TENANT, PlanhatSimulator, SimulatorInputEr
 
 from .errors import PlanhatInputError
 from .identifiers import entity_ref
+from .keywords.types import CONVERTERS, FieldValue, Items
 from .sources import iter_items
 from .version import __version__
 
@@ -28,7 +29,7 @@ class SimulatorError(AssertionError):
     ROBOT_SUPPRESS_NAME = True
 
 
-@library(scope="GLOBAL", version=__version__, doc_format="ROBOT", auto_keywords=False)
+@library(scope="GLOBAL", version=__version__, doc_format="ROBOT", auto_keywords=False, converters=CONVERTERS)
 class Simulator:
     """Start, seed, break and inspect local Planhat simulators from Robot Framework.
 
@@ -83,8 +84,8 @@ class Simulator:
         tenant_uuid: Secret | str | None = None,
         *,
         read_only_key: str | None = None,
-        seed: str | dict[str, Any] | None = None,
-        behaviour: dict[str, Any] | None = None,
+        seed: str | dict[str, object] | None = None,
+        behaviour: dict[str, object] | None = None,
         rate_limit: str | None = None,
         per_second: int | None = None,
         alias: str = "default",
@@ -179,7 +180,7 @@ class Simulator:
         self._get(alias).reset()
 
     @keyword
-    def seed_planhat_simulator(self, model: str, data: list[dict[str, Any]] | str, alias: str | None = None) -> int:
+    def seed_planhat_simulator(self, model: str, data: Items, alias: str | None = None) -> int:
         """Store objects of ``model`` as they are and return how many.
 
         ``data`` is a list of dictionaries, JSON text, or the path of a ``.json`` (array),
@@ -209,7 +210,7 @@ class Simulator:
         self._get(alias).set_api_key(_plain(new_key) or f"sim-{secrets.token_hex(12)}")
 
     @keyword
-    def set_planhat_simulator_behaviour(self, alias: str | None = None, **settings: Any) -> dict[str, Any]:
+    def set_planhat_simulator_behaviour(self, alias: str | None = None, **settings: FieldValue) -> dict[str, Any]:
         """Choose how the simulator plays what Planhat does not document, and return every setting.
 
         A robot that is right works under every value; test the ones your robot depends on.
@@ -348,7 +349,7 @@ class Simulator:
 
     @keyword
     def get_planhat_simulator_entities(
-        self, model: str, filter: dict[str, Any] | None = None, alias: str | None = None
+        self, model: str, filter: dict[str, object] | None = None, alias: str | None = None
     ) -> list[dict[str, Any]]:
         """Return every stored object of ``model`` whose fields equal all of ``filter``.
 
@@ -481,7 +482,7 @@ def _plain(value: Secret | str | None) -> str | None:
     return str(value.value) if isinstance(value, Secret) else value
 
 
-def _seed_items(data: list[dict[str, Any]] | str) -> list[Any]:
+def _seed_items(data: Any) -> list[Any]:
     if isinstance(data, list):
         return data
     text = data.strip()

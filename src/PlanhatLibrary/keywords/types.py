@@ -41,4 +41,6 @@ def _as_given(value: object) -> object:
     return value
 
 
-CONVERTERS: dict[type, Callable[[Any], Any]] = {kind: _as_given for kind in (EntityData, Items, JsonBody, FieldValue)}
+CONVERTERS: dict[type, Callable[[Any], Any] | Callable[[Any, Any], Any]] = {
+    kind: _as_given for kind in (EntityData, Items, JsonBody, FieldValue)
+}
