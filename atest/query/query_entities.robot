@@ -57,6 +57,29 @@ Export To JSON Lines And CSV
     ${first} =    Evaluate    json.loads($lines.splitlines()[0])    modules=json
     Should Be Equal    ${first}[phase]    live
 
+A Long Expression Continues Over Several Lines
+    @{rows} =    Query Entities    select name, mrr from companies
+    ...    where phase in ("live", "onboarding") and mrr > 1000
+    ...    order by mrr desc limit 3
+    ${names} =    Evaluate    [row["name"] for row in $rows]
+    Should Be Equal    ${names}    ${{ ["C5998", "C5997", "C5995"] }}
+    ${count} =    Export Entities    select name from companies
+    ...    where mrr < 3    path=${OUTPUT_DIR}/three.jsonl
+    Should Be Equal As Integers    ${count}    3
+
+Count Entities Fetches Only What The Condition Needs
+    ${live} =    Count Entities    companies where phase is "live"
+    Should Be Equal As Integers    ${live}    2000
+    @{gets} =    Get Planhat Simulator Requests    GET    /companies
+    Should Contain    ${gets}[0][query]    select=_id%2Cphase
+    ${small} =    Count Entities    companies    where mrr < 10
+    Should Be Equal As Integers    ${small}    10
+
+Query Results As A Table
+    ${table} =    Query Entities    select name, mrr from companies where mrr < 3 order by mrr    as_table=${True}
+    Should Be Equal As Integers    ${{ len($table) }}    3
+    Should Be Equal    ${table.columns}    ${{ ["_id", "name", "mrr"] }}
+
 Malformed Expressions Fail With A Caret
     ${error} =    Run Keyword And Expect Error    *
     ...    Query Entities    companies where mrr >

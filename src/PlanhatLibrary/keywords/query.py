@@ -3,28 +3,42 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from robot.api import logger
 from robot.api.deco import keyword
 
+from ..errors import PlanhatInputError
 from ..export import export_format, write_items
 from ..query import Plan, QueryStats, parse, plan, run
 from .base import LibraryComponent
 
 
+def joined(parts: tuple[str, ...]) -> str:
+    """An expression given over several arguments (``...`` continuation lines), joined with spaces."""
+    if not parts:
+        raise PlanhatInputError('Give a query expression, like: companies where phase is "live".')
+    return " ".join(str(part).strip() for part in parts)
+
+
 class QueryKeywords(LibraryComponent):
-    def _stream(self, expression: str, stats: QueryStats) -> tuple[Plan, Iterator[dict[str, Any]]]:
-        query_plan = plan(parse(expression))
+    def _stream(
+        self, expression: str, stats: QueryStats, count_only: bool = False
+    ) -> tuple[Plan, Iterator[dict[str, Any]]]:
+        query = parse(expression)
+        if count_only:  # ask only for what the condition needs: the objects themselves are not returned
+            query = replace(query, select=("_id",))
+        query_plan = plan(query)
         model = query_plan.query.model
         service = self.entities
         logger.info(query_plan.describe())
         return query_plan, run(query_plan, lambda params, limit: service.pages(model, params, limit), stats)
 
     @keyword
-    def query_entities(self, expression: str) -> list[dict[str, Any]]:
-        """Return the objects matching a query expression, as a list of dictionaries.
+    def query_entities(self, *expression: str, as_table: bool = False) -> list[dict[str, Any]] | Any:
+        """Return the objects matching a query expression, as a list of dictionaries (or a table).
 
         Syntax: ``[select f1, f2 from] <model> [where <condition>] [order by <field> [asc|desc]]
         [limit N] [offset N]``. Conditions compare a field (``custom.Segment`` for custom fields)
@@ -40,20 +54,46 @@ class QueryKeywords(LibraryComponent):
         as soon as ``limit`` objects are found. The log shows the plan, pages fetched, and objects
         scanned and returned. See docs/query-language.md.
 
+        A long expression may be split over several arguments (``...`` continuation lines): they are
+        joined with a space. ``as_table=True`` returns an ``RPA.Tables`` table instead of a list, with
+        a column per field.
+
         Example:
         | @{big} = | `Query Entities` | select name, mrr from companies where mrr > 1000 order by mrr desc limit 50 |
         | @{live} = | `Query Entities` | companies where phase in ("live", "onboarding") and not mrr is none |
-        | @{risk} = | `Query Entities` | companies where custom.Health < 4 or phase is "churn-risk" |
-        | @{acme} = | `Query Entities` | endusers where email like "%@acme.com" |
+        | @{risk} = | `Query Entities` | companies where custom.Health < 4 | or phase is "churn-risk" |
+        | ${table} = | `Query Entities` | select name, mrr from companies | as_table=${True} |
         """
         stats = QueryStats()
-        _, stream = self._stream(expression, stats)
+        _, stream = self._stream(joined(expression), stats)
         items = list(stream)
         logger.info(f"Fetched {stats.pages} page(s), scanned {stats.scanned} object(s), returned {stats.returned}")
-        return items
+        if not as_table:
+            return items
+        from RPA.Tables import Table  # imported only when asked for: it costs about 0.2 s
+
+        return Table(items)
 
     @keyword
-    def export_entities(self, expression: str, path: str, format: str | None = None) -> int:
+    def count_entities(self, *expression: str) -> int:
+        """Return how many objects match a query expression, without returning them.
+
+        The same expressions as `Query Entities` (``select`` is ignored). Only ``_id`` and the fields
+        the condition needs are fetched, page by page, so counting is light on memory and transfer.
+
+        Example:
+        | ${live} = | `Count Entities` | companies where phase is "live" |
+        | ${users} = | `Count Entities` | endusers where companyId is "${company}[_id]" |
+        | Should Be Equal As Integers | ${live} | 3 |
+        """
+        stats = QueryStats()
+        _, stream = self._stream(joined(expression), stats, count_only=True)
+        count = sum(1 for _ in stream)
+        logger.info(f"Counted {count} object(s) in {stats.pages} page(s) ({stats.scanned} scanned)")
+        return count
+
+    @keyword
+    def export_entities(self, *expression: str, path: str | None = None, format: str | None = None) -> int:
         """Write the objects matching a query expression to a file and return how many were written.
 
         The same expressions as `Query Entities`. Objects are written as they arrive, so memory stays
@@ -61,17 +101,31 @@ class QueryKeywords(LibraryComponent):
         is ``jsonl`` or ``csv``, by default taken from the file name. CSV columns are the
         ``select`` fields, or the first object's fields; nested values are written as JSON.
 
+        The expression may be split over several arguments, as in `Query Entities`; the file is the
+        last argument (a name with an extension, like ``live.jsonl``) or ``path=``.
+
         Example:
         | ${count} = | `Export Entities` | companies where phase is "live" | ${OUTPUT_DIR}/live.jsonl |
-        | `Export Entities` | select name, externalId, mrr from companies | ${OUTPUT_DIR}/companies.csv | |
+        | `Export Entities` | select name, externalId, mrr from companies | path=${OUTPUT_DIR}/companies.csv | |
         """
+        parts = list(expression)
+        if path is None and len(parts) > 1 and _looks_like_file(str(parts[-1])):
+            path = str(parts.pop())
+        if path is None:
+            raise PlanhatInputError("Export Entities needs the file to write: give path=... (.jsonl or .csv).")
+        expression_text = joined(tuple(parts))
         target = Path(path)
         kind = export_format(target, format)
         stats = QueryStats()
-        query_plan, stream = self._stream(expression, stats)
+        query_plan, stream = self._stream(expression_text, stats)
         count = write_items(stream, target, kind, query_plan.query.select)
         logger.info(
             f"Exported {count} {query_plan.query.model.name} object(s) to {target} "
             f"({stats.pages} page(s), {stats.scanned} scanned)"
         )
         return count
+
+
+def _looks_like_file(text: str) -> bool:
+    """``${OUTPUT_DIR}/live.jsonl`` yes; ``order by mrr``, ``limit 5`` or ``"a.b"`` no."""
+    return not any(char.isspace() or char in "\"'()" for char in text) and bool(Path(text).suffix)
