@@ -113,7 +113,8 @@ def test_403_for_read_only_key(api: Client) -> None:
 def test_404_names_model_and_id(api: Client) -> None:
     with pytest.raises(PlanhatNotFoundError) as error:
         make_session(api.url).call("GET", "companies/extid-ACME", target=Target("Get", "Company", "extid-ACME"))
-    assert str(error.value) == "Company 'extid-ACME' not found (404): Company 'extid-ACME' not found"
+    # The id as the user gave it, and the server's text only when it says more than the message.
+    assert str(error.value) == "Company external_id='ACME' not found (404)."
 
 
 def test_405_is_a_plain_http_error(api: Client) -> None:

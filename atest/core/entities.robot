@@ -70,7 +70,7 @@ Notes Are Conversations Of Type Note
     Length Should Be    ${notes}    1
 
 Unknown Id Fails With 404 Naming Model And Id
-    Run Keyword And Expect Error    Company 'extid-NOPE' not found (404)*
+    Run Keyword And Expect Error    Company external_id='NOPE' not found (404)*
     ...    Get Entity    companies    external_id=NOPE
 
 Missing Required Field Fails Before Sending

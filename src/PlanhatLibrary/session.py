@@ -55,8 +55,18 @@ class Target:
     ident: str | None = None
 
     def __str__(self) -> str:
-        parts = [self.action, self.model or "", f"'{self.ident}'" if self.ident else ""]
+        parts = [self.action, self.model or "", self.shown_ident]
         return " ".join(part for part in parts if part)
+
+    @property
+    def shown_ident(self) -> str:
+        """The id as the user gave it: ``external_id='ACME'`` for ``extid-ACME``, ``'64f0...'`` for an ``_id``."""
+        if not self.ident:
+            return ""
+        for prefix, name in (("extid-", "external_id"), ("srcid-", "source_id")):
+            if self.ident.startswith(prefix):
+                return f"{name}={self.ident[len(prefix) :]!r}"
+        return repr(self.ident)
 
 
 @dataclass(frozen=True)
@@ -452,10 +462,10 @@ def _failure_kind(error: Exception) -> Failure:
 def _status_message(
     status: int, what: str, text: str, target: Target | None, retries: int
 ) -> tuple[str, type[PlanhatHTTPError]]:
-    detail = f": {text}" if text else "."
+    detail = f": {text}" if text and not _says_nothing_more(text, target) else "."
     phrase = _phrase(status)
     if status == 404 and target and target.ident:
-        return f"{target.model or 'Object'} '{target.ident}' not found (404){detail}", PlanhatNotFoundError
+        return f"{target.model or 'Object'} {target.shown_ident} not found (404){detail}", PlanhatNotFoundError
     if status == 404:
         return f"{what} failed: not found (404){detail}", PlanhatNotFoundError
     if status == 401:
@@ -481,6 +491,14 @@ def _status_message(
     if status >= 500:
         return f"{what} failed with {status} {phrase} after {retries} retries{detail}", PlanhatServerError
     return f"{what} failed with {status} {phrase}{detail}", PlanhatHTTPError
+
+
+def _says_nothing_more(text: str, target: Target | None) -> bool:
+    """Whether the server's text only repeats what the message says (``Company 'extid-X' not found``)."""
+    if target is None or not target.ident:
+        return False
+    plain = text.lower().strip().rstrip(".")
+    return plain in {f"{(target.model or '').lower()} '{target.ident.lower()}' not found", "not found"}
 
 
 def _phrase(status: int) -> str:
