@@ -30,14 +30,14 @@ import json, sys, time
 def peak_rss_mb():  # VmHWM: this process's own high-water mark (ru_maxrss would include the parent's at fork)
     with open("/proc/self/status") as status:
         return next(int(line.split()[1]) for line in status if line.startswith("VmHWM")) / 1024
-from PlanhatLibrary.bulk import BulkUpserter
+from PlanhatLibrary.bulk import BulkService
 from PlanhatLibrary.credentials import Credentials
 from PlanhatLibrary.models import resolve_model
 from PlanhatLibrary.session import PlanhatSession
 url, path = sys.argv[1], sys.argv[2]
 session = PlanhatSession(Credentials(api_key="{key}", api_url=url, analytics_url=url), timeout=120)
 started = time.perf_counter()
-summary = BulkUpserter(session).upsert(resolve_model("companies"), path, keep_keys=sys.argv[3] == "keys")
+summary = BulkService(session).upsert(resolve_model("companies"), path, keep_keys=sys.argv[3] == "keys")
 elapsed = time.perf_counter() - started
 print(json.dumps({{"seconds": elapsed, "created": summary.created, "updated": summary.updated,
                   "peak_rss_mb": peak_rss_mb()}}))

@@ -21,7 +21,7 @@ from typing import Any
 import requests
 
 from PlanhatLibrary.credentials import Credentials
-from PlanhatLibrary.ensure import Ensurer
+from PlanhatLibrary.ensure import EnsureService
 from PlanhatLibrary.entities import EntityService
 from PlanhatLibrary.models import resolve_model
 from PlanhatLibrary.session import PlanhatSession
@@ -52,7 +52,7 @@ def ensure_twice(url: str, service: EntityService, users: int) -> list[str]:
     for run in ("first", "second"):
         control(url, "DELETE", "requests")
         started = time.perf_counter()
-        result = Ensurer(service).ensure_many(model, items, "externalId")
+        result = EnsureService(service).ensure_many(model, items, "externalId")
         seconds = time.perf_counter() - started
         rows.append(
             f"| Ensure Entities, {users:,} end users by `extid-` company, {run} run | {result['created']:,} created, "

@@ -55,7 +55,7 @@ def test_item_errors_use_index_or_fall_back_to_keys() -> None:
         "updatedErrors": [{"email": "c@x.test", "msg": "worst"}, "unparseable"],
         "permissionErrors": [],
     }
-    errors = list(_item_errors(result, chunk))
+    errors = list(_item_errors(resolve_model("endusers"), result, chunk))  # email is an end user keyable
     assert [(e["chunk_index"], e["kind"], e["message"]) for e in errors] == [
         (0, "create", "bad"),
         (1, "create", "worse"),

@@ -11,9 +11,9 @@ import pytest
 
 from planhat_simulator import PlanhatSimulator
 from PlanhatLibrary.analytics import AnalyticsService
-from PlanhatLibrary.bulk import BulkUpserter
+from PlanhatLibrary.bulk import BulkService
 from PlanhatLibrary.credentials import Credentials
-from PlanhatLibrary.ensure import Ensurer
+from PlanhatLibrary.ensure import EnsureService
 from PlanhatLibrary.entities import EntityService, model_named
 from PlanhatLibrary.errors import PlanhatBulkError, PlanhatInputError, PlanhatQueryError
 from PlanhatLibrary.identifiers import entity_ref, has_dot_segment
@@ -57,7 +57,7 @@ def test_the_failed_items_file_cannot_be_the_input(sim: PlanhatSimulator, api: C
     before = todo.read_bytes()
     for path in (todo, link, tmp_path / "." / "todo.jsonl"):
         with pytest.raises(PlanhatInputError, match="is the input file itself"):
-            BulkUpserter(session(sim)).upsert(COMPANIES, str(todo), chunk_size=10, failed_items_path=path)
+            BulkService(session(sim)).upsert(COMPANIES, str(todo), chunk_size=10, failed_items_path=path)
     assert todo.read_bytes() == before
     assert request_count(api) == 0
 
@@ -68,9 +68,7 @@ def test_an_unwritable_failed_items_path_fails_before_anything_is_sent(
     blocker = tmp_path / "a-file"
     blocker.write_text("x")
     with pytest.raises(PlanhatInputError, match="Cannot write the failed items file"):
-        BulkUpserter(session(sim)).upsert(
-            COMPANIES, companies(30), chunk_size=10, failed_items_path=blocker / "x.jsonl"
-        )
+        BulkService(session(sim)).upsert(COMPANIES, companies(30), chunk_size=10, failed_items_path=blocker / "x.jsonl")
     assert request_count(api) == 0
 
 
@@ -82,7 +80,7 @@ def test_one_file_holds_every_item_still_to_send_and_one_rerun_finishes(
     api.control("POST", "faults", json={"method": "PUT", "path": "/companies", "status": 503, "times": None})
     failed = tmp_path / "failed.jsonl"
     with pytest.raises(PlanhatBulkError) as caught:
-        BulkUpserter(session(sim)).upsert(COMPANIES, companies(30), chunk_size=10, failed_items_path=failed)
+        BulkService(session(sim)).upsert(COMPANIES, companies(30), chunk_size=10, failed_items_path=failed)
     message = str(caught.value)
     assert f"{failed} holds every item still to send (1 failed, 20 not sent)" in message
     assert caught.value.result["failed_items_file"] == str(failed)
@@ -90,7 +88,7 @@ def test_one_file_holds_every_item_still_to_send_and_one_rerun_finishes(
     left = [item["externalId"] for item in iter_items(failed)]
     assert left == ["C-00003", *[f"C-{i:05d}" for i in range(10, 30)]]
     api.control("DELETE", "faults")
-    BulkUpserter(session(sim)).upsert(COMPANIES, str(failed), chunk_size=10, failed_items_path=tmp_path / "again.jsonl")
+    BulkService(session(sim)).upsert(COMPANIES, str(failed), chunk_size=10, failed_items_path=tmp_path / "again.jsonl")
     assert sorted(stored(api)) == [f"C-{i:05d}" for i in range(30)]
     assert not (tmp_path / "again.jsonl").exists()  # nothing failed, no file
     assert not list(tmp_path.glob(".*.partial"))
@@ -103,7 +101,7 @@ def test_a_chunk_that_may_have_landed_goes_to_the_unconfirmed_file(
     api.control("POST", "faults", json={"method": "PUT", "path": "/companies", "drop_after": True, "skip": 1})
     failed = tmp_path / "failed.jsonl"
     with pytest.raises(PlanhatBulkError, match="may or may not have landed") as caught:
-        BulkUpserter(session(sim)).upsert(COMPANIES, items, chunk_size=10, failed_items_path=failed)
+        BulkService(session(sim)).upsert(COMPANIES, items, chunk_size=10, failed_items_path=failed)
     unconfirmed = tmp_path / "failed-unconfirmed.jsonl"
     assert str(unconfirmed) in str(caught.value)
     assert [item["name"] for item in iter_items(unconfirmed)] == [f"N{i}" for i in range(10, 20)]
@@ -122,7 +120,7 @@ def test_a_value_json_cannot_carry_in_the_last_line_stops_everything(
     with pytest.raises(
         PlanhatInputError, match=r"item 2500: cannot be sent as JSON.*nothing was sent|nothing was sent"
     ):
-        BulkUpserter(session(sim)).upsert(COMPANIES, str(path), chunk_size=1000)
+        BulkService(session(sim)).upsert(COMPANIES, str(path), chunk_size=1000)
     assert request_count(api) == 0
 
 
@@ -130,7 +128,7 @@ def test_a_csv_number_cell_nan_is_refused_before_sending(sim: PlanhatSimulator, 
     path = tmp_path / "c.csv"
     path.write_text("name,externalId,mrr:number\nA,A-1,10\nB,B-1,NaN\n", encoding="utf-8")
     with pytest.raises(PlanhatInputError, match="item 1: cannot be sent as JSON"):
-        BulkUpserter(session(sim)).upsert(COMPANIES, str(path))
+        BulkService(session(sim)).upsert(COMPANIES, str(path))
     assert request_count(api) == 0
 
 
@@ -189,7 +187,7 @@ def test_eight_concurrent_ensures_with_an_external_id_make_one_object(sim: Planh
 
     def ensure() -> None:
         try:
-            Ensurer(EntityService(session(sim))).ensure(COMPANIES, {"externalId": "RACE", "name": "Race"})
+            EnsureService(EntityService(session(sim))).ensure(COMPANIES, {"externalId": "RACE", "name": "Race"})
         except BaseException as error:  # noqa: BLE001 - collected for the assertion
             errors.append(error)
 
@@ -290,7 +288,7 @@ def test_a_delete_retried_after_a_lost_answer_says_it_cannot_confirm(
 def test_the_unconfirmed_file_cannot_be_the_input_either(sim: PlanhatSimulator, api: Client, tmp_path: Path) -> None:
     todo = write_jsonl(tmp_path / "items-unconfirmed.jsonl", [{"name": f"N{i}"} for i in range(20)])
     with pytest.raises(PlanhatInputError, match="is the input file itself"):
-        BulkUpserter(session(sim)).upsert(COMPANIES, str(todo), failed_items_path=tmp_path / "items.jsonl")
+        BulkService(session(sim)).upsert(COMPANIES, str(todo), failed_items_path=tmp_path / "items.jsonl")
     with pytest.raises(PlanhatInputError, match="is the input file itself"):
         AnalyticsService(session(sim)).bulk_activities(str(todo), unsent_items_path=tmp_path / "items.jsonl")
     assert len(todo.read_text().splitlines()) == 20

@@ -13,9 +13,9 @@ import pytest
 
 from planhat_simulator import PlanhatSimulator
 from PlanhatLibrary.analytics import AnalyticsService
-from PlanhatLibrary.bulk import BulkUpserter
+from PlanhatLibrary.bulk import BulkService
 from PlanhatLibrary.credentials import Credentials
-from PlanhatLibrary.ensure import Ensurer
+from PlanhatLibrary.ensure import EnsureService
 from PlanhatLibrary.entities import EntityService, model_named
 from PlanhatLibrary.errors import PlanhatBulkError, PlanhatEnsureError, PlanhatInputError, PlanhatResponseError
 from PlanhatLibrary.retry import RetryPolicy
@@ -77,12 +77,12 @@ def test_a_rate_limit_without_retry_after_is_waited_out() -> None:
     assert statuses.count(429) >= 1 and statuses.count(200) == 6
 
 
-def ensurer(sim: PlanhatSimulator) -> Ensurer:
-    return Ensurer(entities(sim))
+def ensurer(sim: PlanhatSimulator) -> EnsureService:
+    return EnsureService(entities(sim))
 
 
-def upserter(sim: PlanhatSimulator) -> BulkUpserter:
-    return BulkUpserter(session(sim))
+def upserter(sim: PlanhatSimulator) -> BulkService:
+    return BulkService(session(sim))
 
 
 ENDUSERS = model_named("endusers")

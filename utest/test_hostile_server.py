@@ -81,12 +81,12 @@ def test_a_200_answer_that_echoes_the_key_is_returned_masked_in_every_form() -> 
 
 
 def test_an_item_error_that_echoes_the_key_is_masked_in_the_bulk_result() -> None:
-    from PlanhatLibrary.bulk import BulkUpserter
+    from PlanhatLibrary.bulk import BulkService
     from PlanhatLibrary.models import resolve_model
 
     result = {"created": 0, "createdErrors": [{"index": 0, "message": f"Authorization: Bearer {KEY}"}]}
     with stub_server(send(206, json.dumps(result).encode())) as server:
-        summary = BulkUpserter(session_for(server.url)).upsert(
+        summary = BulkService(session_for(server.url)).upsert(
             resolve_model("companies"), [{"name": "A"}], on_error="continue"
         )
     assert summary.errors[0]["message"] == "Authorization: Bearer ***"
@@ -212,7 +212,7 @@ def test_transient_timeouts_are_retried_for_safe_calls(status: int) -> None:
 
 
 def test_a_bulk_load_whose_third_answer_is_cut_stops_with_a_summary(tmp_path: Any) -> None:
-    from PlanhatLibrary.bulk import BulkUpserter
+    from PlanhatLibrary.bulk import BulkService
     from PlanhatLibrary.errors import PlanhatBulkError
     from PlanhatLibrary.models import resolve_model
 
@@ -226,7 +226,7 @@ def test_a_bulk_load_whose_third_answer_is_cut_stops_with_a_summary(tmp_path: An
 
     items = [{"name": f"N{i}"} for i in range(25)]  # no keys: a lost answer is not retried
     with stub_server(answer) as server, pytest.raises(PlanhatBulkError) as caught:
-        BulkUpserter(session_for(server.url)).upsert(
+        BulkService(session_for(server.url)).upsert(
             resolve_model("companies"), items, chunk_size=10, failed_items_path=tmp_path / "f.jsonl"
         )
     message = str(caught.value)
@@ -287,27 +287,27 @@ def test_a_deadline_while_headers_arrive_is_no_answer_not_an_empty_success() -> 
 
 @pytest.mark.parametrize("result", [b'{"created": "x"}', b'{"created": 1, "createdErrors": 5}', b'{"created": 1e400}'])
 def test_a_bulk_result_of_the_wrong_types_keeps_the_chunk_to_send_again(result: bytes, tmp_path: Any) -> None:
-    from PlanhatLibrary.bulk import BulkUpserter
+    from PlanhatLibrary.bulk import BulkService
     from PlanhatLibrary.errors import PlanhatBulkError
     from PlanhatLibrary.models import resolve_model
     from PlanhatLibrary.sources import iter_items
 
     items = [{"name": f"X{i}", "externalId": f"X{i}"} for i in range(4)]
     with stub_server(send(200, result)) as server, pytest.raises(PlanhatBulkError, match="cannot be read"):
-        BulkUpserter(session_for(server.url)).upsert(
+        BulkService(session_for(server.url)).upsert(
             resolve_model("companies"), items, chunk_size=2, failed_items_path=tmp_path / "f.jsonl"
         )
     assert [item["name"] for item in iter_items(tmp_path / "f.jsonl")] == ["X0", "X1", "X2", "X3"]
 
 
 def test_an_item_named_by_two_error_lists_is_written_once(tmp_path: Any) -> None:
-    from PlanhatLibrary.bulk import BulkUpserter
+    from PlanhatLibrary.bulk import BulkService
     from PlanhatLibrary.models import resolve_model
     from PlanhatLibrary.sources import iter_items
 
     result = {"created": 0, "createdErrors": [{"index": 0, "message": "a"}], "permissionErrors": [{"index": 0}]}
     with stub_server(send(206, json.dumps(result).encode())) as server:
-        BulkUpserter(session_for(server.url)).upsert(
+        BulkService(session_for(server.url)).upsert(
             resolve_model("companies"), [{"name": "A"}], on_error="continue", failed_items_path=tmp_path / "f.jsonl"
         )
     assert [item["name"] for item in iter_items(tmp_path / "f.jsonl")] == ["A"]

@@ -8,9 +8,9 @@ import pytest
 
 from planhat_simulator import PlanhatSimulator
 from PlanhatLibrary.analytics import AnalyticsService
-from PlanhatLibrary.bulk import BulkUpserter
+from PlanhatLibrary.bulk import BulkService
 from PlanhatLibrary.credentials import Credentials
-from PlanhatLibrary.ensure import Ensurer
+from PlanhatLibrary.ensure import EnsureService
 from PlanhatLibrary.entities import EntityService, model_named
 from PlanhatLibrary.errors import PlanhatBulkError
 from PlanhatLibrary.retry import RetryPolicy
@@ -41,7 +41,7 @@ def snake_case(keys: set[str]) -> bool:
 
 
 def test_bulk_upsert_summary_keys(sim: PlanhatSimulator, tmp_path: Any) -> None:
-    upserter = BulkUpserter(session(sim))
+    upserter = BulkService(session(sim))
     items = [{"name": "A", "externalId": "A"}, {"name": "B", "externalId": "B"}]
     paths = [
         upserter.upsert(COMPANIES, items).to_dict(),
@@ -60,7 +60,7 @@ def test_bulk_upsert_summary_keys(sim: PlanhatSimulator, tmp_path: Any) -> None:
 
 
 def test_ensure_entities_summary_keys(sim: PlanhatSimulator) -> None:
-    ensurer = Ensurer(EntityService(session(sim)))
+    ensurer = EnsureService(EntityService(session(sim)))
     items = [{"name": "A", "externalId": "A"}]
     paths = [
         ensurer.ensure_many(COMPANIES, items, "externalId", dry_run=True),
@@ -79,7 +79,7 @@ def test_ensure_entities_summary_keys(sim: PlanhatSimulator) -> None:
 
 
 def test_ensure_entity_outcome_keys(sim: PlanhatSimulator) -> None:
-    ensurer = Ensurer(EntityService(session(sim)))
+    ensurer = EnsureService(EntityService(session(sim)))
     data = {"name": "A", "externalId": "A"}
     outcomes = [
         ensurer.ensure(COMPANIES, data, dry_run=True),

@@ -22,7 +22,7 @@ Empty id
 Whitespace id
     external_id must not be empty*    Get Entity    companies    external_id=${SPACE*3}
 Id with slash stays one segment
-    Company external_id='a/b' not found (404)*    Get Entity    companies    external_id=a/b    requests=1
+    Company external_id\='a/b' not found (404)*    Get Entity    companies    external_id=a/b    requests=1
 Id with question mark stays one segment
     Company 'x?limit\=1' not found (404)*    Get Entity    companies    x?limit\=1    requests=1
 Non-dict payload

@@ -28,8 +28,8 @@ from .errors import (
 )
 from .leftovers import LeftoverFile, open_leftovers
 from .models import resolve_model
-from .payloads import encoding_problem
-from .session import PlanhatSession, Target, json_default
+from .payloads import check_items, encoding_problem, json_default
+from .session import PlanhatSession, Target
 from .sources import ItemSource
 
 #: Planhat refuses analytics bodies over 32 MB; stay a little under it.
@@ -84,16 +84,7 @@ def metric_problem(item: Any) -> str | None:
 
 def check_all(source: Iterable[Any], problem: Any, what: str) -> int:
     """Check every item, including that it can be sent as JSON; raise listing the first problems."""
-    problems: list[str] = []
-    count = 0
-    for index, item in enumerate(source):
-        count += 1
-        reason = problem(item) or encoding_problem(item, MAX_BODY_BYTES)
-        if reason:
-            problems.append(f"item {index}: {reason}")
-    if problems:
-        raise PlanhatInputError(f"{len(problems)} of {count} {what} are invalid, nothing was sent: {listing(problems)}")
-    return count
+    return check_items(source, lambda _, item: problem(item) or encoding_problem(item, MAX_BODY_BYTES), what)
 
 
 def encoded_chunks(items: Iterable[Any], max_items: int, max_bytes: int = MAX_BODY_BYTES) -> Iterator[list[bytes]]:

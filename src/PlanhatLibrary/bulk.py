@@ -31,7 +31,7 @@ from .errors import (
 from .identity import Pins
 from .leftovers import LeftoverFile, open_leftovers
 from .models import BULK_LIMIT, Model, Operation
-from .payloads import encoding_problem
+from .payloads import check_items, encoding_problem
 from .session import PlanhatSession, Target
 from .sources import ItemSource
 from .writes import prepared, problem
@@ -140,21 +140,14 @@ def validate_items(model: Model, source: Iterable[Any], chunk_size: int = BULK_L
     Repeated identifying keys are looked for within each chunk (one request), as Planhat rejects them
     there; keeping only one chunk's keys keeps memory flat for any input size.
     """
-    problems: list[str] = []
     seen: dict[tuple[str, str], int] = {}
-    count = 0
-    for index, item in enumerate(source):
-        count += 1
+
+    def item_problem(index: int, item: Any) -> str | None:
         if index % chunk_size == 0:
             seen.clear()
-        problem = _item_problem(model, item, index, seen)
-        if problem:
-            problems.append(f"item {index}: {problem}")
-    if problems:
-        raise PlanhatInputError(
-            f"{len(problems)} of {count} {model.name} item(s) are invalid, nothing was sent: {listing(problems)}"
-        )
-    return count
+        return _item_problem(model, item, index, seen)
+
+    return check_items(source, item_problem, f"{model.name} item(s)")
 
 
 def _item_problem(model: Model, item: Any, index: int, seen: dict[tuple[str, str], int]) -> str | None:
@@ -182,7 +175,7 @@ def chunked(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
         yield chunk
 
 
-class BulkUpserter:
+class BulkService:
     """Runs one bulk upsert through a session."""
 
     def __init__(
@@ -297,7 +290,7 @@ class BulkUpserter:
             raise _ChunkLostError(PlanhatResponseError(message, status=200, method="PUT", url=model.path), keyed)
         try:
             summary.add(result, summary.keep_keys)
-            errors = list(_item_errors(result, chunk))
+            errors = list(_item_errors(model, result, chunk))
             errors.extend(_ignored(model, result, chunk, errors))
         except (TypeError, ValueError, OverflowError, AttributeError) as error:
             message = f"Bulk upsert chunk {number}: Planhat's bulk result cannot be read ({type(error).__name__})."
@@ -398,14 +391,14 @@ def _is_bulk_result(body: Any) -> bool:
     return isinstance(body, dict) and any(key in body for key in ("created", *ERROR_KINDS))
 
 
-def _item_errors(result: Mapping[str, Any], chunk: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+def _item_errors(model: Model, result: Mapping[str, Any], chunk: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
     """Every item error of one chunk, with its position in the chunk when it can be found."""
     lookup: dict[tuple[str, str], int] | None = None
     for key, kind in ERROR_KINDS.items():
         for raw in result.get(key) or []:
             index = raw.get("index") if isinstance(raw, dict) else None
             if not isinstance(index, int) or not 0 <= index < len(chunk):
-                lookup = lookup if lookup is not None else _key_lookup(chunk)
+                lookup = lookup if lookup is not None else _key_lookup(model, chunk)
                 index = _find(raw, lookup)
             keys = raw.get("item") if isinstance(raw, dict) and isinstance(raw.get("item"), dict) else {}
             yield {"chunk_index": index, "kind": kind, "message": _error_text(raw), "item": keys}
@@ -429,7 +422,7 @@ def _ignored(
         if model.path == "endusers"
         else ""
     )
-    named = _named(result, chunk, errors)
+    named = _named(model, result, chunk, errors)
     unnamed = [index for index in range(len(chunk)) if index not in named]
     if int(result.get("nonupdates") or 0) == 0 and len(unnamed) == missing:
         message = f"Planhat ignored this item without an error{why}"
@@ -449,10 +442,12 @@ def _ignored(
     return found
 
 
-def _named(result: Mapping[str, Any], chunk: list[dict[str, Any]], errors: list[dict[str, Any]]) -> set[int]:
+def _named(
+    model: Model, result: Mapping[str, Any], chunk: list[dict[str, Any]], errors: list[dict[str, Any]]
+) -> set[int]:
     """Positions of the items the result names: by an error, or by the keys or ids of what it wrote."""
     named = {error["chunk_index"] for error in errors if error["chunk_index"] is not None}
-    lookup = _key_lookup(chunk)
+    lookup = _key_lookup(model, chunk)
     for keys in [*(result.get("insertsKeys") or []), *(result.get("updatesKeys") or [])]:
         found = _find(keys, lookup)
         if found is not None:
@@ -463,10 +458,11 @@ def _named(result: Mapping[str, Any], chunk: list[dict[str, Any]], errors: list[
     return named
 
 
-def _key_lookup(chunk: list[dict[str, Any]]) -> dict[tuple[str, str], int]:
+def _key_lookup(model: Model, chunk: list[dict[str, Any]]) -> dict[tuple[str, str], int]:
+    """Where each of the chunk's keyable values sits, to place Planhat's errors and keys on items."""
     lookup: dict[tuple[str, str], int] = {}
     for index, item in enumerate(chunk):
-        for key in ("_id", "sourceId", "externalId", "email"):
+        for key in model.keyables:
             if item.get(key) not in (None, ""):
                 lookup.setdefault((key, str(item[key])), index)
     return lookup
@@ -477,9 +473,9 @@ def _find(raw: Any, lookup: dict[tuple[str, str], int]) -> int | None:
         return None
     nested = raw.get("item")
     candidates: dict[str, Any] = nested if isinstance(nested, dict) else raw
-    for key in ("_id", "sourceId", "externalId", "email"):
-        if candidates.get(key) not in (None, "") and (key, str(candidates[key])) in lookup:
-            return lookup[(key, str(candidates[key]))]
+    for key, value in candidates.items():
+        if value not in (None, "") and (key, str(value)) in lookup:
+            return lookup[(key, str(value))]
     return None
 
 

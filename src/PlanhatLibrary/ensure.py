@@ -12,19 +12,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .bulk import BulkSummary, BulkUpserter
+from .bulk import BulkService, BulkSummary
 from .entities import EntityService, require
 from .errors import (
     PlanhatBulkError,
     PlanhatEnsureError,
     PlanhatError,
-    PlanhatInputError,
     PlanhatNotFoundError,
-    listing,
 )
 from .identifiers import EXTERNAL_PREFIX, SOURCE_PREFIX
 from .identity import Identity, company_reference
 from .models import BULK_LIMIT, Model, Operation
+from .payloads import check_items
 from .references import CompanyReferences, references_in
 from .values import MISSING, same
 from .writes import merged, prepared, problem, without_generated
@@ -113,7 +112,7 @@ def concurrency_safe(model: Model, data: Mapping[str, Any]) -> bool:
     return keyed and model.supports(Operation.BULK)
 
 
-class Ensurer:
+class EnsureService:
     def __init__(self, entities: EntityService) -> None:
         self.entities = entities
         self.session = entities.session
@@ -127,19 +126,14 @@ class Ensurer:
         or (end users) ignore it without a word.
         """
         items = [_company_as_reference(model, item) for item in items]
-        problems = [f"item {index}: {reason}" for index, item in enumerate(items) if (reason := problem(model, item))]
         self.references.resolve(references_in(model, items))
-        field = model.company_field
-        problems += [
-            f"item {index}: {field} {unknown!r} names no company in Planhat"
-            for index, item in enumerate(items)
-            if (unknown := self.references.unknown(model, item))
-        ]
-        if problems:
-            raise PlanhatInputError(
-                f"{len(problems)} of {len(items)} {model.name} item(s) cannot be ensured, nothing was sent: "
-                f"{listing(problems)}"
-            )
+
+        def unusable(_: int, item: Mapping[str, Any]) -> str | None:
+            unknown = self.references.unknown(model, item)
+            named = f"{model.company_field} {unknown!r} names no company in Planhat" if unknown else None
+            return problem(model, item) or named
+
+        check_items(items, unusable, f"{model.name} item(s)", "cannot be ensured")
         return [self.references.apply(model, prepared(model, without_generated(item))) for item in items]
 
     # ------------------------------------------------------------------ one
@@ -157,7 +151,7 @@ class Ensurer:
         if model.supports(Operation.UPDATE):
             updated = self.entities.update(model, existing["_id"], payload, stored=existing)
         else:  # tickets: no PUT /{id}; a bulk upsert keyed on _id updates just as well
-            BulkUpserter(self.session).upsert(model, [{"_id": existing["_id"], **payload}])
+            BulkService(self.session).upsert(model, [{"_id": existing["_id"], **payload}])
             updated = {**existing, **payload}
         return Outcome("updated", updated, names, payload)
 
@@ -227,7 +221,7 @@ class Ensurer:
         if not concurrency_safe(model, data) or self._held_elsewhere(model, data):
             return Outcome("created", self.entities.create(model, payload), sorted(payload), payload)
         # A keyed bulk upsert: if another run created it meanwhile, this matches it instead of duplicating.
-        summary = BulkUpserter(self.session).upsert(model, [payload], on_error="continue", pin_per_company=False)
+        summary = BulkService(self.session).upsert(model, [payload], on_error="continue", pin_per_company=False)
         if summary.errors:  # a refusal, or an end user Planhat ignored
             raise PlanhatEnsureError(f"Ensure could not create the {model.name}: {summary.errors[0]['message']}")
         entity_id = summary.upserted_ids[0] if summary.upserted_ids else _first_id(summary)
@@ -307,7 +301,7 @@ class Ensurer:
 
     def _write(self, model: Model, writes: list[dict[str, Any]], positions: list[int]) -> dict[str, Any]:
         try:
-            summary = BulkUpserter(self.session, resumable=False).upsert(
+            summary = BulkService(self.session, resumable=False).upsert(
                 model, writes, chunk_size=BULK_LIMIT, on_error="continue", pin_per_company=False
             )
         except PlanhatBulkError as error:
@@ -432,24 +426,18 @@ class _Index:
 
 
 def _check_many(model: Model, items: Sequence[Mapping[str, Any]], key: str) -> None:
-    problems: list[str] = []
     seen: dict[str, int] = {}
-    for index, item in enumerate(items):
+
+    def problem(index: int, item: Any) -> str | None:
         if not isinstance(item, Mapping):
-            problems.append(f"item {index}: not a dictionary ({type(item).__name__})")
-            continue
+            return f"not a dictionary ({type(item).__name__})"
         if item.get(key) in (None, ""):
-            problems.append(f"item {index}: no {key}")
-            continue
+            return f"no {key}"
         scope = str(item.get(model.company_field or "")) if key in model.per_company else ""
         earlier = seen.setdefault(f"{item[key]}\x00{scope}", index)
-        if earlier != index:
-            problems.append(f"item {index}: {key} {item[key]!r} repeats item {earlier}")
-    if problems:
-        raise PlanhatInputError(
-            f"{len(problems)} of {len(items)} {model.name} item(s) cannot be ensured, nothing was sent: "
-            f"{listing(problems)}"
-        )
+        return f"{key} {item[key]!r} repeats item {earlier}" if earlier != index else None
+
+    check_items(items, problem, f"{model.name} item(s)", "cannot be ensured")
 
 
 def _key_for(model: Model, data: Mapping[str, Any]) -> str:

@@ -12,7 +12,7 @@ from typing import Any
 from robot.api import logger
 
 from .errors import PlanhatInputError
-from .session import json_default
+from .payloads import json_default
 from .values import MISSING, lookup
 
 EXPORT_FORMATS = ("jsonl", "csv")

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from .errors import PlanhatInputError
-from .session import json_default
+from .payloads import json_default
 
 
 def same_file(one: str | Path, other: str | Path) -> bool:

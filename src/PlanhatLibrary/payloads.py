@@ -3,11 +3,25 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
-from .errors import PlanhatInputError, shorten
-from .session import json_default
+from .errors import PlanhatInputError, listing, shorten
+
+
+def json_default(value: Any) -> Any:
+    """Dates go out as ISO 8601 with a zone: naive datetimes are taken as local time."""
+    if isinstance(value, datetime):
+        return (value if value.tzinfo else value.astimezone()).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, set | frozenset | tuple):
+        return list(value)
+    raise TypeError(f"Value of type {type(value).__name__} cannot be sent as JSON: {str(value)[:80]}")
 
 
 def as_object(value: Any, what: str) -> dict[str, Any]:
@@ -87,3 +101,23 @@ def encoding_problem(item: Any, max_bytes: int | None = None) -> str | None:
     if max_bytes is not None and len(encoded.encode("utf-8")) + 2 > max_bytes:
         return f"{len(encoded.encode('utf-8'))} bytes as JSON, over the {max_bytes} byte body limit"
     return None
+
+
+def check_items(
+    items: Iterable[Any], problem: Callable[[int, Any], str | None], what: str, verdict: str = "are invalid"
+) -> int:
+    """Check every item before anything is sent; return how many, or raise listing the first problems.
+
+    ``problem(index, item)`` says what is wrong with one item, or None. The one place where "check
+    every item, report the first ten" is done, for bulk loads, ensure and analytics.
+    """
+    problems: list[str] = []
+    count = 0
+    for index, item in enumerate(items):
+        count += 1
+        reason = problem(index, item)
+        if reason:
+            problems.append(f"item {index}: {reason}")
+    if problems:
+        raise PlanhatInputError(f"{len(problems)} of {count} {what} {verdict}, nothing was sent: {listing(problems)}")
+    return count

@@ -11,8 +11,6 @@ import json as jsonlib
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
-from datetime import date, datetime
-from decimal import Decimal
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote
@@ -37,7 +35,9 @@ from .errors import (
     server_text,
     shorten,
 )
+from .identifiers import EXTERNAL_PREFIX, SOURCE_PREFIX
 from .pacing import Pacer
+from .payloads import json_default
 from .redaction import Redactor, protect
 from .retry import IDEMPOTENT_METHODS, Attempt, Failure, RetryPolicy, retry_after
 from .transport import MAX_ANSWER_BYTES, AnswerTooLargeError, DeadlineAdapter, deadline, read_body
@@ -63,7 +63,7 @@ class Target:
         """The id as the user gave it: ``external_id='ACME'`` for ``extid-ACME``, ``'64f0...'`` for an ``_id``."""
         if not self.ident:
             return ""
-        for prefix, name in (("extid-", "external_id"), ("srcid-", "source_id")):
+        for prefix, name in ((EXTERNAL_PREFIX, "external_id"), (SOURCE_PREFIX, "source_id")):
             if self.ident.startswith(prefix):
                 return f"{name}={self.ident[len(prefix) :]!r}"
         return repr(self.ident)
@@ -408,19 +408,6 @@ def _int_header(headers: Mapping[str, str], name: str) -> int | None:
         return int(headers[name])
     except (KeyError, ValueError):
         return None
-
-
-def json_default(value: Any) -> Any:
-    """Dates go out as ISO 8601 with a zone: naive datetimes are taken as local time."""
-    if isinstance(value, datetime):
-        return (value if value.tzinfo else value.astimezone()).isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, set | frozenset | tuple):
-        return list(value)
-    raise TypeError(f"Value of type {type(value).__name__} cannot be sent as JSON: {str(value)[:80]}")
 
 
 def _duration(seconds: float) -> str:

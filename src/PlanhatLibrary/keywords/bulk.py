@@ -7,7 +7,7 @@ from typing import Any
 from robot.api import logger
 from robot.api.deco import keyword
 
-from ..bulk import BulkUpserter, ChunkReport, OnError
+from ..bulk import BulkService, ChunkReport, OnError
 from ..entities import model_named
 from ..models import BULK_LIMIT
 from .base import LibraryComponent, output_file
@@ -85,7 +85,7 @@ class BulkKeywords(LibraryComponent):
         """
         entity_model = model_named(model)
         path = failed_items_file or output_file(f"planhat-failed-{entity_model.path}")
-        upserter = BulkUpserter(self.session, progress=_progress(entity_model.name))
+        upserter = BulkService(self.session, progress=_progress(entity_model.name))
         summary = upserter.upsert(
             entity_model,
             items,

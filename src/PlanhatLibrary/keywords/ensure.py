@@ -8,7 +8,7 @@ from robot.api import logger
 from robot.api.deco import keyword
 
 from ..bulk import FailOrContinue
-from ..ensure import Ensurer, concurrency_safe
+from ..ensure import EnsureService, concurrency_safe
 from ..entities import model_named
 from ..errors import PlanhatInputError
 from ..models import Model
@@ -76,7 +76,7 @@ class EnsureKeywords(LibraryComponent):
                 "data: it is safe to run again, but not twice at the same time (two runs can both find nothing "
                 "and both create). Add an externalId or sourceId to make concurrent runs safe."
             )
-        outcome = Ensurer(self.entities).ensure(entity_model, payload, keys, dry_run)
+        outcome = EnsureService(self.entities).ensure(entity_model, payload, keys, dry_run)
         changed = f" ({', '.join(outcome.changed)})" if outcome.changed and outcome.action == "updated" else ""
         prefix = "Dry run: would have " if dry_run and outcome.action != "unchanged" else ""
         logger.info(
@@ -124,7 +124,7 @@ class EnsureKeywords(LibraryComponent):
                 f"Ensure Entities matches on one identifying key, got {len(keys)}: {', '.join(keys) or 'none'}."
             )
         rows = list(ItemSource(items, "items"))
-        result = Ensurer(self.entities).ensure_many(entity_model, rows, keys[0], dry_run, on_error.value)
+        result = EnsureService(self.entities).ensure_many(entity_model, rows, keys[0], dry_run, on_error.value)
         logger.info(
             f"{'Dry run: ' if dry_run else ''}Ensure {entity_model.name}: {result['created']} created, "
             f"{result['updated']} updated, {result['unchanged']} unchanged; {result['writes']} write(s) in "
