@@ -14,7 +14,6 @@ on the request the write depends on, runs the write through the real keywords, a
 from __future__ import annotations
 
 import fnmatch
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -162,8 +161,8 @@ class faultmatrix:  # noqa: N801 - Robot library named like its file
             raise AssertionError(f"{write} should have succeeded under '{fault}' but failed: {message}")
         if not succeeds:
             _check_failure(write, fault, status, str(message))
-        if fault == "slow answer":
-            time.sleep(SLOW)  # let the held request land before the state is read
+        if fault == "slow answer" and not running.wait_idle(SLOW + 5):  # the held request lands first
+            raise AssertionError(f"{write} under '{fault}': the simulator was still busy after {SLOW + 5} s")
         landed = succeeds or (fault in LANDS_ANYWAY)
         _check_state(simulator, spec.expected(landed), write, fault)
         builtin.log(f"{write} under '{fault}': {'succeeded' if succeeds else 'failed as expected'}: {message}")

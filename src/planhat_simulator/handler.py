@@ -77,6 +77,10 @@ class PlanhatRequestHandler(BaseHTTPRequestHandler):
 
     # ------------------------------------------------------------------ flow
     def _handle(self, method: str) -> None:
+        with self.state.busy:
+            self._handle_one(method)
+
+    def _handle_one(self, method: str) -> None:
         url = urlsplit(self.path)
         control = url.path == "/_simulator" or url.path.startswith("/_simulator/")
         query = dict(parse_qsl(url.query, keep_blank_values=True))
@@ -285,8 +289,11 @@ class PlanhatRequestHandler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(data)))
         for name, value in (headers or {}).items():
             self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(data)
+        try:
+            self.end_headers()
+            self.wfile.write(data)
+        except OSError:  # the client gave up (timed out) before the answer: nothing to tell it
+            self.close_connection = True
 
     def _close_now(self) -> None:
         """Reset the connection without answering, as a crashed proxy would."""

@@ -35,6 +35,27 @@ DEFAULT_API_KEY = "simulator-api-key"
 DEFAULT_TENANT = "00000000-0000-4000-8000-000000000000"
 
 
+class Busy:
+    """How many requests are being handled right now (a context manager per request)."""
+
+    def __init__(self) -> None:
+        self._count = 0
+        self._idle = threading.Condition()
+
+    def __enter__(self) -> None:
+        with self._idle:
+            self._count += 1
+
+    def __exit__(self, *exc: object) -> None:
+        with self._idle:
+            self._count -= 1
+            self._idle.notify_all()
+
+    def wait_idle(self, timeout: float) -> bool:
+        with self._idle:
+            return self._idle.wait_for(lambda: self._count == 0, timeout)
+
+
 @dataclass
 class SimulatorConfig:
     api_key: str = DEFAULT_API_KEY
@@ -67,6 +88,7 @@ class SimulatorState:
     limiter: RateLimiter = field(default_factory=RateLimiter)
     url: str = ""
     initial_behaviour: dict[str, Any] = field(default_factory=dict)
+    busy: Busy = field(default_factory=Busy)
 
     def reset(self) -> None:
         self.store.reset()
@@ -240,6 +262,10 @@ class PlanhatSimulator:
 
     def clear_faults(self) -> None:
         self.state.faults.clear()
+
+    def wait_idle(self, timeout: float = 10.0) -> bool:
+        """Wait until no request is being handled (one held by a latency fault has landed); False on timeout."""
+        return self.state.busy.wait_idle(timeout)
 
     @property
     def behaviour(self) -> dict[str, Any]:
