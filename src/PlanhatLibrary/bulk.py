@@ -1,8 +1,8 @@
 """Bulk upserts (``PUT /{model}`` with an array): validate everything, send chunks one after another,
 sum the results, map every item error back to its input index, keep the failed items.
 
-Unlike robocorp-planhat 1.0.0 this never sends an empty chunk, never treats a 206 as a full success
-and never loses the per-item errors.
+It never sends an empty chunk, never treats a 206 as a full success and never loses the per-item
+errors (docs/benchmarks.md compares this with another client).
 """
 
 from __future__ import annotations

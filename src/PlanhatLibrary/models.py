@@ -1,6 +1,7 @@
 """The library's one registry of Planhat models.
 
-Facts come from ``shared/planhat-api.md`` sections 2, 3 and 7: the API path of each model, which
+Facts come from Planhat's API documentation (planhat.com/developers/api) and other Planhat clients,
+with the sources listed in docs/simulator.md: the API path of each model, which
 operations it offers, how many items one list page may hold (and whether any source says so), the
 fields a create needs and which fields identify an object in a bulk upsert ("keyables"). The
 simulator keeps its own reading (``planhat_simulator.facts``); a test compares the two.

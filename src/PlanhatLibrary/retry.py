@@ -1,6 +1,6 @@
 """When to retry a request and how long to wait: the one retry policy of the library.
 
-Rules (DESIGN.md "Retries and pacing"):
+Rules:
 
 * 429: every method is retried; the server refused before doing anything. ``Retry-After`` (seconds
   or an HTTP date, parsed by urllib3) is honoured. No source says Planhat sends it: Planhat documents
