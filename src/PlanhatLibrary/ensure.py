@@ -1,8 +1,9 @@
 """Ensure: create or update on identifying keys, and write nothing when nothing changed.
 
-The lookup reads the whole stored object (not just its keys), only the given fields are compared (dates as instants, 1 == 1.0,
-``custom`` per field), only changed fields are sent, and a create goes through a bulk upsert keyed on
-an identifying field, so a retried or concurrent ensure cannot make a duplicate.
+The lookup reads the whole stored object (not just its keys), only the given fields are compared
+(dates as instants, 1 == 1.0, ``custom`` per field), only changed fields are sent, and a create goes
+through a bulk upsert keyed on an identifying field, so a retried or concurrent ensure cannot make a
+duplicate.
 """
 
 from __future__ import annotations

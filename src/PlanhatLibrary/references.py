@@ -1,9 +1,9 @@
 """Company references as Planhat stores them: ``companyId: "extid-ACME"`` becomes the company's ``_id``.
 
-Planhat resolves ``extid-``/``srcid-`` references on a write and stores the ``_id``
-(the ``extid-`` reference form: planhat.com/developers/api, and johnbrandborg/cruds). Comparing the reference as given with the stored ``_id`` would see a
-change on every run, so Ensure resolves references first: one GET per reference for a few, one
-lean listing of companies (``_id``, ``externalId``, ``sourceId``) for many.
+Planhat resolves ``extid-``/``srcid-`` references on a write and stores the ``_id`` (the reference
+form: planhat.com/developers/api and johnbrandborg/cruds). Comparing the reference as given with the
+stored ``_id`` would see a change on every run, so Ensure resolves references first: one GET per
+reference for a few, one lean listing of companies (``_id``, ``externalId``, ``sourceId``) for many.
 """
 
 from __future__ import annotations
