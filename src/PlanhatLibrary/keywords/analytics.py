@@ -32,7 +32,7 @@ class AnalyticsKeywords(LibraryComponent):
         date: datetime | str | None = None,
         info: dict[str, object] | None = None,
         check_references: bool = False,
-    ) -> Any:
+    ) -> dict[str, Any] | None:
         """Record one user activity (``POST /analytics/{tenant}``).
 
         The end user is named by ``email`` or ``external_id`` (one is required);
@@ -44,6 +44,9 @@ class AnalyticsKeywords(LibraryComponent):
         was stored. ``check_references=True`` first checks that the end user (and the company, when
         given) exist and fails instead of sending an activity that would be dropped; it costs a read
         of the end users and the company list.
+
+        Returns Planhat's answer as a dictionary, or ``${None}`` when Planhat answers without one
+        (a plain ``OK`` or nothing).
 
         Example:
         | `Create Activity` | ann@acme.test | action=Logged in | | |
@@ -62,7 +65,7 @@ class AnalyticsKeywords(LibraryComponent):
         activity = {key: value for key, value in fields.items() if value is not None}
         answer = self.analytics.create_activity(activity, check_references)
         logger.info(f"Sent activity '{action or ''}' for {email or external_id}")
-        return answer
+        return answer if isinstance(answer, dict) else None
 
     @keyword
     def create_bulk_activities(

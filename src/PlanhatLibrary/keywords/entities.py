@@ -100,7 +100,7 @@ class EntityKeywords(LibraryComponent):
     @keyword
     def delete_entity(
         self, model: str, id: str | None = None, *, external_id: str | None = None, source_id: str | None = None
-    ) -> Any:
+    ) -> dict[str, Any] | None:
         """Delete one object and return Planhat's answer (``{"n": 1, "ok": 1, "deletedCount": 1}``).
 
         Some Planhat answers to a delete are a plain ``OK`` or empty: then the object is deleted and
@@ -114,7 +114,7 @@ class EntityKeywords(LibraryComponent):
         ref = entity_ref(id, external_id, source_id)
         answer = self.entities.delete(entity_model, ref)
         logger.info(f"Deleted {entity_model.name} '{ref}'")
-        return answer
+        return answer if isinstance(answer, dict) else None
 
     @keyword
     def get_entities(
