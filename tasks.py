@@ -45,11 +45,11 @@ def fmt(c: Context) -> None:
 def utest(c: Context) -> None:
     """Unit tests (pytest); the simulator is exercised over real HTTP on 127.0.0.1."""
     with c.cd(str(ROOT)):
-        c.run(f"{PY} -m pytest utest")
+        c.run(f"{PY} -m pytest -n 4 utest")  # the tests mostly wait on sockets: four workers on two cores
 
 
-@task(help={"suite": "run only this suite (robot --suite)", "processes": "pabot processes (default 2)"})
-def atest(c: Context, suite: str = "", processes: int = 2) -> None:
+@task(help={"suite": "run only this suite (robot --suite)", "processes": "pabot processes (default 4)"})
+def atest(c: Context, suite: str = "", processes: int = 4) -> None:
     """Acceptance tests: Robot suites that start their own simulator."""
     out = RESULTS / "atest"
     selection = f"--suite {suite}" if suite else ""

@@ -450,8 +450,9 @@ def test_invoice_day_numbers_from_every_form(value: object, days: int | None) ->
     assert day_number(value) == days
 
 
-@pytest.mark.parametrize("reset", ["-5", "0", "nan", "1e300", str(int(time.time()) - 60)])
+@pytest.mark.parametrize("reset", ["-5", "0", "nan", "1e300", "a minute ago"])
 def test_unusable_rate_limit_resets_fall_back_to_growing_waits(reset: str) -> None:
+    reset = str(int(time.time()) - 60) if reset == "a minute ago" else reset  # the same test id in every worker
     policy = RetryPolicy()
     wait = policy.window_wait({"X-Rate-Limit-Reset": reset}, 3)
     assert 4.0 <= wait <= 8.0
