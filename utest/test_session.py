@@ -91,7 +91,7 @@ def test_400_is_bad_request_with_server_text(api: Client) -> None:
     with pytest.raises(PlanhatBadRequestError) as error:
         make_session(api.url).call("POST", "projects", json={"name": "x"}, target=Target("Create", "Project"))
     assert str(error.value) == (
-        "Create Project was rejected (400 Bad Request): Missing required field(s) for Project: companyId"
+        "Create Project was rejected (400 Bad Request): Missing required field(s) for Project: companyId."
     )
     assert error.value.status == 400
 
@@ -183,7 +183,7 @@ def test_5xx_that_does_not_clear_is_server_error(api: Client) -> None:
 def test_503_on_post_create_is_not_retried_and_says_so(api: Client) -> None:
     fault(api, method="POST", path="/companies", status=503, times=1)
     with pytest.raises(PlanhatServerError) as error:
-        make_session(api.url).call("POST", "companies", json={"name": "A"})
+        make_session(api.url).call("POST", "companies", json={"name": "A"}, target=Target("Create", "Company"))
     assert "not idempotent" in str(error.value)
     assert "Ensure Entity" in str(error.value)
     assert requests_to(api, "POST", "/companies") == 1
@@ -289,3 +289,16 @@ def test_session_follows_the_servers_rate_limit_headers() -> None:
         assert session.pacer.interval == 0.0  # 2 of 10 left: more than 5%, but not yet 1
         session.call("GET", "companies")  # 1 left
         assert session.pacer.interval == pytest.approx(6.0)
+
+
+def test_a_lost_metrics_post_does_not_point_to_ensure_entity(api: Client) -> None:
+    fault(api, method="POST", path="/companies", status=503, times=1)
+    with pytest.raises(PlanhatServerError) as error:
+        make_session(api.url).call("POST", "companies", json={"name": "A"})
+    assert "Ensure Entity" not in str(error.value) and "check in Planhat" in str(error.value)
+
+
+def test_a_404_of_a_route_does_not_repeat_itself(api: Client) -> None:
+    with pytest.raises(PlanhatNotFoundError) as error:
+        make_session(api.url).call("GET", "nosuchroute")
+    assert str(error.value) == "GET /nosuchroute failed: not found (404)."

@@ -348,7 +348,7 @@ class PlanhatSession:
     ) -> Exception:
         what = str(target) if target else shown
         if reply is None:
-            return self._connection_error(attempt, shown, what, retries)
+            return self._connection_error(attempt, shown, what, retries, target)
         text = server_text(reply.data)  # the answer was redacted when it was parsed, before this shortens it
         status = reply.status
         message, cls = _status_message(status, what, text, target, retries)
@@ -370,12 +370,14 @@ class PlanhatSession:
             )
         if status >= 500 and not attempt.idempotent:
             message += (
-                f" {shown} is not idempotent, so it was not retried: it may or may not have taken effect. "
-                "Check before running it again, or use Ensure Entity, which is safe to repeat."
+                f" It was not retried, as this {attempt.method} is not idempotent (it may or may not have taken "
+                f"effect): {_repeat_advice(target)}"
             )
         return cls(message, status=status, method=attempt.method, url=shown, server_text=text, body=reply.data)
 
-    def _connection_error(self, attempt: Attempt, shown: str, what: str, retries: int) -> PlanhatConnectionError:
+    def _connection_error(
+        self, attempt: Attempt, shown: str, what: str, retries: int, target: Target | None = None
+    ) -> PlanhatConnectionError:
         host = self.redact(self.credentials.api_url)
         if attempt.failure is Failure.NOT_SENT:
             message = f"{what}: could not connect to {host} after {retries} retries (refused or timed out)."
@@ -384,8 +386,7 @@ class PlanhatSession:
         else:
             message = (
                 f"{what}: no answer after the request was sent (timed out after {self.timeout:g} s or the connection "
-                "was lost); it may or may not have taken effect, and it was not retried because it is not "
-                "idempotent. Check before running it again, or use Ensure Entity, which is safe to repeat."
+                f"was lost); it may or may not have taken effect, and it was not retried: {_repeat_advice(target)}"
             )
         if attempt.deadline_passed:
             message += " The timeout covers connecting, the headers and the whole body: a slow answer counts too."
@@ -449,7 +450,8 @@ def _failure_kind(error: Exception) -> Failure:
 def _status_message(
     status: int, what: str, text: str, target: Target | None, retries: int
 ) -> tuple[str, type[PlanhatHTTPError]]:
-    detail = f": {text}" if text and not _says_nothing_more(text, target) else "."
+    repeated = _says_nothing_more(text, target) or _repeats_route(text, what)
+    detail = f": {_sentence(text)}" if text and not repeated else "."
     phrase = _phrase(status)
     if status == 404 and target and target.ident:
         return f"{target.model or 'Object'} {target.shown_ident} not found (404){detail}", PlanhatNotFoundError
@@ -476,8 +478,21 @@ def _status_message(
             PlanhatRateLimitError,
         )
     if status >= 500:
-        return f"{what} failed with {status} {phrase} after {retries} retries{detail}", PlanhatServerError
+        after = f" after {retries} retries" if retries else ""
+        return f"{what} failed with {status} {phrase}{after}{detail}", PlanhatServerError
     return f"{what} failed with {status} {phrase}{detail}", PlanhatHTTPError
+
+
+def _sentence(text: str) -> str:
+    """Server text that ends as a sentence, so the message's next sentence does not run into it."""
+    return text if text.rstrip().endswith((".", "!", "?", ")")) else f"{text}."
+
+
+def _repeat_advice(target: Target | None) -> str:
+    """What to do about a write that may have landed: only objects have a safe way to repeat."""
+    if target is not None and target.model and target.action == "Create":
+        return "check before running it again, or use Ensure Entity, which is safe to repeat."
+    return "check in Planhat before running it again."
 
 
 def _says_nothing_more(text: str, target: Target | None) -> bool:
@@ -486,6 +501,11 @@ def _says_nothing_more(text: str, target: Target | None) -> bool:
         return False
     plain = text.lower().strip().rstrip(".")
     return plain in {f"{(target.model or '').lower()} '{target.ident.lower()}' not found", "not found"}
+
+
+def _repeats_route(text: str, shown: str) -> bool:
+    """``Not found: GET /nosuchroute`` adds nothing to ``GET /nosuchroute failed: not found (404)``."""
+    return text.lower().strip().rstrip(".") in {"not found", f"not found: {shown.lower()}"}
 
 
 def _phrase(status: int) -> str:
