@@ -12,6 +12,7 @@ import pytest
 from PlanhatLibrary.errors import PlanhatInputError
 from PlanhatLibrary.export import export_format, write_items
 from PlanhatLibrary.redaction import MASK, Redactor, protect, variants
+from PlanhatLibrary.sources import iter_items
 
 KEY = "k3y/with+special=chars"
 
@@ -55,14 +56,14 @@ def test_third_party_log_records_are_masked(caplog: pytest.LogCaptureFixture) ->
 
 
 # ---------------------------------------------------------------------- export
-@pytest.mark.parametrize(("name", "wanted", "kind"), [("a.jsonl", None, "jsonl"), ("a.json", None, "jsonl"),
+@pytest.mark.parametrize(("name", "wanted", "kind"), [("a.jsonl", None, "jsonl"), ("a.json", None, "json"),
                                                       ("a.csv", None, "csv"), ("a.txt", "csv", "csv")])  # fmt: skip
 def test_export_format_from_name_or_argument(name: str, wanted: str | None, kind: str) -> None:
     assert export_format(Path(name), wanted) == kind
 
 
 def test_unknown_export_format_is_an_input_error() -> None:
-    with pytest.raises(PlanhatInputError, match="Export format must be jsonl or csv"):
+    with pytest.raises(PlanhatInputError, match="Export format must be jsonl, json or csv"):
         export_format(Path("a.xlsx"), None)
 
 
@@ -76,10 +77,27 @@ def test_csv_export_formats_cells_and_nested_columns(tmp_path: Path) -> None:
     path = tmp_path / "out.csv"
     items = [{"name": "Acme", "live": True, "custom": {"Tier": 2}, "tags": ["a"], "none": None}]
     assert write_items(iter(items), path, "csv", ["name", "live", "custom.Tier", "tags", "none", "missing"]) == 1
-    assert path.read_text(encoding="utf-8") == 'name,live,custom.Tier,tags,none,missing\nAcme,true,2,"[""a""]",,\n'
+    assert path.read_text(encoding="utf-8") == (
+        'name,live:bool,custom.Tier:number,tags:json,none,missing\nAcme,true,2,"[""a""]",,\n'
+    )
 
 
 def test_csv_export_without_columns_takes_the_first_objects_fields(tmp_path: Path) -> None:
     path = tmp_path / "out.csv"
     assert write_items(iter([{"a": 1}, {"a": 2, "b": 3}]), path, "csv") == 2
-    assert path.read_text(encoding="utf-8") == "a,b\n1,\n2,3\n"
+    assert path.read_text(encoding="utf-8") == "a:number,b:number\n1,\n2,3\n"
+
+
+def test_every_export_format_reads_back_unchanged(tmp_path: Path) -> None:
+    items = [
+        {"name": "Acme", "mrr": 10, "live": True, "custom": {"Health": 3}, "tags": ["a"]},
+        {"name": "Beta", "mrr": 2.5, "live": False, "custom": {"Health": 4}, "tags": []},
+        {"name": "Mixed", "mrr": 1, "live": True, "custom": {}, "tags": ["b"], "note": "7"},
+    ]
+    for kind in ("jsonl", "json", "csv"):
+        path = tmp_path / f"out.{kind}"
+        write_items(iter(items), path, kind, ["name", "mrr", "live", "custom", "tags"])
+        back = list(iter_items(str(path)))
+        columns = ("name", "mrr", "live", "custom", "tags")
+        expected = items if kind != "csv" else [{key: item[key] for key in columns} for item in items]
+        assert back == expected, kind

@@ -47,15 +47,27 @@ Company Filters Are Pushed Down
 
 Export To JSON Lines And CSV
     ${count} =    Export Entities    select name, mrr, custom.Segment from companies where mrr < 10
-    ...    ${OUTPUT_DIR}/small.csv
+    ...    path=${OUTPUT_DIR}/small.csv
     Should Be Equal As Integers    ${count}    10
     ${csv} =    Get File    ${OUTPUT_DIR}/small.csv
-    Should Start With    ${csv}    name,mrr,custom.Segment\nC0000,0,SMB\nC0001,1,Enterprise\n
-    ${count} =    Export Entities    companies where phase is "live"    ${OUTPUT_DIR}/live.jsonl
+    ${rows} =    Evaluate    [line.split(",", 1)[1] for line in $csv.splitlines()[:3]]
+    Should Be Equal    ${rows}    ${{ ["name,mrr:number,custom.Segment", "C0000,0,SMB", "C0001,1,Enterprise"] }}
+    ${count} =    Export Entities    companies where phase is "live"    path=${OUTPUT_DIR}/live.jsonl
     Should Be Equal As Integers    ${count}    2000
     ${lines} =    Get File    ${OUTPUT_DIR}/live.jsonl
     ${first} =    Evaluate    json.loads($lines.splitlines()[0])    modules=json
     Should Be Equal    ${first}[phase]    live
+
+An Export Read Back Into Ensure Entities Changes Nothing
+    [Documentation]    CSV headers carry the column types (mrr:number), so a round trip keeps numbers numbers.
+    Export Entities    select name, phase, mrr, custom from companies where mrr < 50
+    ...    path=${OUTPUT_DIR}/round-trip.csv
+    ${result} =    Ensure Entities    companies    ${OUTPUT_DIR}/round-trip.csv    identifying_keys=_id
+    Should Be Equal As Integers    ${result}[unchanged]    50
+    Should Be Equal As Integers    ${result}[writes]    0
+    Export Entities    companies where mrr < 5    path=${OUTPUT_DIR}/round-trip.json
+    ${again} =    Ensure Entities    companies    ${OUTPUT_DIR}/round-trip.json    identifying_keys=_id
+    Should Be Equal As Integers    ${again}[writes]    0
 
 A Long Expression Continues Over Several Lines
     @{rows} =    Query Entities    select name, mrr from companies
@@ -96,8 +108,8 @@ Type Mismatched Comparison Fails Clearly
     ...    Query Entities    companies where name > 5
 
 Unknown Export Format Fails Before Any Request
-    Run Keyword And Expect Error    Export format must be jsonl or csv*
-    ...    Export Entities    companies    ${OUTPUT_DIR}/out.xlsx
+    Run Keyword And Expect Error    Export format must be jsonl, json or csv*
+    ...    Export Entities    companies    path=${OUTPUT_DIR}/out.xlsx
     Planhat Simulator Request Count Should Be    0
 
 

@@ -50,7 +50,22 @@ def with_properties(data: Any, properties: dict[str, Any], what: str) -> dict[st
     merged = {**(as_object(data, what) if data is not None else {}), **properties}
     if not merged:
         raise PlanhatInputError(f"{what} must not be empty: give a dictionary, JSON text or field=value arguments.")
-    return merged
+    return nested_custom(merged, what)
+
+
+def nested_custom(data: Mapping[str, Any], what: str) -> dict[str, Any]:
+    """``custom.Tier=Gold`` as ``{"custom": {"Tier": "Gold"}}`` (the notation of queries and CSV headers);
+    ``custom`` given as JSON text is read; any other ``custom`` that is not a dictionary is refused."""
+    result = {key: value for key, value in data.items() if not key.startswith("custom.")}
+    custom = result.get("custom")
+    if isinstance(custom, str):
+        custom = parse_json(custom, f"{what}: custom")
+    if custom is not None and not isinstance(custom, Mapping):
+        raise PlanhatInputError(f"{what}: custom must be a dictionary of custom fields, got {type(custom).__name__}.")
+    dotted = {key.removeprefix("custom."): value for key, value in data.items() if key.startswith("custom.")}
+    if custom is not None or dotted:
+        result["custom"] = {**(custom or {}), **dotted}
+    return result
 
 
 def as_json_body(value: Any, what: str) -> Any:
@@ -63,9 +78,13 @@ def as_json_body(value: Any, what: str) -> Any:
 
 
 def as_names(value: str | Sequence[str] | None, what: str) -> list[str]:
-    """``"name, mrr"`` or ``["name", "mrr"]`` -> ``["name", "mrr"]``."""
+    """``"name, mrr"``, ``["name", "mrr"]`` or the text ``["name", "mrr"]`` -> ``["name", "mrr"]``."""
     if value is None:
         return []
+    if isinstance(value, str) and value.strip().startswith("["):  # a list written as JSON text
+        value = parse_json(value, what)
+        if not isinstance(value, list):
+            raise PlanhatInputError(f"{what} must be a list of names.")
     items = value.split(",") if isinstance(value, str) else list(value)
     names = []
     for item in items:

@@ -10,6 +10,7 @@ from robot.api.deco import keyword
 
 from ..analytics import DEFAULT_CHUNK, AnalyticsService
 from ..bulk import FailOrContinue
+from ..payloads import as_object
 from .base import LibraryComponent, output_file
 from .types import EntityData, Items
 
@@ -23,20 +24,22 @@ class AnalyticsKeywords(LibraryComponent):
     def create_activity(
         self,
         email: str | None = None,
-        external_id: str | None = None,
         action: str | None = None,
-        company_external_id: str | None = None,
         *,
+        external_id: str | None = None,
+        company_external_id: str | None = None,
         name: str | None = None,
         weight: float | None = None,
         date: datetime | str | None = None,
-        info: dict[str, object] | None = None,
+        info: EntityData | None = None,
         check_references: bool = False,
     ) -> dict[str, Any] | None:
         """Record one user activity (``POST /analytics/{tenant}``).
 
-        The end user is named by ``email`` or ``external_id`` (one is required);
-        ``company_external_id`` routes the activity when one email exists on several companies.
+        The end user is named by ``email`` or ``external_id`` (one is required); ``action`` says
+        what happened (``Logged in``); ``company_external_id`` routes the activity when one email
+        exists on several companies. ``name`` is the end user's name, ``weight`` the activity's
+        importance (Planhat's default is 1), ``info`` a dictionary or JSON object of extra data.
         ``date`` defaults to now on Planhat's side; datetimes are sent as ISO 8601 with a zone.
 
         Planhat's analytics endpoints accept everything and drop what they cannot match to a
@@ -49,7 +52,7 @@ class AnalyticsKeywords(LibraryComponent):
         (a plain ``OK`` or nothing).
 
         Example:
-        | `Create Activity` | ann@acme.test | action=Logged in | | |
+        | `Create Activity` | ann@acme.test | Logged in | | |
         | `Create Activity` | external_id=U-17 | action=Exported | company_external_id=ACME-1 | info={"pages": 3} |
         """
         fields = {
@@ -60,7 +63,7 @@ class AnalyticsKeywords(LibraryComponent):
             "name": name,
             "weight": weight,
             "date": date,
-            "info": info,
+            "info": None if info is None else as_object(info, "info"),
         }
         activity = {key: value for key, value in fields.items() if value is not None}
         answer = self.analytics.create_activity(activity, check_references)

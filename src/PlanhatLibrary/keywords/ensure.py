@@ -9,13 +9,14 @@ from robot.api.deco import keyword
 
 from ..bulk import FailOrContinue
 from ..ensure import EnsureService, concurrency_safe
+from ..ensure import identifying_keys as identifying_keys_of
 from ..entities import model_named
 from ..errors import PlanhatInputError
 from ..models import Model
-from ..payloads import as_names, as_object
+from ..payloads import as_names, with_properties
 from ..sources import ItemSource
 from .base import LibraryComponent
-from .types import EntityData, Items
+from .types import EntityData, FieldValue, Items
 
 
 def _create_keys(model: Model) -> list[str]:
@@ -27,16 +28,20 @@ class EnsureKeywords(LibraryComponent):
     def ensure_entity(
         self,
         model: str,
-        data: EntityData,
+        data: EntityData | None = None,
         identifying_keys: str | list[str] | None = None,
         dry_run: bool = False,
+        **fields: FieldValue,
     ) -> dict[str, Any]:
         """Make sure one object exists with ``data``: create it, update what differs, or do nothing.
 
-        The object is found by ``identifying_keys`` (a name, a comma-separated list or a list);
-        by default by the first of ``_id``, ``sourceId``, ``externalId`` (and ``email`` for end
-        users) present in ``data``. ``_id``, ``sourceId`` and ``externalId`` are looked up with one
-        request; other keys by a paged scan. More than one match fails listing their ``_id``s.
+        Give the fields as ``data`` (a dictionary or JSON text), as ``field=value`` arguments
+        (``custom.Tier=Gold`` for a custom field), or both. The object is found by
+        ``identifying_keys`` (a name, a comma-separated list or a list): it matches when every one of
+        them is equal. By default the first of ``_id``, ``sourceId``, ``externalId`` (and ``email``
+        for end users) present in the data identifies it. The first of ``_id``, ``sourceId`` and
+        ``externalId`` among the keys is looked up with one request (the others must then match);
+        other keys by a paged scan. More than one match fails listing their ``_id``s.
 
         - Not found: created. When ``data`` holds an ``externalId`` or ``sourceId`` the create is a
           bulk upsert keyed on it, so running the same ensure twice at once cannot make two objects.
@@ -62,14 +67,15 @@ class EnsureKeywords(LibraryComponent):
 
         Example:
         | ${outcome} = | `Ensure Entity` | companies | {"externalId": "ACME-1", "name": "Acme", "phase": "live"} | |
+        | ${outcome} = | `Ensure Entity` | companies | externalId=ACME-1 | phase=live |
         | Log | ${outcome}[action] ${outcome}[entity][_id] | | | |
         | ${user} = | `Ensure Entity` | endusers | ${data} | identifying_keys=email | |
         | ${plan} = | `Ensure Entity` | companies | ${data} | dry_run=True | |
         | Should Be Equal | ${plan}[action] | unchanged | | |
         """
         entity_model = model_named(model)
-        payload = as_object(data, f"{entity_model.name} data")
-        keys = as_names(identifying_keys, "identifying_keys")
+        payload = with_properties(data, fields, f"{entity_model.name} data")
+        keys = identifying_keys_of(entity_model, payload, as_names(identifying_keys, "identifying_keys"))
         if not concurrency_safe(entity_model, payload):
             logger.warn(
                 f"Ensure Entity of a {entity_model.name} without {' or '.join(_create_keys(entity_model))} in the "

@@ -93,39 +93,32 @@ class QueryKeywords(LibraryComponent):
         return count
 
     @keyword
-    def export_entities(self, *expression: str, path: str | None = None, format: str | None = None) -> int:
+    def export_entities(self, *expression: str, path: str, format: str | None = None) -> int:
         """Write the objects matching a query expression to a file and return how many were written.
 
         The same expressions as `Query Entities`. Objects are written as they arrive, so memory stays
         flat for any size (except with ``order by`` on a custom field, which sorts here). ``format``
-        is ``jsonl`` or ``csv``, by default taken from the file name. CSV columns are the
-        ``select`` fields, or the first object's fields; nested values are written as JSON.
+        is ``jsonl``, ``json`` (an array) or ``csv``, by default taken from the file name. CSV
+        columns are ``_id`` and the ``select`` fields, or the first objects' fields; headers carry
+        the column's type (``mrr:number``) so `Ensure Entities` and `Bulk Upsert Entities` read the
+        file back unchanged; nested values are written as JSON.
 
-        The expression may be split over several arguments, as in `Query Entities`; the file is the
-        last argument (a name with an extension, like ``live.jsonl``) or ``path=``.
+        The expression may be split over several arguments, as in `Query Entities`; the file is
+        always named: ``path=``.
 
         Example:
-        | ${count} = | `Export Entities` | companies where phase is "live" | ${OUTPUT_DIR}/live.jsonl |
+        | ${count} = | `Export Entities` | companies where phase is "live" | path=${OUTPUT_DIR}/live.jsonl |
         | `Export Entities` | select name, externalId, mrr from companies | path=${OUTPUT_DIR}/companies.csv | |
         """
-        parts = list(expression)
-        if path is None and len(parts) > 1 and _looks_like_file(str(parts[-1])):
-            path = str(parts.pop())
-        if path is None:
-            raise PlanhatInputError("Export Entities needs the file to write: give path=... (.jsonl or .csv).")
-        expression_text = joined(tuple(parts))
+        expression_text = joined(expression)
         target = Path(path)
         kind = export_format(target, format)
         stats = QueryStats()
         query_plan, stream = self._stream(expression_text, stats)
-        count = write_items(stream, target, kind, query_plan.query.select)
+        select = query_plan.query.select
+        count = write_items(stream, target, kind, ("_id", *select) if select else ())  # _id as in query results
         logger.info(
             f"Exported {count} {query_plan.query.model.name} object(s) to {target} "
             f"({stats.pages} page(s), {stats.scanned} scanned)"
         )
         return count
-
-
-def _looks_like_file(text: str) -> bool:
-    """``${OUTPUT_DIR}/live.jsonl`` yes; ``order by mrr``, ``limit 5`` or ``"a.b"`` no."""
-    return not any(char.isspace() or char in "\"'()" for char in text) and bool(Path(text).suffix)

@@ -21,8 +21,8 @@ class RequestKeywords(LibraryComponent):
         self,
         method: str,
         path: str,
-        params: dict[str, str] | None = None,
         json: JsonBody | None = None,
+        params: dict[str, str] | None = None,
         analytics: bool = False,
     ) -> Any:
         """Send ``method`` to an API ``path`` and return the parsed JSON answer.
