@@ -172,4 +172,4 @@ def test_csv_export_columns_come_from_the_first_objects(tmp_path: Path) -> None:
     path = tmp_path / "out.csv"
     items = [{"_id": "1", "name": "A"}, {"_id": "2", "mrr": 5, "custom": {"x": 1}}]
     assert write_items(iter(items), path, "csv") == 2
-    assert path.read_text(encoding="utf-8") == '_id,name,mrr,custom\n1,A,,\n2,,5,"{""x"": 1}"\n'
+    assert path.read_text(encoding="utf-8") == '_id,name,mrr:number,custom:json\n1,A,,\n2,,5,"{""x"": 1}"\n'
