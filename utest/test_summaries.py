@@ -28,7 +28,8 @@ ENSURE_MANY_KEYS = {
     "created", "updated", "unchanged", "failed", "errors", "changed_fields", "writes", "requests", "dry_run"
 }  # fmt: skip
 ENSURE_ONE_KEYS = {"action", "changed", "entity", "payload", "dry_run"}
-METRICS_KEYS = {"sent", "processed", "unreported", "failed", "errors", "requests"}
+DELIVERY_KEYS = {"sent", "landed", "requests", "unsent", "unsent_items_file", "unconfirmed_items_file"}
+METRICS_KEYS = DELIVERY_KEYS | {"processed", "unreported", "failed", "errors"}
 
 
 def session(sim: PlanhatSimulator) -> PlanhatSession:
@@ -91,10 +92,18 @@ def test_ensure_entity_outcome_keys(sim: PlanhatSimulator) -> None:
     assert [set(outcome.to_dict()) for outcome in outcomes] == [ENSURE_ONE_KEYS] * 4
 
 
-def test_push_metrics_and_activities_summary_keys(sim: PlanhatSimulator) -> None:
+def test_push_metrics_and_activities_summary_keys(sim: PlanhatSimulator, tmp_path: Any) -> None:
     service = AnalyticsService(session(sim))
     rows = [{"dimensionId": "logins", "value": 1, "externalId": "A"}, {"dimensionId": "x y", "value": 1}]
     assert set(service.push_metrics(rows[:1])) == METRICS_KEYS
     sim.set_behaviour(answer_bodies="text")
     assert set(service.push_metrics(rows[:1])) == METRICS_KEYS
-    assert set(service.bulk_activities([{"email": "a@x.test"}])) == {"sent", "requests"}
+    assert set(service.bulk_activities([{"email": "a@x.test"}])) == DELIVERY_KEYS
+    sim.add_fault(status=400, method="POST", path="/dimensiondata/*")
+    with pytest.raises(PlanhatBulkError) as metrics_failed:
+        service.push_metrics(rows[:1], unsent_items_path=tmp_path / "m.jsonl")
+    assert set(metrics_failed.value.result) == METRICS_KEYS
+    sim.add_fault(status=400, method="POST", path="/analytics/bulk/*")
+    with pytest.raises(PlanhatBulkError) as activities_failed:
+        service.bulk_activities([{"email": "a@x.test"}], unsent_items_path=tmp_path / "a.jsonl")
+    assert set(activities_failed.value.result) == DELIVERY_KEYS

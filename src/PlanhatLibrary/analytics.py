@@ -118,6 +118,7 @@ class Delivery:
         self.unconfirmed = unconfirmed
         self.sent_items = 0
         self.requests = 0
+        self.total = 0  # items in the input, once checked
 
     def run(self, chunks: Iterator[list[bytes]], send: Any) -> None:
         for parts in chunks:
@@ -136,6 +137,17 @@ class Delivery:
 
     def close(self) -> tuple[str | None, str | None]:
         return self.leftovers.close(), self.unconfirmed.close()
+
+    def summary(self, total: int, files: tuple[str | None, str | None] = (None, None)) -> dict[str, Any]:
+        """The keys every analytics result has, on success and on failure alike."""
+        return {
+            "sent": total,  # items in the input
+            "landed": self.sent_items,  # items of requests Planhat answered
+            "requests": self.requests,
+            "unsent": self.leftovers.count,
+            "unsent_items_file": files[0],
+            "unconfirmed_items_file": files[1],
+        }
 
     def _failure(self, error: PlanhatError, size: int, landed: bool) -> PlanhatBulkError:
         failed_file, unconfirmed_file = self.close()
@@ -159,14 +171,7 @@ class Delivery:
         unsent = self.leftovers.count
         if failed_file:
             parts.append(f"{failed_file} holds the {unsent} {self.what} not sent: pass that file to {self.keyword}.")
-        result = {
-            "sent": self.sent_items,
-            "requests": number,
-            "unsent": unsent,
-            "failed_items_file": failed_file,
-            "unconfirmed_items_file": unconfirmed_file,
-        }
-        return PlanhatBulkError(" ".join(parts), result=result)
+        return PlanhatBulkError(" ".join(parts), result=self.summary(self.total, (failed_file, unconfirmed_file)))
 
 
 class AnalyticsService:
@@ -237,11 +242,12 @@ class AnalyticsService:
                 "POST", path, raw=body(parts), analytics=True, target=target, idempotent=False, result_optional=True
             )
 
+        delivery.total = total
         try:
             delivery.run(encoded_chunks(source, chunk_size), send)
         finally:
-            delivery.close()
-        return {"sent": total, "requests": delivery.requests}
+            files = delivery.close()
+        return delivery.summary(total, files)
 
     def push_metrics(
         self,
@@ -261,14 +267,8 @@ class AnalyticsService:
         except PlanhatError:
             delivery.close()
             raise
-        result: dict[str, Any] = {
-            "sent": total,
-            "processed": 0,
-            "unreported": 0,
-            "failed": 0,
-            "errors": [],
-            "requests": 0,
-        }
+        result: dict[str, Any] = {"processed": 0, "unreported": 0, "failed": 0, "errors": []}
+        delivery.total = total
 
         def send(parts: list[bytes], number: int) -> None:
             target = Target(f"Push Metrics (request {number}, {len(parts)} items)")
@@ -293,10 +293,12 @@ class AnalyticsService:
 
         try:
             delivery.run(encoded_chunks(source, chunk_size), send)
+        except PlanhatBulkError as error:
+            error.result = {**error.result, **result, "failed": len(result["errors"])}
+            raise
         finally:
-            delivery.close()
-        result["requests"] = delivery.requests
-        result["failed"] = len(result["errors"])
+            files = delivery.close()
+        result = {**delivery.summary(total, files), **result, "failed": len(result["errors"])}
         if result["errors"] and on_error == "fail":
             listed = "; ".join(_metric_error_text(error) for error in result["errors"][:MAX_LISTED])
             raise PlanhatBulkError(

@@ -78,7 +78,11 @@ class AnalyticsKeywords(LibraryComponent):
         check_references: bool = False,
         unsent_items_file: str | None = None,
     ) -> dict[str, Any]:
-        """Record many activities (``POST /analytics/bulk/{tenant}``); returns ``sent`` and ``requests``.
+        """Record many activities (``POST /analytics/bulk/{tenant}``) and return a summary.
+
+        The summary (also the ``result`` of the error when a request fails): ``sent`` (items in the
+        input), ``landed`` (items of requests Planhat answered), ``requests``, ``unsent``,
+        ``unsent_items_file`` and ``unconfirmed_items_file``.
 
         ``activities`` is a list of dictionaries (keys as in `Create Activity`: ``email`` or
         ``externalId``, ``action``, ``companyExternalId``, ``weight``, ``date``, ``info``, and
@@ -121,9 +125,10 @@ class AnalyticsKeywords(LibraryComponent):
         Each metric has ``dimensionId`` (no spaces), a numeric ``value``, the object's
         ``externalId``, and optionally ``model`` (``Company`` by default, ``EndUser``, ``Asset``,
         ``Project``) and ``date``. These are checked before anything is sent. Planhat reports rows
-        it rejects in ``errors``; they fail the keyword unless ``on_error=continue``. The result
-        has ``sent``, ``processed``, ``unreported`` (rows of requests Planhat accepted without a
-        per-row result, a plain ``OK``, logged as a warning), ``failed``, ``errors`` and ``requests``.
+        it rejects in ``errors``; they fail the keyword unless ``on_error=continue``. The result has
+        the keys of `Create Bulk Activities` plus ``processed``, ``unreported`` (rows of requests
+        Planhat accepted without a per-row result, a plain ``OK``, logged as a warning), ``failed``
+        and ``errors``.
 
         If a request fails, the keyword says how many metrics landed and writes the rest to
         ``unsent_items_file`` (and those of the request in doubt to ``...-unconfirmed.jsonl``), as
