@@ -45,6 +45,11 @@ Authorize With The Whole Secret From Get Secret
     Authorize Planhat    secret=${secret}
     Run Keyword And Expect Error    *403 Forbidden*read-only*
     ...    Create Entity    companies    {"name": "Nope"}
+    Authorize Planhat    ${secret}    # given where the key goes, the whole secret is read the same way
+    Run Keyword And Expect Error    *403 Forbidden*read-only*
+    ...    Create Entity    companies    {"name": "Nope"}
+    Run Keyword And Expect Error    Give either api_key or secret to Authorize Planhat, not both.
+    ...    Authorize Planhat    some-key    secret=${secret}
     [Teardown]    Authorize Planhat
 
 A Secret That Is Not A Mapping Fails Without Showing It

@@ -6,7 +6,7 @@ from robot.api import logger
 from robot.api.deco import keyword
 
 from ..credentials import Sources, resolve
-from ..errors import PlanhatAuthFailedError
+from ..errors import PlanhatAuthConfigurationError, PlanhatAuthFailedError
 from ..session import PlanhatSession, Target
 from .base import LibraryComponent
 from .secrets import SecretText, VaultSecret
@@ -17,7 +17,7 @@ def _reveal(value: SecretText | str | None, name: str) -> str | None:
         return None
     if isinstance(value, str):  # called from Python
         return value
-    if value.plain:
+    if value.plain and isinstance(value.raw, str):
         logger.warn(
             f"{name} was given as plain text. The library never shows it, but Robot Framework may show plain text "
             "in its TRACE log where the variable was made. Pass the whole secret instead (secret=${secret} from "
@@ -75,6 +75,11 @@ class AuthKeywords(LibraryComponent):
         | `Authorize Planhat` | vault_secret_name=planhat_eu | region=eu | |
         | `Authorize Planhat` | ${PLANHAT_KEY} | ${TENANT} | # values created as ${PLANHAT_KEY: Secret} |
         """
+        if isinstance(api_key, SecretText) and api_key.is_mapping:  # Authorize Planhat    ${secret}
+            secret = secret or VaultSecret(api_key.raw)
+            api_key = None
+        if api_key is not None and secret is not None:
+            raise PlanhatAuthConfigurationError("Give either api_key or secret to Authorize Planhat, not both.")
         sources = Sources(
             api_key=_reveal(api_key, "api_key"),
             tenant_uuid=_reveal(tenant_uuid, "tenant_uuid"),

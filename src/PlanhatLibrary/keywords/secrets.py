@@ -45,6 +45,15 @@ class SecretText:
             )
         return self._value
 
+    @property
+    def is_mapping(self) -> bool:
+        """A whole secret from ``Get Secret`` given where the key goes: it is read as ``secret=``."""
+        return isinstance(self._value, Mapping)
+
+    @property
+    def raw(self) -> object:
+        return self._value
+
     def __repr__(self) -> str:
         return "<secret>"
 
