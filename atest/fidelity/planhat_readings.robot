@@ -65,7 +65,7 @@ A Full Object From Get Entity Can Be Sent Back
     Should Be Equal    ${updated}[phase]    live
 
 A Server Capping Pages Below The Limit Loses No Row
-    Set Planhat Simulator Behaviour    page_cap=${300}
+    Set Planhat Simulator Behaviour    page_cap=300    # text from Robot is read as a number
     Seed Planhat Simulator    projects    ${{ [{"name": f"P{i}", "companyId": "c-one"} for i in range(1000)] }}
     ${projects} =    Get Entities    projects
     Length Should Be    ${projects}    1000

@@ -106,9 +106,9 @@ Entity Existence Assertions
     Create Entity    companies    {"name": "Here", "externalId": "HERE"}
     Planhat Simulator Entity Should Exist    companies    external_id=HERE
     Planhat Simulator Entity Should Not Exist    companies    external_id=GONE
-    Run Keyword And Expect Error    Company 'extid-GONE' does not exist.
+    Run Keyword And Expect Error    Company external_id\='GONE' does not exist.
     ...    Planhat Simulator Entity Should Exist    companies    external_id=GONE
-    Run Keyword And Expect Error    Company 'extid-HERE' exists (_id *).
+    Run Keyword And Expect Error    Company external_id\='HERE' exists (_id *).
     ...    Planhat Simulator Entity Should Not Exist    companies    external_id=HERE
 
 Activity Count

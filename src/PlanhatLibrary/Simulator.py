@@ -19,6 +19,7 @@ from planhat_simulator import DEFAULT_TENANT, PlanhatSimulator, SimulatorInputEr
 from .errors import PlanhatInputError
 from .identifiers import entity_ref
 from .keywords.types import CONVERTERS, FieldValue, Items
+from .session import Target
 from .sources import iter_items
 from .version import __version__
 
@@ -230,7 +231,7 @@ class Simulator:
         | `Set Planhat Simulator Behaviour` | answer_bodies=text | |
         """
         try:
-            return self._get(alias).set_behaviour(**settings)
+            return self._get(alias).set_behaviour(**{name: _setting(value) for name, value in settings.items()})
         except SimulatorInputError as error:
             raise SimulatorError(str(error)) from None
 
@@ -380,7 +381,7 @@ class Simulator:
         found = self._find(model, id, external_id, source_id, alias)
         if found is None:
             ref = entity_ref(id, external_id, source_id)
-            raise SimulatorError(f"{PlanhatSimulator.model_name(model)} '{ref}' does not exist.")
+            raise SimulatorError(f"{PlanhatSimulator.model_name(model)} {_as_given(ref)} does not exist.")
         return found
 
     @keyword
@@ -401,7 +402,7 @@ class Simulator:
         found = self._find(model, id, external_id, source_id, alias)
         if found is not None:
             ref = entity_ref(id, external_id, source_id)
-            raise SimulatorError(f"{PlanhatSimulator.model_name(model)} '{ref}' exists (_id {found['_id']}).")
+            raise SimulatorError(f"{PlanhatSimulator.model_name(model)} {_as_given(ref)} exists (_id {found['_id']}).")
 
     @keyword
     def planhat_simulator_activity_count_should_be(self, expected: int, alias: str | None = None) -> None:
@@ -480,6 +481,23 @@ class Simulator:
 
 def _plain(value: Secret | str | None) -> str | None:
     return str(value.value) if isinstance(value, Secret) else value
+
+
+def _as_given(ref: str) -> str:
+    """``extid-ACME`` as ``external_id='ACME'``, the way the keyword was given it."""
+    return Target("", None, ref).shown_ident
+
+
+def _setting(value: object) -> object:
+    """Behaviour settings written as text in Robot: ``1000`` is a number, ``false`` a boolean, ``none`` nothing."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip().lower()
+    if text in ("true", "false"):
+        return text == "true"
+    if text in ("none", "null", ""):
+        return None
+    return int(text) if text.isdigit() else value
 
 
 def _seed_items(data: Any) -> list[Any]:

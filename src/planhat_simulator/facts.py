@@ -369,7 +369,7 @@ class UnknownModelError(ValueError):
         text = str(name)[:60]
         close = difflib.get_close_matches(text.lower(), list(_BY_NAME), n=1)
         hint = f" Did you mean '{_BY_NAME[close[0]].name}'?" if close else ""
-        super().__init__(f"Unknown Planhat model '{text}'.{hint} Known: {', '.join(m.name for m in MODELS)}.")
+        super().__init__(f"Unknown Planhat model '{text}'.{hint} Valid models: {', '.join(m.name for m in MODELS)}.")
 
 
 def model_named(name: str) -> ModelFacts:

@@ -55,7 +55,7 @@ class BulkKeywords(LibraryComponent):
         | ``created``, ``updated`` | summed over Planhat's answers |
         | ``unchanged`` | matched, nothing changed (Planhat's ``nonupdates``) |
         | ``failed``, ``errors`` | failed items; each error's input ``index``, ``kind``, ``message`` |
-        | ``upserted_ids`` | ids Planhat created or updated (empty with ``return_ids=False``) |
+        | ``upserted_ids`` | ids of what Planhat created (its ``upsertedIds``; empty with ``return_ids=False``) |
         | ``inserts_keys``, ``updates_keys`` | Planhat's keys of what it created, updated (likewise) |
         | ``chunks``, ``chunks_landed`` | chunks in the input; chunks that got an answer |
         | ``requests``, ``resent_chunks`` | requests sent; chunks sent again after a lost answer |

@@ -23,7 +23,7 @@ class EntityKeywords(LibraryComponent):
 
         ``model`` is any model name: ``companies``, ``company`` or ``Company``. Give exactly one
         identifier; it is URL-encoded, so ``/`` or ``?`` in an id cannot reach another route.
-        Fails with ``Company 'extid-ACME' not found (404): ...`` when there is no such object.
+        Fails with ``Company external_id='ACME' not found (404).`` when there is no such object.
 
         Example:
         | ${company} = | `Get Entity` | companies | 6412c0ffee0ddba11ad0beef | |
@@ -136,7 +136,7 @@ class EntityKeywords(LibraryComponent):
         | ``limit``    | Stop after this many objects; by default everything is fetched. |
 
         Pages are as large as the model allows (companies 5000, most others 2000); the log says how
-        many objects and pages were read. For large sets prefer ``Export Entities``.
+        many objects were read. For large sets prefer `Export Entities`.
 
         Example:
         | @{companies} = | `Get Entities` | companies | select=name, mrr | sort=-mrr | limit=100 |
