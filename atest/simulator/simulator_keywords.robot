@@ -129,6 +129,16 @@ Rate Limited Simulator Answers 429 With Retry After
     Should Be Equal As Integers    ${answers}[1][status]    429
     [Teardown]    Stop Limited Simulator
 
+JSON Text Is Accepted Where A Dictionary Is Expected
+    Seed Planhat Simulator    companies    [{"name": "A", "active": true}, {"name": "B", "active": false}]
+    @{active} =    Get Planhat Simulator Entities    companies    {"active": true}
+    Length Should Be    ${active}    1
+    Start Planhat Simulator    seed={"companies": [{"name": "S"}]}    behaviour={"retry_after": false}
+    ...    alias=json
+    @{seeded} =    Get Planhat Simulator Entities    companies    alias=json
+    Length Should Be    ${seeded}    1
+    [Teardown]    Stop Planhat Simulator    alias=json
+
 
 *** Keywords ***
 Stop Limited Simulator

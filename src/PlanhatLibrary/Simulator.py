@@ -18,7 +18,7 @@ from planhat_simulator import DEFAULT_TENANT, PlanhatSimulator, SimulatorInputEr
 
 from .errors import PlanhatInputError
 from .identifiers import entity_ref
-from .keywords.types import CONVERTERS, FieldValue, Items
+from .keywords.types import CONVERTERS, EntityData, FieldValue, Items
 from .session import Target
 from .sources import iter_items
 from .version import __version__
@@ -85,8 +85,8 @@ class Simulator:
         tenant_uuid: Secret | str | None = None,
         *,
         read_only_key: str | None = None,
-        seed: str | dict[str, object] | None = None,
-        behaviour: dict[str, object] | None = None,
+        seed: EntityData | None = None,
+        behaviour: EntityData | None = None,
         rate_limit: str | None = None,
         per_second: int | None = None,
         alias: str = "default",
@@ -124,8 +124,8 @@ class Simulator:
                 read_only_key=read_only_key,
                 rate_limit=rate_limit,
                 per_second=per_second,
-                seed=dict(seed) if isinstance(seed, Mapping) else seed,
-                behaviour=behaviour,
+                seed=_json_or_path(seed),
+                behaviour=_dictionary(behaviour, "behaviour"),
             )
         except (OSError, ValueError) as error:
             raise SimulatorError(f"Cannot start the Planhat simulator: {error}") from None
@@ -350,7 +350,7 @@ class Simulator:
 
     @keyword
     def get_planhat_simulator_entities(
-        self, model: str, filter: dict[str, object] | None = None, alias: str | None = None
+        self, model: str, filter: EntityData | None = None, alias: str | None = None
     ) -> list[dict[str, Any]]:
         """Return every stored object of ``model`` whose fields equal all of ``filter``.
 
@@ -359,7 +359,7 @@ class Simulator:
         | Length Should Be | ${live} | 3 |
         """
         try:
-            return self._get(alias).entities(model, filter)
+            return self._get(alias).entities(model, _dictionary(filter, "filter"))
         except SimulatorInputError as error:
             raise SimulatorError(str(error)) from None
 
@@ -481,6 +481,27 @@ class Simulator:
 
 def _plain(value: Secret | str | None) -> str | None:
     return str(value.value) if isinstance(value, Secret) else value
+
+
+def _dictionary(value: object, what: str) -> dict[str, Any] | None:
+    """A dictionary, or JSON text of one (``{"active": true}``); None stays None."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except json.JSONDecodeError as error:
+            raise SimulatorError(f"{what} is not valid JSON: {error.msg} at column {error.colno}.") from None
+    if not isinstance(value, Mapping):
+        raise SimulatorError(f"{what} must be a dictionary, got {type(value).__name__}.")
+    return dict(value)
+
+
+def _json_or_path(value: object) -> Any:
+    """Seed data: a dictionary, JSON text of one, or the path of a JSON file."""
+    if isinstance(value, str) and not value.lstrip().startswith("{"):
+        return value
+    return _dictionary(value, "seed")
 
 
 def _as_given(ref: str) -> str:
