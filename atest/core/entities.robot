@@ -81,7 +81,7 @@ Missing Required Field Fails Before Sending
 
 Invalid Payload Fails With The Server Text
     Run Keyword And Expect Error
-    ...    Create Project was rejected (400 Bad Request): companyId 'extid-NOPE' does not match any company
+    ...    Create Project was rejected (400 Bad Request): companyId 'extid-NOPE' does not match any company.
     ...    Create Entity    projects    {"name": "Rollout", "companyId": "extid-NOPE"}
 
 Unknown Model Fails Listing Valid Ones
