@@ -15,6 +15,7 @@ from .keywords.ensure import EnsureKeywords
 from .keywords.entities import EntityKeywords
 from .keywords.query import QueryKeywords
 from .keywords.requests import RequestKeywords
+from .keywords.schema import SchemaKeywords
 from .keywords.secrets import SecretText, VaultSecret
 from .keywords.types import CONVERTERS
 from .retry import RetryPolicy
@@ -152,7 +153,8 @@ class PlanhatLibrary(DynamicCore):
         )
         self._session: PlanhatSession | None = None
         components = [AuthKeywords(self), EntityKeywords(self), QueryKeywords(self), EnsureKeywords(self)]
-        super().__init__([*components, BulkKeywords(self), AnalyticsKeywords(self), RequestKeywords(self)])
+        others = [BulkKeywords(self), AnalyticsKeywords(self), RequestKeywords(self), SchemaKeywords(self)]
+        super().__init__([*components, *others])
 
     def __repr__(self) -> str:
         state = "authorized" if self._session else "not authorized"

@@ -125,6 +125,12 @@ class Query:
     limit: int | None = None
     offset: int = 0
 
+    @property
+    def named_fields(self) -> list[str]:
+        """Every field the expression names: ``select``, ``where`` and ``order by``, in that order."""
+        where = sorted(self.where.fields()) if self.where else []
+        return list(dict.fromkeys([*self.select, *where, *filter(None, [self.order_by])]))
+
 
 class Parser:
     def __init__(self, expression: str) -> None:
@@ -510,3 +516,28 @@ def _matching(
             stats.pages += 1
             stats.scanned += len(page)
             yield from (item for item in page if matches(item, query.where, query.expression))
+
+
+# ---------------------------------------------------------------------- field check
+def check_fields(query: Query, knows: Callable[[str], bool | None], suggest: Callable[[str], list[str]]) -> list[str]:
+    """Fail at the first field of ``select``, ``where`` or ``order by`` the model does not have.
+
+    ``knows(name)`` says whether the model has the field (None: it cannot tell); returns the fields it
+    could not tell, so the caller can say so. Runs before any page is fetched.
+    """
+    undecided: list[str] = []
+    for name in query.named_fields:
+        verdict = None if name == "_id" else knows(name)
+        if verdict is None:
+            undecided.append(name)
+        elif not verdict:
+            close = suggest(name)
+            hint = f"; did you mean {' or '.join(repr(option) for option in close)}?" if close else ""
+            found = re.search(rf"(?<![\w.`]){re.escape(name)}(?![\w.])", query.expression)
+            column = found.start() + 1 if found else 1
+            raise query_error(
+                query.expression,
+                column,
+                f"{query.model.name} has no field '{name}'{hint} (check_fields=${{False}} skips this check)",
+            )
+    return [name for name in undecided if name != "_id"]

@@ -115,6 +115,7 @@ class PlanhatSession:
             }
         )
         self.retries_done = 0
+        self.cache: dict[str, Any] = {}  # what services read once per session (the tenant's custom fields)
         protect(credentials.secrets)
 
     def __repr__(self) -> str:

@@ -12,7 +12,8 @@ from robot.api.deco import keyword
 
 from ..errors import PlanhatInputError
 from ..export import export_format, write_items
-from ..query import Plan, QueryStats, parse, plan, run
+from ..query import Plan, Query, QueryStats, check_fields, parse, plan, run
+from ..schema import SchemaService
 from .base import LibraryComponent
 
 
@@ -24,10 +25,25 @@ def joined(parts: tuple[str, ...]) -> str:
 
 
 class QueryKeywords(LibraryComponent):
+    def _check_fields(self, query: Query) -> None:
+        """Every named field must be one the model has: a typo fails before any page is fetched.
+
+        Custom fields are read from ``/customfields`` (once per session) only when the query names one.
+        """
+        wants_custom = any(name.startswith("custom.") for name in query.named_fields)
+        description = SchemaService(self.entities).describe(query.model, with_custom=wants_custom)
+        undecided = check_fields(query, description.knows, description.suggestions)
+        if undecided:
+            logger.info(
+                f"Fields not checked (the description of {query.model.name} cannot tell): {', '.join(undecided)}"
+            )
+
     def _stream(
-        self, expression: str, stats: QueryStats, count_only: bool = False
+        self, expression: str, stats: QueryStats, count_only: bool = False, check: bool = True
     ) -> tuple[Plan, Iterator[dict[str, Any]]]:
         query = parse(expression)
+        if check:
+            self._check_fields(query)
         if count_only:  # ask only for what the condition needs: the objects themselves are not returned
             query = replace(query, select=("_id",))
         query_plan = plan(query)
@@ -37,7 +53,9 @@ class QueryKeywords(LibraryComponent):
         return query_plan, run(query_plan, lambda params, limit: service.pages(model, params, limit), stats)
 
     @keyword
-    def query_entities(self, *expression: str, as_table: bool = False) -> list[dict[str, Any]] | Any:
+    def query_entities(
+        self, *expression: str, as_table: bool = False, check_fields: bool = True
+    ) -> list[dict[str, Any]] | Any:
         """Return the objects matching a query expression, as a list of dictionaries (or a table).
 
         Syntax: ``[select f1, f2 from] <model> [where <condition>] [order by <field> [asc|desc]]
@@ -55,8 +73,14 @@ class QueryKeywords(LibraryComponent):
         scanned and returned. See docs/query-language.md.
 
         A long expression may be split over several arguments (``...`` continuation lines): they are
-        joined with a space. ``as_table=True`` returns an ``RPA.Tables`` table instead of a list, with
-        a column per field.
+        joined with a space.
+
+        Every field the expression names must be one the model has (see `Describe Model`): a typo
+        fails before any page is fetched, with suggestions. Custom fields (``custom.Health``) are
+        checked against the tenant's ``/customfields``, read once per session when a query names one.
+        ``check_fields=${False}`` skips the check, for fields the description cannot know.
+
+        ``as_table=True`` returns an ``RPA.Tables`` table instead of a list, with a column per field.
 
         Example:
         | @{big} = | `Query Entities` | select name, mrr from companies where mrr > 1000 order by mrr desc limit 50 |
@@ -65,7 +89,7 @@ class QueryKeywords(LibraryComponent):
         | ${table} = | `Query Entities` | select name, mrr from companies | as_table=${True} |
         """
         stats = QueryStats()
-        _, stream = self._stream(joined(expression), stats)
+        _, stream = self._stream(joined(expression), stats, check=check_fields)
         items = list(stream)
         logger.info(f"Fetched {stats.pages} page(s), scanned {stats.scanned} object(s), returned {stats.returned}")
         if not as_table:
@@ -75,7 +99,7 @@ class QueryKeywords(LibraryComponent):
         return Table(items)
 
     @keyword
-    def count_entities(self, *expression: str) -> int:
+    def count_entities(self, *expression: str, check_fields: bool = True) -> int:
         """Return how many objects match a query expression, without returning them.
 
         The same expressions as `Query Entities` (``select`` is ignored). Only ``_id`` and the fields
@@ -87,13 +111,13 @@ class QueryKeywords(LibraryComponent):
         | Should Be Equal As Integers | ${live} | 3 |
         """
         stats = QueryStats()
-        _, stream = self._stream(joined(expression), stats, count_only=True)
+        _, stream = self._stream(joined(expression), stats, count_only=True, check=check_fields)
         count = sum(1 for _ in stream)
         logger.info(f"Counted {count} object(s) in {stats.pages} page(s) ({stats.scanned} scanned)")
         return count
 
     @keyword
-    def export_entities(self, *expression: str, path: str, format: str | None = None) -> int:
+    def export_entities(self, *expression: str, path: str, format: str | None = None, check_fields: bool = True) -> int:
         """Write the objects matching a query expression to a file and return how many were written.
 
         The same expressions as `Query Entities`. Objects are written as they arrive, so memory stays
@@ -114,7 +138,7 @@ class QueryKeywords(LibraryComponent):
         target = Path(path)
         kind = export_format(target, format)
         stats = QueryStats()
-        query_plan, stream = self._stream(expression_text, stats)
+        query_plan, stream = self._stream(expression_text, stats, check=check_fields)
         select = query_plan.query.select
         count = write_items(stream, target, kind, ("_id", *select) if select else ())  # _id as in query results
         logger.info(
