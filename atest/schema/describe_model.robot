@@ -1,5 +1,6 @@
 *** Settings ***
-Documentation     Describe Model and the field check of queries: a typo fails before any page is fetched.
+Documentation     Describe Model, the field check of queries and the custom field check of loads: a typo or a
+...               value of the wrong type fails before anything is sent.
 
 Resource          ../resources/planhat.resource
 
@@ -35,6 +36,26 @@ A Misspelt Custom Field Fails After Reading Only The Custom Fields
 The Check Can Be Turned Off
     @{rows} =    Query Entities    companies where nickname is "x"    check_fields=${False}
     Should Be Empty    ${rows}
+
+
+A CSV Without Typed Headers Is Read By The Custom Field Types
+    Create File    ${OUTPUT_DIR}/health.csv    externalId,name,custom.Health,custom.Segment\nH-1,Hale,4,SMB\n
+    Bulk Upsert Entities    companies    ${OUTPUT_DIR}/health.csv
+    ${hale} =    Planhat Simulator Entity Should Exist    companies    external_id=H-1
+    Should Be Equal    ${hale}[custom]    ${{ {"Health": 4, "Segment": "SMB"} }}
+    ${result} =    Ensure Entities    companies    ${OUTPUT_DIR}/health.csv
+    Should Be Equal As Integers    ${result}[unchanged]    1
+
+A Custom Value That Does Not Fit Fails Before Sending
+    Create File    ${OUTPUT_DIR}/bad-health.csv    externalId,name,custom.Health\nB-1,Good,3\nB-2,Bad,high\n
+    Run Keyword And Expect Error    *item 1: column custom.Health: 'high' is not a number*
+    ...    Bulk Upsert Entities    companies    ${OUTPUT_DIR}/bad-health.csv
+    Run Keyword And Expect Error    *custom.Segment must be one of SMB, Enterprise, got 'Huge'*
+    ...    Ensure Entities    companies    [{"externalId": "S-1", "name": "S", "custom": {"Segment": "Huge"}}]
+    Run Keyword And Expect Error    *custom.Helth is not a custom field of Company (did you mean custom.Health?)*
+    ...    Bulk Upsert Entities    companies    [{"externalId": "T-1", "name": "T", "custom": {"Helth": 3}}]
+    Planhat Simulator Request Count Should Be    0    PUT
+    Planhat Simulator Request Count Should Be    0    POST
 
 
 *** Keywords ***

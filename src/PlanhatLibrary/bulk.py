@@ -32,6 +32,7 @@ from .identity import Pins
 from .leftovers import LeftoverFile, open_leftovers
 from .models import BULK_LIMIT, Model, Operation
 from .payloads import check_items, encoding_problem
+from .schema import CustomFieldCheck
 from .session import PlanhatSession, Target
 from .sources import ItemSource
 from .writes import prepared, problem
@@ -134,7 +135,9 @@ class BulkSummary:
         self.updates_keys.extend(result.get("updatesKeys") or [])
 
 
-def validate_items(model: Model, source: Iterable[Any], chunk_size: int = BULK_LIMIT) -> int:
+def validate_items(
+    model: Model, source: Iterable[Any], chunk_size: int = BULK_LIMIT, check: CustomFieldCheck | None = None
+) -> int:
     """Check every item before anything is sent; returns the count or raises listing the bad ones.
 
     Repeated identifying keys are looked for within each chunk (one request), as Planhat rejects them
@@ -145,7 +148,12 @@ def validate_items(model: Model, source: Iterable[Any], chunk_size: int = BULK_L
     def item_problem(index: int, item: Any) -> str | None:
         if index % chunk_size == 0:
             seen.clear()
-        return _item_problem(model, item, index, seen)
+        if check is not None:
+            try:
+                item = check.convert(item)
+            except ValueError as error:
+                return str(error)
+        return _item_problem(model, item, index, seen) or (check.problem(item) if check is not None else None)
 
     return check_items(source, item_problem, f"{model.name} item(s)")
 
@@ -185,6 +193,7 @@ class BulkService:
         self.progress = progress
         self.resumable = resumable  # False: the caller gives its own advice (ensure is safe to run again)
         self.pins: Pins | None = None
+        self.check: CustomFieldCheck | None = None
 
     def upsert(
         self,
@@ -197,6 +206,7 @@ class BulkService:
         resume_from: int = 1,
         keep_keys: bool = True,
         pin_per_company: bool = True,
+        check: CustomFieldCheck | None = None,
     ) -> BulkSummary:
         """Send ``items`` in chunks. ``pin_per_company=False``: the caller already knows which end users
         its items mean (Ensure); otherwise items keyed by a per-company key are pinned first (``identity``)."""
@@ -205,7 +215,8 @@ class BulkService:
         source = items if isinstance(items, ItemSource) else ItemSource(items)
         leftovers, unconfirmed = open_leftovers(failed_items_path, "failed", "items", source.path)
         try:
-            total = validate_items(model, source, chunk_size)
+            total = validate_items(model, source, chunk_size, check)
+            self.check = check
             self.pins = self._pins(model, source) if pin_per_company and model.per_company else None
             chunks = math.ceil(total / chunk_size)
             if total and resume_from > chunks:
@@ -271,6 +282,8 @@ class BulkService:
         keyed = all(any(item.get(key) not in (None, "") for key in model.keyables) for item in chunk)
         target = Target(f"Bulk upsert chunk {number} of {summary.chunks} for", model.name)
         payload = [prepared(model, item) for item in chunk] if model.defaults or model.day_fields else chunk
+        if self.check is not None:
+            payload = [self.check.convert(item) for item in payload]
         if self.pins is not None:
             first = (number - 1) * summary.chunk_size
             payload = [self.pins.pin(item, first + index) for index, item in enumerate(payload)]

@@ -25,6 +25,7 @@ from .identity import Identity, company_reference
 from .models import BULK_LIMIT, Model, Operation
 from .payloads import check_items
 from .references import CompanyReferences, references_in
+from .schema import CustomFieldCheck
 from .values import MISSING, same
 from .writes import merged, prepared, problem, without_generated
 
@@ -113,10 +114,11 @@ def concurrency_safe(model: Model, data: Mapping[str, Any]) -> bool:
 
 
 class EnsureService:
-    def __init__(self, entities: EntityService) -> None:
+    def __init__(self, entities: EntityService, check: CustomFieldCheck | None = None) -> None:
         self.entities = entities
         self.session = entities.session
         self.references = CompanyReferences(entities)
+        self.check = check  # the tenant's custom fields: values read by type, and checked
 
     def resolved(self, model: Model, items: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
         """``items`` as Planhat would store them: day numbers, and company references as ``_id``.
@@ -127,13 +129,20 @@ class EnsureService:
         """
         items = [_company_as_reference(model, item) for item in items]
         self.references.resolve(references_in(model, items))
+        typed: list[Mapping[str, Any]] = []
 
         def unusable(_: int, item: Mapping[str, Any]) -> str | None:
+            try:
+                item = self.check.convert(item) if self.check is not None else item
+            except ValueError as error:
+                return str(error)
+            typed.append(item)
             unknown = self.references.unknown(model, item)
             named = f"{model.company_field} {unknown!r} names no company in Planhat" if unknown else None
-            return problem(model, item) or named
+            return problem(model, item) or named or (self.check.problem(item) if self.check is not None else None)
 
         check_items(items, unusable, f"{model.name} item(s)", "cannot be ensured")
+        items = typed
         return [self.references.apply(model, prepared(model, without_generated(item))) for item in items]
 
     # ------------------------------------------------------------------ one

@@ -131,3 +131,96 @@ def _parent_name(parent: Any) -> str | None:
         return resolve_model(str(parent)).name
     except ValueError:
         return None
+
+
+# ------------------------------------------------------------------ custom field values
+TRUE_WORDS, FALSE_WORDS = frozenset({"true", "yes", "1"}), frozenset({"false", "no", "0", ""})
+
+
+def converted(field: CustomField, value: Any) -> Any:
+    """A custom field's value read from text (a CSV cell without a typed header), by the field's type."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    if field.type == "number":
+        try:
+            number = float(text)
+        except ValueError:
+            raise ValueError(f"{text!r} is not a number") from None
+        return int(number) if number.is_integer() and "." not in text and "e" not in text.lower() else number
+    if field.type == "checkbox":
+        if text.lower() not in TRUE_WORDS | FALSE_WORDS:
+            raise ValueError(f"{text!r} is not a checkbox value (true or false)")
+        return text.lower() in TRUE_WORDS
+    if field.type in ("multipicklist", "team members", "endusers"):
+        return json.loads(text) if text.startswith("[") else [part.strip() for part in text.split(";") if part.strip()]
+    return value
+
+
+def value_problem(field: CustomField, value: Any) -> str | None:
+    """Why ``value`` cannot be stored in the custom field, or None."""
+    if value is None:
+        return None
+    if field.formula:
+        return "is a formula field: Planhat computes it, it cannot be written"
+    if field.type == "number" and (isinstance(value, bool) or not isinstance(value, int | float)):
+        return f"is a number field, got {type(value).__name__} {value!r}"
+    if field.type == "checkbox" and not isinstance(value, bool):
+        return f"is a checkbox field, got {type(value).__name__} {value!r}"
+    if field.type == "list" and field.values and str(value) not in field.values:
+        return f"must be one of {', '.join(field.values)}, got {value!r}"
+    if field.type == "multipicklist" and field.values:
+        chosen = value if isinstance(value, list) else [value]
+        wrong = [str(item) for item in chosen if str(item) not in field.values]
+        if wrong:
+            return f"values must be among {', '.join(field.values)}, got {', '.join(wrong)}"
+    return None
+
+
+class CustomFieldCheck:
+    """The tenant's custom fields of one model, read when the first item with ``custom`` needs them."""
+
+    def __init__(self, schema: SchemaService, model: Model) -> None:
+        self.schema, self.model = schema, model
+        self._fields: dict[str, CustomField] | None = None
+
+    @property
+    def fields(self) -> dict[str, CustomField]:
+        if self._fields is None:
+            self._fields = self.schema.describe(self.model).custom
+        return self._fields
+
+    def convert(self, item: Any) -> Any:
+        """``item`` with text values of its custom fields read by their type; bad text raises ValueError."""
+        custom = item.get(CUSTOM) if isinstance(item, dict) else None
+        if not isinstance(custom, dict) or not custom or not self.fields:
+            return item
+        values = {}
+        for name, value in custom.items():
+            field = self.fields.get(name)
+            try:
+                values[name] = converted(field, value) if field is not None else value
+            except ValueError as error:
+                raise ValueError(f"column custom.{name}: {error}") from None
+        return {**item, CUSTOM: values}
+
+    def problem(self, item: Any, creating: bool = False) -> str | None:
+        """Why the item's custom fields cannot be written, or None (no custom fields defined: cannot tell)."""
+        custom = item.get(CUSTOM) if isinstance(item, dict) else None
+        if not isinstance(custom, dict) or not self.fields:
+            return None
+        for name, value in custom.items():
+            field = self.fields.get(name)
+            if field is None:
+                close = difflib.get_close_matches(name, list(self.fields), n=2)
+                hint = f" (did you mean {' or '.join(f'custom.{option}' for option in close)}?)" if close else ""
+                return f"custom.{name} is not a custom field of {self.model.name}{hint}"
+            reason = value_problem(field, value)
+            if reason:
+                return f"custom.{name} {reason}"
+        missing = [name for name, field in self.fields.items() if field.mandatory and custom.get(name) in (None, "")]
+        return (
+            f"custom field(s) {', '.join(missing)} are mandatory for a new {self.model.name}"
+            if creating and missing
+            else None
+        )

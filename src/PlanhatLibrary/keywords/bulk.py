@@ -10,6 +10,7 @@ from robot.api.deco import keyword
 from ..bulk import BulkService, ChunkReport, OnError
 from ..entities import model_named
 from ..models import BULK_LIMIT
+from ..schema import CustomFieldCheck, SchemaService
 from .base import LibraryComponent, output_file
 from .types import Items
 
@@ -41,6 +42,12 @@ class BulkKeywords(LibraryComponent):
         is refused before sending (`Ensure Entities` creates such end users safely). Items Planhat's
         answer accounts for nowhere (an end user it could not map to a company is dropped without an
         error) count as failed, with ``kind`` ``ignored``.
+
+        Custom fields are checked against the tenant's ``/customfields`` (read once per session, when
+        an item has ``custom``): an unknown field (with suggestions), a value of the wrong type, one
+        not among a list field's values, or a formula field fails before anything is sent. A CSV
+        column ``custom.Health`` without a typed header is read by the field's type (a number field's
+        cells as numbers); a cell that does not fit fails naming its item and column.
 
         Items are sent as given. A partial ``custom`` object may replace the stored one (Planhat does
         not document whether it merges or replaces): to change some custom fields and keep the others,
@@ -94,6 +101,7 @@ class BulkKeywords(LibraryComponent):
             failed_items_path=path,
             resume_from=resume_from,
             keep_keys=return_ids,
+            check=CustomFieldCheck(SchemaService(self.entities), entity_model),
         )
         logger.info(
             f"Bulk upsert of {summary.model}: {summary.total} item(s), created {summary.created}, updated "

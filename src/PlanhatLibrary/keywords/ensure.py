@@ -14,6 +14,7 @@ from ..entities import model_named
 from ..errors import PlanhatInputError
 from ..models import Model
 from ..payloads import as_names, with_properties
+from ..schema import CustomFieldCheck, SchemaService
 from ..sources import ItemSource
 from .base import LibraryComponent
 from .types import EntityData, FieldValue, Items
@@ -130,7 +131,8 @@ class EnsureKeywords(LibraryComponent):
                 f"Ensure Entities matches on one identifying key, got {len(keys)}: {', '.join(keys) or 'none'}."
             )
         rows = list(ItemSource(items, "items"))
-        result = EnsureService(self.entities).ensure_many(entity_model, rows, keys[0], dry_run, on_error.value)
+        check = CustomFieldCheck(SchemaService(self.entities), entity_model)
+        result = EnsureService(self.entities, check).ensure_many(entity_model, rows, keys[0], dry_run, on_error.value)
         logger.info(
             f"{'Dry run: ' if dry_run else ''}Ensure {entity_model.name}: {result['created']} created, "
             f"{result['updated']} updated, {result['unchanged']} unchanged; {result['writes']} write(s) in "
