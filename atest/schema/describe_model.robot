@@ -37,7 +37,6 @@ The Check Can Be Turned Off
     @{rows} =    Query Entities    companies where nickname is "x"    check_fields=${False}
     Should Be Empty    ${rows}
 
-
 A CSV Without Typed Headers Is Read By The Custom Field Types
     Create File    ${OUTPUT_DIR}/health.csv    externalId,name,custom.Health,custom.Segment\nH-1,Hale,4,SMB\n
     Bulk Upsert Entities    companies    ${OUTPUT_DIR}/health.csv
