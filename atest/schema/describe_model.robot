@@ -56,6 +56,15 @@ A Custom Value That Does Not Fit Fails Before Sending
     Planhat Simulator Request Count Should Be    0    PUT
     Planhat Simulator Request Count Should Be    0    POST
 
+Search Finds Objects Holding Every Term
+    Seed Planhat Simulator    companies
+    ...    [{"name": "Acme Corp", "externalId": "A-1"}, {"name": "Acme Labs"}, {"name": "Corp Inc"}]
+    @{found} =    Search Entities    companies    acme    CORP
+    Length Should Be    ${found}    1
+    Should Be Equal    ${found}[0][name]    Acme Corp
+    @{gets} =    Get Planhat Simulator Requests    GET    /companies
+    Should Contain    ${gets}[-1][query]    select\=name
+
 
 *** Keywords ***
 Seed Custom Fields

@@ -9,11 +9,50 @@ from robot.api import logger
 from robot.api.deco import keyword
 
 from ..entities import model_named
+from ..errors import PlanhatInputError
+from ..payloads import as_names
 from ..schema import SchemaService
 from .base import LibraryComponent
 
+#: Fields a search looks in, where the model has them.
+SEARCH_FIELDS = ("name", "externalId", "email", "domains", "firstName", "lastName", "nickName", "title")
+
 
 class SchemaKeywords(LibraryComponent):
+    @keyword
+    def search_entities(
+        self, model: str, *terms: str, select: str | list[str] | None = None, limit: int | None = None
+    ) -> list[dict[str, Any]]:
+        """Return the objects of ``model`` whose text identity fields hold every one of ``terms``.
+
+        A term matches when it appears, ignoring case, in one of the fields the model has among
+        ``name``, ``externalId``, ``email``, ``domains``, ``firstName``, ``lastName``, ``nickName``
+        and ``title``. Only those fields (and ``select``) are asked for, page by page, so a search
+        reads every object of the model once: prefer `Get Entity` or `Query Entities` when you know
+        a key. ``limit`` stops after that many matches.
+
+        Example:
+        | @{found} = | `Search Entities` | companies | acme | corp |
+        | @{users} = | `Search Entities` | endusers | ann | @acme.test | select=name, email |
+        """
+        entity_model = model_named(model)
+        if not terms:
+            raise PlanhatInputError("Search Entities needs at least one term to look for.")
+        standard = SchemaService(self.entities).describe(entity_model, with_custom=False).standard
+        fields = [name for name in SEARCH_FIELDS if name in standard] or ["name"]
+        wanted = as_names(select, "select")
+        lowered = [term.lower() for term in terms]
+        found: list[dict[str, Any]] = []
+        for page in self.entities.pages(entity_model, {"select": ",".join(dict.fromkeys([*fields, *wanted]))}):
+            for item in page:
+                text = " ".join(_text(item.get(name)) for name in fields).lower()
+                if all(term in text for term in lowered):
+                    found.append(item)
+                    if limit is not None and len(found) >= limit:
+                        return found
+        logger.info(f"Search of {entity_model.name} for {' '.join(terms)!r}: {len(found)} found")
+        return found
+
     @keyword
     def describe_model(self, model: str, refresh: bool = False) -> dict[str, Any]:
         """Return what the library knows of a model, and log it as a table.
@@ -40,6 +79,12 @@ class SchemaKeywords(LibraryComponent):
         description = SchemaService(self.entities).describe(model_named(model), refresh=refresh).to_dict()
         logger.info(_table(description), html=True)
         return description
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, list):
+        return " ".join(str(part) for part in value)
+    return "" if value is None else str(value)
 
 
 def _table(description: dict[str, Any]) -> str:
