@@ -30,8 +30,11 @@ Unchanged Entity Costs One Lookup And No Write
     ${outcome} =    Ensure Entity    companies
     ...    {"externalId": "ACME", "mrr": 10.0, "renewal": "2026-03-01T11:00:00+01:00", "custom": {"Tier": 2}}
     Should Be Equal    ${outcome}[action]    unchanged
-    Planhat Simulator Request Count Should Be    1
+    # one lookup, no write; the custom fields' definitions are read once per session (GET /customfields)
+    Planhat Simulator Request Count Should Be    1    GET    /companies*
     Planhat Simulator Request Count Should Be    1    GET    /companies/extid-ACME
+    Planhat Simulator Request Count Should Be    0    PUT
+    Planhat Simulator Request Count Should Be    0    POST
 
 Changed Entity Sends Only The Changed Fields And Custom Whole
     [Documentation]    Planhat does not document whether a partial custom object merges or replaces: the stored
@@ -44,7 +47,8 @@ Changed Entity Sends Only The Changed Fields And Custom Whole
     ...    companies
     ...    {"externalId": "ACME", "name": "Acme", "mrr": 12, "custom": {"Tier": 2, "Seg": "B"}}
     Should Be Equal As Integers    ${outcome}[entity][mrr]    12
-    Planhat Simulator Request Count Should Be    2
+    Planhat Simulator Request Count Should Be    1    GET    /companies*
+    Planhat Simulator Request Count Should Be    1    PUT
     @{puts} =    Get Planhat Simulator Requests    PUT    /companies/*
     Should Be Equal    ${puts}[0][body]    ${{ {"mrr": 12, "custom": {"Tier": 2, "Seg": "B", "Region": "EU"}} }}
     ${stored} =    Planhat Simulator Entity Should Exist    companies    external_id=ACME

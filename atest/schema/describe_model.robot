@@ -56,6 +56,18 @@ A Custom Value That Does Not Fit Fails Before Sending
     Planhat Simulator Request Count Should Be    0    PUT
     Planhat Simulator Request Count Should Be    0    POST
 
+Single Writes Read And Check Custom Fields Too
+    ${made} =    Create Entity    companies    name=Typed    externalId=TY-1    custom.Health=4
+    Should Be Equal    ${made}[custom][Health]    ${4}
+    Run Keyword And Expect Error    Company data: column custom.Health: 'ok' is not a number. Nothing was sent.
+    ...    Update Entity    companies    external_id=TY-1    custom.Health=ok
+    Seed Planhat Simulator
+    ...    customfields
+    ...    [{"parent": "EndUser", "name": "Tier", "type": "text", "isMandatory": true}]
+    Authorize Planhat    validate=${False}    # read the custom fields again
+    Run Keyword And Expect Error    EndUser data: custom field(s) Tier are mandatory for a new EndUser*
+    ...    Create Entity    endusers    email=ann@x.test    custom={"Tier": ""}
+
 Search Finds Objects Holding Every Term
     Seed Planhat Simulator    companies
     ...    [{"name": "Acme Corp", "externalId": "A-1"}, {"name": "Acme Labs"}, {"name": "Corp Inc"}]

@@ -83,7 +83,8 @@ class EnsureKeywords(LibraryComponent):
                 "data: it is safe to run again, but not twice at the same time (two runs can both find nothing "
                 "and both create). Add an externalId or sourceId to make concurrent runs safe."
             )
-        outcome = EnsureService(self.entities).ensure(entity_model, payload, keys, dry_run)
+        check = CustomFieldCheck(SchemaService(self.entities), entity_model)
+        outcome = EnsureService(self.entities, check).ensure(entity_model, payload, keys, dry_run)
         changed = f" ({', '.join(outcome.changed)})" if outcome.changed and outcome.action == "updated" else ""
         prefix = "Dry run: would have " if dry_run and outcome.action != "unchanged" else ""
         logger.info(

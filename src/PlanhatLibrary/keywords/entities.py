@@ -8,13 +8,28 @@ from robot.api import logger
 from robot.api.deco import keyword
 
 from ..entities import model_named
+from ..errors import PlanhatInputError
 from ..identifiers import entity_ref
+from ..models import Model
 from ..payloads import as_names, with_properties
+from ..schema import CustomFieldCheck, SchemaService
 from .base import LibraryComponent
 from .types import EntityData, FieldValue
 
 
 class EntityKeywords(LibraryComponent):
+    def _checked(self, model: Model, data: dict[str, Any], creating: bool) -> dict[str, Any]:
+        """``data`` with its custom fields read by type (``custom.Health=4`` is a number) and checked."""
+        check = CustomFieldCheck(SchemaService(self.entities), model)
+        try:
+            data = check.convert(data)
+        except ValueError as error:
+            raise PlanhatInputError(f"{model.name} data: {error}. Nothing was sent.") from None
+        problem = check.problem(data, creating)
+        if problem:
+            raise PlanhatInputError(f"{model.name} data: {problem}. Nothing was sent.")
+        return data
+
     @keyword
     def get_entity(
         self, model: str, id: str | None = None, *, external_id: str | None = None, source_id: str | None = None
@@ -56,7 +71,8 @@ class EntityKeywords(LibraryComponent):
         | ${user} =    | `Create Entity` | endusers | ${data} | companyId=extid-ACME-1 |
         """
         entity_model = model_named(model)
-        created = self.entities.create(entity_model, with_properties(data, fields, f"{entity_model.name} data"))
+        payload = self._checked(entity_model, with_properties(data, fields, f"{entity_model.name} data"), True)
+        created = self.entities.create(entity_model, payload)
         logger.info(f"Created {entity_model.name} '{created.get('_id')}'")
         return created
 
@@ -93,7 +109,8 @@ class EntityKeywords(LibraryComponent):
         if data is None and _looks_like_data(id):  # Update Entity    companies    {"phase": "live"}    external_id=A
             id, data = None, id
         ref = entity_ref(id, external_id, source_id)
-        updated = self.entities.update(entity_model, ref, with_properties(data, fields, f"{entity_model.name} data"))
+        payload = self._checked(entity_model, with_properties(data, fields, f"{entity_model.name} data"), False)
+        updated = self.entities.update(entity_model, ref, payload)
         logger.info(f"Updated {entity_model.name} '{ref}'")
         return updated
 
