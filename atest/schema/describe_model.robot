@@ -68,6 +68,13 @@ Single Writes Read And Check Custom Fields Too
     Run Keyword And Expect Error    EndUser data: custom field(s) Tier are mandatory for a new EndUser*
     ...    Create Entity    endusers    email=ann@x.test    custom={"Tier": ""}
 
+A Misspelt Standard Field Of A Write Fails Unless Told Otherwise
+    Seed Planhat Simulator    companies    [{"_id": "c1", "name": "C"}]
+    Run Keyword And Expect Error    Project data: nmae is not a field of Project (did you mean name?)*
+    ...    Create Entity    projects    nmae=Rollout    companyId=c1
+    ${project} =    Create Entity    projects    name=Rollout    companyId=c1    color=blue    check_fields=${False}
+    Should Be Equal    ${project}[color]    blue
+
 Search Finds Objects Holding Every Term
     Seed Planhat Simulator    companies
     ...    [{"name": "Acme Corp", "externalId": "A-1"}, {"name": "Acme Labs"}, {"name": "Corp Inc"}]

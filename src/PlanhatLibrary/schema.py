@@ -180,9 +180,11 @@ def value_problem(field: CustomField, value: Any) -> str | None:
 class CustomFieldCheck:
     """The tenant's custom fields of one model, read when the first item with ``custom`` needs them."""
 
-    def __init__(self, schema: SchemaService, model: Model) -> None:
-        self.schema, self.model = schema, model
+    def __init__(self, schema: SchemaService, model: Model, enabled: bool = True) -> None:
+        self.schema, self.model, self.enabled = schema, model, enabled
         self._fields: dict[str, CustomField] | None = None
+        self._standard: ModelDescription | None = None
+        self.unsure: set[str] = set()  # top-level fields a partly documented model may or may not have
 
     @property
     def fields(self) -> dict[str, CustomField]:
@@ -205,8 +207,18 @@ class CustomFieldCheck:
         return {**item, CUSTOM: values}
 
     def problem(self, item: Any, creating: bool = False) -> str | None:
-        """Why the item's custom fields cannot be written, or None (no custom fields defined: cannot tell)."""
-        custom = item.get(CUSTOM) if isinstance(item, dict) else None
+        """Why the item's fields cannot be written, or None.
+
+        A top-level field the model's documented table does not list fails where the table was read
+        whole, and is only noted in ``unsure`` where it was not; custom fields are checked against
+        the tenant's definitions (none defined: nothing to check against).
+        """
+        if not self.enabled or not isinstance(item, dict):
+            return None
+        top_level = self._top_level(item)
+        if top_level:
+            return top_level
+        custom = item.get(CUSTOM)
         if not isinstance(custom, dict) or not self.fields:
             return None
         for name, value in custom.items():
@@ -219,8 +231,32 @@ class CustomFieldCheck:
             if reason:
                 return f"custom.{name} {reason}"
         missing = [name for name, field in self.fields.items() if field.mandatory and custom.get(name) in (None, "")]
+        return self._mandatory(missing, creating)
+
+    def _mandatory(self, missing: list[str], creating: bool) -> str | None:
         return (
             f"custom field(s) {', '.join(missing)} are mandatory for a new {self.model.name}"
             if creating and missing
             else None
+        )
+
+    def _top_level(self, item: dict[str, Any]) -> str | None:
+        if self._standard is None:
+            self._standard = self.schema.describe(self.model, with_custom=False)
+        description = self._standard
+        if not description.standard:
+            return None
+        model = self.model
+        # Keys every model takes, whether or not its page lists them: keyables, its company reference, defaults.
+        allowed = {*description.standard, *model.keyables, model.company_field or "", *model.defaults, "_id", CUSTOM}
+        unknown = [name for name in item if name not in allowed]
+        if not unknown:
+            return None
+        if not description.complete:
+            self.unsure.update(unknown)
+            return None
+        close = description.suggestions(unknown[0])
+        hint = f" (did you mean {' or '.join(close)}?)" if close else ""
+        return (
+            f"{', '.join(unknown)} is not a field of {self.model.name}{hint}; check_fields=${{False}} sends it anyway"
         )

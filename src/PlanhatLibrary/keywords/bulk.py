@@ -26,6 +26,7 @@ class BulkKeywords(LibraryComponent):
         failed_items_file: str | None = None,
         resume_from: int = 1,
         return_ids: bool = True,
+        check_fields: bool = True,
     ) -> dict[str, Any]:
         """Create or update many objects with Planhat's bulk upsert and return the summed result.
 
@@ -83,6 +84,10 @@ class BulkKeywords(LibraryComponent):
         run stops and says which chunks landed; rerun with ``resume_from=<chunk>`` to send only
         the rest.
 
+        Fields are checked against `Describe Model` before anything is sent: a field the model's
+        documented table (read whole) does not list, an unknown custom field, or a custom value of the
+        wrong type fails; ``check_fields=${False}`` sends them unchecked.
+
         Example:
         | ${result} = | `Bulk Upsert Entities` | companies | ${CURDIR}/companies.csv | | |
         | Should Be Equal As Integers | ${result}[failed] | 0 | | | |
@@ -101,7 +106,7 @@ class BulkKeywords(LibraryComponent):
             failed_items_path=path,
             resume_from=resume_from,
             keep_keys=return_ids,
-            check=CustomFieldCheck(SchemaService(self.entities), entity_model),
+            check=CustomFieldCheck(SchemaService(self.entities), entity_model, check_fields),
         )
         logger.info(
             f"Bulk upsert of {summary.model}: {summary.total} item(s), created {summary.created}, updated "

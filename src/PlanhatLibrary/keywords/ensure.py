@@ -32,6 +32,7 @@ class EnsureKeywords(LibraryComponent):
         data: EntityData | None = None,
         identifying_keys: str | list[str] | None = None,
         dry_run: bool = False,
+        check_fields: bool = True,
         **fields: FieldValue,
     ) -> dict[str, Any]:
         """Make sure one object exists with ``data``: create it, update what differs, or do nothing.
@@ -66,6 +67,10 @@ class EnsureKeywords(LibraryComponent):
 
         The log says what happened and which fields changed.
 
+        Fields are checked against `Describe Model` before anything is sent: a field the model's
+        documented table (read whole) does not list, an unknown custom field, or a custom value of the
+        wrong type fails; ``check_fields=${False}`` sends them unchecked.
+
         Example:
         | ${outcome} = | `Ensure Entity` | companies | {"externalId": "ACME-1", "name": "Acme", "phase": "live"} | |
         | ${outcome} = | `Ensure Entity` | companies | externalId=ACME-1 | phase=live |
@@ -83,7 +88,7 @@ class EnsureKeywords(LibraryComponent):
                 "data: it is safe to run again, but not twice at the same time (two runs can both find nothing "
                 "and both create). Add an externalId or sourceId to make concurrent runs safe."
             )
-        check = CustomFieldCheck(SchemaService(self.entities), entity_model)
+        check = CustomFieldCheck(SchemaService(self.entities), entity_model, check_fields)
         outcome = EnsureService(self.entities, check).ensure(entity_model, payload, keys, dry_run)
         changed = f" ({', '.join(outcome.changed)})" if outcome.changed and outcome.action == "updated" else ""
         prefix = "Dry run: would have " if dry_run and outcome.action != "unchanged" else ""
@@ -101,6 +106,7 @@ class EnsureKeywords(LibraryComponent):
         identifying_keys: str | list[str] = "externalId",
         dry_run: bool = False,
         on_error: FailOrContinue = FailOrContinue.FAIL,
+        check_fields: bool = True,
     ) -> dict[str, Any]:
         """Ensure many objects at once: create the missing, update what differs, skip the unchanged.
 
@@ -120,6 +126,10 @@ class EnsureKeywords(LibraryComponent):
         ``writes``, ``requests``, ``failed``, ``errors`` (with input indexes) and ``dry_run``. With
         ``dry_run=True`` nothing is written and the counts say what would be.
 
+        Fields are checked against `Describe Model` before anything is sent: a field the model's
+        documented table (read whole) does not list, an unknown custom field, or a custom value of the
+        wrong type fails; ``check_fields=${False}`` sends them unchecked.
+
         Example:
         | ${result} = | `Ensure Entities` | companies | ${CURDIR}/crm_export.csv | |
         | Log | created ${result}[created], updated ${result}[updated], unchanged ${result}[unchanged] | | | |
@@ -132,7 +142,7 @@ class EnsureKeywords(LibraryComponent):
                 f"Ensure Entities matches on one identifying key, got {len(keys)}: {', '.join(keys) or 'none'}."
             )
         rows = list(ItemSource(items, "items"))
-        check = CustomFieldCheck(SchemaService(self.entities), entity_model)
+        check = CustomFieldCheck(SchemaService(self.entities), entity_model, check_fields)
         result = EnsureService(self.entities, check).ensure_many(entity_model, rows, keys[0], dry_run, on_error.value)
         logger.info(
             f"{'Dry run: ' if dry_run else ''}Ensure {entity_model.name}: {result['created']} created, "

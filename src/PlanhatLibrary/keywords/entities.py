@@ -18,9 +18,9 @@ from .types import EntityData, FieldValue
 
 
 class EntityKeywords(LibraryComponent):
-    def _checked(self, model: Model, data: dict[str, Any], creating: bool) -> dict[str, Any]:
+    def _checked(self, model: Model, data: dict[str, Any], creating: bool, enabled: bool = True) -> dict[str, Any]:
         """``data`` with its custom fields read by type (``custom.Health=4`` is a number) and checked."""
-        check = CustomFieldCheck(SchemaService(self.entities), model)
+        check = CustomFieldCheck(SchemaService(self.entities), model, enabled)
         try:
             data = check.convert(data)
         except ValueError as error:
@@ -50,7 +50,9 @@ class EntityKeywords(LibraryComponent):
         return self.entities.get(model_named(model), ref)
 
     @keyword
-    def create_entity(self, model: str, data: EntityData | None = None, **fields: FieldValue) -> dict[str, Any]:
+    def create_entity(
+        self, model: str, data: EntityData | None = None, *, check_fields: bool = True, **fields: FieldValue
+    ) -> dict[str, Any]:
         """Create one object with ``POST /{model}`` and return it as Planhat stored it.
 
         Give the fields as ``data`` (a dictionary or JSON text), as ``field=value`` arguments, or
@@ -65,13 +67,19 @@ class EntityKeywords(LibraryComponent):
         A create is never retried after a server error or lost connection (it may have
         happened); to create safely more than once, use an ensure or bulk upsert keyword.
 
+        Fields are checked against `Describe Model` before anything is sent: a field the model's
+        documented table (read whole) does not list, an unknown custom field, or a custom value of the
+        wrong type fails; ``check_fields=${False}`` sends them unchecked.
+
         Example:
         | ${company} = | `Create Entity` | companies | name=Acme Inc | externalId=ACME-1 |
         | ${company} = | `Create Entity` | companies | {"name": "Acme Inc", "externalId": "ACME-1"} | |
         | ${user} =    | `Create Entity` | endusers | ${data} | companyId=extid-ACME-1 |
         """
         entity_model = model_named(model)
-        payload = self._checked(entity_model, with_properties(data, fields, f"{entity_model.name} data"), True)
+        payload = self._checked(
+            entity_model, with_properties(data, fields, f"{entity_model.name} data"), True, check_fields
+        )
         created = self.entities.create(entity_model, payload)
         logger.info(f"Created {entity_model.name} '{created.get('_id')}'")
         return created
@@ -85,6 +93,7 @@ class EntityKeywords(LibraryComponent):
         *,
         external_id: str | None = None,
         source_id: str | None = None,
+        check_fields: bool = True,
         **fields: FieldValue,
     ) -> dict[str, Any]:
         """Update one object with ``PUT /{model}/{id}`` (a partial update) and return it.
@@ -100,6 +109,10 @@ class EntityKeywords(LibraryComponent):
         because Planhat does not document whether it merges or replaces ``custom``. Multipicklist
         add/replace/remove operations are refused: give the whole list.
 
+        Fields are checked against `Describe Model` before anything is sent: a field the model's
+        documented table (read whole) does not list, an unknown custom field, or a custom value of the
+        wrong type fails; ``check_fields=${False}`` sends them unchecked.
+
         Example:
         | ${company} = | `Update Entity` | companies | ${id} | {"phase": "live"} |
         | ${company} = | `Update Entity` | companies | external_id=ACME-1 | phase=live |
@@ -109,7 +122,9 @@ class EntityKeywords(LibraryComponent):
         if data is None and _looks_like_data(id):  # Update Entity    companies    {"phase": "live"}    external_id=A
             id, data = None, id
         ref = entity_ref(id, external_id, source_id)
-        payload = self._checked(entity_model, with_properties(data, fields, f"{entity_model.name} data"), False)
+        payload = self._checked(
+            entity_model, with_properties(data, fields, f"{entity_model.name} data"), False, check_fields
+        )
         updated = self.entities.update(entity_model, ref, payload)
         logger.info(f"Updated {entity_model.name} '{ref}'")
         return updated
