@@ -33,6 +33,11 @@ A Misspelt Custom Field Fails After Reading Only The Custom Fields
     Planhat Simulator Request Count Should Be    1
     Planhat Simulator Request Count Should Be    1    GET    /customfields
 
+A Number Field Compared With Text Fails Before Any Request
+    Run Keyword And Expect Error    *custom.Health is a number field: compare it with a number, not text*
+    ...    Query Entities    companies where custom.Health < "4"
+    Planhat Simulator Request Count Should Be    0    GET    /companies
+
 The Check Can Be Turned Off
     @{rows} =    Query Entities    companies where nickname is "x"    check_fields=${False}
     Should Be Empty    ${rows}

@@ -541,3 +541,25 @@ def check_fields(query: Query, knows: Callable[[str], bool | None], suggest: Cal
                 f"{query.model.name} has no field '{name}'{hint} (check_fields=${{False}} skips this check)",
             )
     return [name for name in undecided if name != "_id"]
+
+
+def check_types(query: Query, kind_of_field: Callable[[str], str | None]) -> None:
+    """Fail where the condition compares a number field with text (``custom.Health < "4"``), before fetching."""
+    for comparison in _comparisons(query.where):
+        values = comparison.value if isinstance(comparison.value, tuple | list) else [comparison.value]
+        if kind_of_field(comparison.field) == "number" and any(isinstance(value, str) for value in values):
+            raise query_error(
+                query.expression,
+                comparison.column,
+                f"{comparison.field} is a number field: compare it with a number, not text",
+            )
+
+
+def _comparisons(condition: Condition | None) -> Iterator[Comparison]:
+    if isinstance(condition, Comparison):
+        yield condition
+    elif isinstance(condition, Not):
+        yield from _comparisons(condition.operand)
+    elif isinstance(condition, Junction):
+        for operand in condition.operands:
+            yield from _comparisons(operand)

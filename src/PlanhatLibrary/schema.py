@@ -68,6 +68,14 @@ class ModelDescription:
             return True
         return False if self.standard else None
 
+    def kind_of(self, name: str) -> str | None:
+        """The type of a field (``number``, ``date``...), or None when unknown."""
+        top, _, rest = name.partition(".")
+        if top == CUSTOM and rest in self.custom:
+            return self.custom[rest].type
+        spec = self.standard.get(name)
+        return str(spec.get("type")) if spec else None
+
     def suggestions(self, name: str) -> list[str]:
         names = [*self.standard, *(f"{CUSTOM}.{custom}" for custom in self.custom)]
         return difflib.get_close_matches(name, names, n=3, cutoff=0.6)

@@ -12,7 +12,7 @@ from robot.api.deco import keyword
 
 from ..errors import PlanhatInputError
 from ..export import export_format, write_items
-from ..query import Plan, Query, QueryStats, check_fields, parse, plan, run
+from ..query import Plan, Query, QueryStats, check_fields, check_types, parse, plan, run
 from ..schema import SchemaService
 from .base import LibraryComponent
 
@@ -33,6 +33,7 @@ class QueryKeywords(LibraryComponent):
         wants_custom = any(name.startswith("custom.") for name in query.named_fields)
         description = SchemaService(self.entities).describe(query.model, with_custom=wants_custom)
         undecided = check_fields(query, description.knows, description.suggestions)
+        check_types(query, description.kind_of)
         if undecided:
             logger.info(
                 f"Fields not checked (the description of {query.model.name} cannot tell): {', '.join(undecided)}"
