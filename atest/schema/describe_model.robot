@@ -80,6 +80,24 @@ A Misspelt Standard Field Of A Write Fails Unless Told Otherwise
     ${project} =    Create Entity    projects    name=Rollout    companyId=c1    color=blue    check_fields=${False}
     Should Be Equal    ${project}[color]    blue
 
+Checks Leave Real Data Alone And Can Be Turned Off
+    Seed Planhat Simulator    companies    [{"_id": "c2", "name": "C2"}]
+    Create Entity    assets    name=Router    companyId=c2    externalId=R-1
+    Export Entities    assets    path=${OUTPUT_DIR}/assets.json
+    ${again} =    Bulk Upsert Entities    assets    ${OUTPUT_DIR}/assets.json    # generated fields come back too
+    Should Be Equal As Integers    ${again}[failed]    0
+    @{rows} =    Query Entities    assets where updatedAt > "2020-01-01" and externalId is "R-1"
+    Length Should Be    ${rows}    1
+    @{none} =    Query Entities    companies where lastActive > "2020-01-01"    # Company's page was read in part
+    Should Be Empty    ${none}
+    ${loose} =    Create Entity    companies    name=Loose    custom.Health=high    check_fields=${False}
+    Should Be Equal    ${loose}[custom][Health]    high
+    Bulk Upsert Entities    companies    [{"externalId": "D-1", "name": "Dotted", "custom.Health": "7"}]
+    ${dotted} =    Planhat Simulator Entity Should Exist    companies    external_id=D-1
+    Should Be Equal    ${dotted}[custom]    ${{ {"Health": 7} }}
+    Run Keyword And Expect Error    *custom must be an object of custom fields, got str*
+    ...    Bulk Upsert Entities    companies    [{"externalId": "S-2", "name": "S", "custom": "Health=3"}]
+
 Search Finds Objects Holding Every Term
     Seed Planhat Simulator    companies
     ...    [{"name": "Acme Corp", "externalId": "A-1"}, {"name": "Acme Labs"}, {"name": "Corp Inc"}]

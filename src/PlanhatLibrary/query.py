@@ -547,7 +547,7 @@ def check_types(query: Query, kind_of_field: Callable[[str], str | None]) -> Non
     """Fail where the condition compares a number field with text (``custom.Health < "4"``), before fetching."""
     for comparison in _comparisons(query.where):
         values = comparison.value if isinstance(comparison.value, tuple | list) else [comparison.value]
-        if kind_of_field(comparison.field) == "number" and any(isinstance(value, str) for value in values):
+        if kind_of_field(comparison.field) in ("number", "integer") and any(isinstance(value, str) for value in values):
             raise query_error(
                 query.expression,
                 comparison.column,

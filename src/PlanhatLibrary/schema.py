@@ -11,14 +11,18 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any
 
-from .models import Model, Operation, resolve_model
+from .models import GENERATED_FIELDS, Model, Operation, resolve_model
+from .payloads import nested_custom
 
 CUSTOM = "custom"
+#: Fields Planhat fills in on every object (their values may come back in an export and be loaded again).
+GENERATED = (*GENERATED_FIELDS, "createDate", "createdAt", "updatedAt")
 
 
 @cache
@@ -59,14 +63,25 @@ class ModelDescription:
     complete: bool = False  # whether the model's documented field table was read whole
     source: str | None = None
 
+    @property
+    def always(self) -> set[str]:
+        """Fields every object of the model has or takes, listed on its page or not: keys, company
+        reference, defaults and what Planhat generates."""
+        model = self.model
+        return {*model.keyables, model.company_field or "", *model.defaults, *GENERATED, CUSTOM}
+
     def knows(self, name: str) -> bool | None:
         """Whether ``name`` (``mrr``, ``custom.Health``) is a field of the model; None when it cannot tell."""
         top, _, rest = name.partition(".")
         if top == CUSTOM and rest:
             return rest.partition(".")[0] in self.custom if self.custom else None
-        if top in self.standard or top == CUSTOM:
+        if top in self.standard or top in self.always:
             return True
-        return False if self.standard else None
+        if not self.standard:
+            return None
+        # A page read in part cannot rule a field out, but a near miss of a known field is a typo.
+        near = difflib.get_close_matches(top, [*self.standard, *self.always], n=1, cutoff=0.8)
+        return False if self.complete or near else None
 
     def kind_of(self, name: str) -> str | None:
         """The type of a field (``number``, ``date``...), or None when unknown."""
@@ -114,7 +129,8 @@ class SchemaService:
     def describe(self, model: Model | str, refresh: bool = False, with_custom: bool = True) -> ModelDescription:
         model = resolve_model(model)
         entry = _standard().get(model.name, {})
-        custom = self._custom_fields(refresh).get(model.name, {}) if with_custom else {}
+        parent = "Conversation" if model.path == "conversations" else model.name  # notes are conversations
+        custom = self._custom_fields(refresh).get(parent, {}) if with_custom else {}
         return ModelDescription(
             model, dict(entry.get("fields", {})), custom, bool(entry.get("complete")), entry.get("source")
         )
@@ -142,7 +158,17 @@ def _parent_name(parent: Any) -> str | None:
 
 
 # ------------------------------------------------------------------ custom field values
-TRUE_WORDS, FALSE_WORDS = frozenset({"true", "yes", "1"}), frozenset({"false", "no", "0", ""})
+TRUE_WORDS, FALSE_WORDS = frozenset({"true", "yes", "1"}), frozenset({"false", "no", "0"})
+NUMBER_TYPES = ("number", "integer", "rating")
+
+
+def _number(text: str) -> int | float:
+    """``4`` -> 4 (whole numbers stay exact), ``4.5`` and ``1e3`` -> floats; anything else is refused."""
+    if re.fullmatch(r"[-+]?\d+", text):
+        return int(text)
+    if not re.fullmatch(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?", text):
+        raise ValueError(f"{text!r} is not a number")
+    return float(text)
 
 
 def converted(field: CustomField, value: Any) -> Any:
@@ -150,12 +176,10 @@ def converted(field: CustomField, value: Any) -> Any:
     if not isinstance(value, str):
         return value
     text = value.strip()
-    if field.type == "number":
-        try:
-            number = float(text)
-        except ValueError:
-            raise ValueError(f"{text!r} is not a number") from None
-        return int(number) if number.is_integer() and "." not in text and "e" not in text.lower() else number
+    if not text and field.type in (*NUMBER_TYPES, "checkbox"):
+        return None  # an empty cell clears nothing: it is left as no value
+    if field.type in NUMBER_TYPES:
+        return _number(text)
     if field.type == "checkbox":
         if text.lower() not in TRUE_WORDS | FALSE_WORDS:
             raise ValueError(f"{text!r} is not a checkbox value (true or false)")
@@ -171,7 +195,7 @@ def value_problem(field: CustomField, value: Any) -> str | None:
         return None
     if field.formula:
         return "is a formula field: Planhat computes it, it cannot be written"
-    if field.type == "number" and (isinstance(value, bool) or not isinstance(value, int | float)):
+    if field.type in NUMBER_TYPES and (isinstance(value, bool) or not isinstance(value, int | float)):
         return f"is a number field, got {type(value).__name__} {value!r}"
     if field.type == "checkbox" and not isinstance(value, bool):
         return f"is a checkbox field, got {type(value).__name__} {value!r}"
@@ -201,7 +225,12 @@ class CustomFieldCheck:
         return self._fields
 
     def convert(self, item: Any) -> Any:
-        """``item`` with text values of its custom fields read by their type; bad text raises ValueError."""
+        """``item`` with ``custom.X`` keys nested under ``custom`` and, when checking, the text values of its
+        custom fields read by their type; bad text raises ValueError."""
+        if isinstance(item, dict) and any(str(key).startswith(CUSTOM + ".") for key in item):
+            item = nested_custom(item, f"{self.model.name} item")
+        if not self.enabled:
+            return item
         custom = item.get(CUSTOM) if isinstance(item, dict) else None
         if not isinstance(custom, dict) or not custom or not self.fields:
             return item
@@ -227,6 +256,8 @@ class CustomFieldCheck:
         if top_level:
             return top_level
         custom = item.get(CUSTOM)
+        if custom is not None and not isinstance(custom, dict):
+            return f"custom must be an object of custom fields, got {type(custom).__name__}"
         if not isinstance(custom, dict) or not self.fields:
             return None
         for name, value in custom.items():
@@ -254,9 +285,7 @@ class CustomFieldCheck:
         description = self._standard
         if not description.standard:
             return None
-        model = self.model
-        # Keys every model takes, whether or not its page lists them: keyables, its company reference, defaults.
-        allowed = {*description.standard, *model.keyables, model.company_field or "", *model.defaults, "_id", CUSTOM}
+        allowed = {*description.standard, *description.always}
         unknown = [name for name in item if name not in allowed]
         if not unknown:
             return None
