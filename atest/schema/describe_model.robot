@@ -72,6 +72,8 @@ Single Writes Read And Check Custom Fields Too
     Authorize Planhat    validate=${False}    # read the custom fields again
     Run Keyword And Expect Error    EndUser data: custom field(s) Tier are mandatory for a new EndUser*
     ...    Create Entity    endusers    email=ann@x.test    custom={"Tier": ""}
+    Run Keyword And Expect Error    EndUser data: custom field(s) Tier are mandatory for a new EndUser*
+    ...    Create Entity    endusers    email=ann@x.test
 
 A Misspelt Standard Field Of A Write Fails Unless Told Otherwise
     Seed Planhat Simulator    companies    [{"_id": "c1", "name": "C"}]

@@ -258,7 +258,10 @@ class CustomFieldCheck:
         custom = item.get(CUSTOM)
         if custom is not None and not isinstance(custom, dict):
             return f"custom must be an object of custom fields, got {type(custom).__name__}"
-        if not isinstance(custom, dict) or not self.fields:
+        if not isinstance(custom, dict):  # a create without custom values still owes the mandatory ones
+            mandatory = [name for name, field in self.fields.items() if field.mandatory] if creating else []
+            return self._mandatory(mandatory, creating)
+        if not self.fields:
             return None
         for name, value in custom.items():
             field = self.fields.get(name)
@@ -273,6 +276,7 @@ class CustomFieldCheck:
         return self._mandatory(missing, creating)
 
     def _mandatory(self, missing: list[str], creating: bool) -> str | None:
+        """Only a create owes the mandatory custom fields (reading them costs one request per session)."""
         return (
             f"custom field(s) {', '.join(missing)} are mandatory for a new {self.model.name}"
             if creating and missing
