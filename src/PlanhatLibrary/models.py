@@ -155,7 +155,6 @@ def _index() -> dict[str, Model]:
 
 
 _BY_NAME = _index()
-_BY_PATH = {model.path: model for model in reversed(MODELS)}
 
 
 class UnknownModelError(PlanhatInputError):
@@ -187,11 +186,6 @@ def resolve_model(name: str | Model) -> Model:
     if model is None:
         raise UnknownModelError(name)
     return model
-
-
-def model_for_path(path: str) -> Model | None:
-    """The model that owns an API path segment (``conversations`` -> Conversation)."""
-    return _BY_PATH.get(path)
 
 
 def all_paths() -> tuple[str, ...]:
