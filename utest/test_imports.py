@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "src" / "PlanhatLibrary"
@@ -57,3 +59,17 @@ def test_no_module_imports_the_package_for_its_version() -> None:
 
 def test_the_package_has_no_import_cycles() -> None:
     assert cycles() == []
+
+
+def test_the_library_imports_on_robot_framework_without_secret() -> None:
+    # Robot Framework before 7.4 has no robot.api.types: the library must import and treat keys as text.
+    probe = (
+        "import robot.api.types\n"
+        "del robot.api.types.Secret  # as on Robot Framework 7.3 and older\n"
+        "import PlanhatLibrary, PlanhatLibrary.Simulator\n"
+        "from PlanhatLibrary.keywords.secrets import SecretText\n"
+        "print(SecretText('plain-key').reveal('api_key'))"
+    )
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=False)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "plain-key"

@@ -12,10 +12,10 @@ from typing import Any
 
 from robot.api import logger
 from robot.api.deco import keyword, library
-from robot.api.types import Secret
 
 from planhat_simulator import DEFAULT_TENANT, PlanhatSimulator, SimulatorInputError
 
+from .compat import Secret
 from .errors import PlanhatInputError
 from .identifiers import entity_ref
 from .keywords.types import CONVERTERS, EntityData, FieldValue, Items

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from robot.api.types import Secret
+from ..compat import Secret
 
 
 class SecretText:
