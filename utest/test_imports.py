@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import ast
+import importlib.util
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "src" / "PlanhatLibrary"
 
@@ -61,6 +64,7 @@ def test_the_package_has_no_import_cycles() -> None:
     assert cycles() == []
 
 
+@pytest.mark.skipif(importlib.util.find_spec("robot.api.types") is None, reason="this Robot has no Secret to remove")
 def test_the_library_imports_on_robot_framework_without_secret() -> None:
     # Robot Framework before 7.4 has no robot.api.types: the library must import and treat keys as text.
     probe = (

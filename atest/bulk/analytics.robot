@@ -87,6 +87,7 @@ Rows Planhat Rejects Fail Unless On Error Continue
     Length Should Be    ${result}[errors]    1
 
 No Tenant UUID Fails With How To Set It
+    [Tags]    require-rf-7.4    # uses robot.api.types.Secret
     ${url} =    Get Planhat Simulator URL
     Start Planhat Simulator    alias=no-tenant
     ${key} =    Evaluate    robot.api.types.Secret("irrelevant-key")    modules=robot.api.types

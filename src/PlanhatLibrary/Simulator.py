@@ -18,6 +18,7 @@ from planhat_simulator import DEFAULT_TENANT, PlanhatSimulator, SimulatorInputEr
 from .compat import Secret
 from .errors import PlanhatInputError
 from .identifiers import entity_ref
+from .keywords.secrets import SecretText
 from .keywords.types import CONVERTERS, EntityData, FieldValue, Items
 from .session import Target
 from .sources import iter_items
@@ -30,7 +31,13 @@ class SimulatorError(AssertionError):
     ROBOT_SUPPRESS_NAME = True
 
 
-@library(scope="GLOBAL", version=__version__, doc_format="ROBOT", auto_keywords=False, converters=CONVERTERS)
+@library(
+    scope="GLOBAL",
+    version=__version__,
+    doc_format="ROBOT",
+    auto_keywords=False,
+    converters={**CONVERTERS, SecretText: SecretText.from_robot},
+)
 class Simulator:
     """Start, seed, break and inspect local Planhat simulators from Robot Framework.
 
@@ -81,8 +88,8 @@ class Simulator:
     @keyword
     def start_planhat_simulator(
         self,
-        api_key: Secret | str | None = None,
-        tenant_uuid: Secret | str | None = None,
+        api_key: SecretText | None = None,
+        tenant_uuid: SecretText | None = None,
         *,
         read_only_key: str | None = None,
         seed: EntityData | None = None,
@@ -201,7 +208,7 @@ class Simulator:
         return count
 
     @keyword
-    def rotate_planhat_simulator_key(self, new_key: Secret | str | None = None, alias: str | None = None) -> None:
+    def rotate_planhat_simulator_key(self, new_key: SecretText | None = None, alias: str | None = None) -> None:
         """Replace the simulator's API key, as when a token is revoked: the old one now gets 401.
 
         Example:
@@ -479,7 +486,10 @@ class Simulator:
         logger.info(f"Wrote Vault secret '{name}' for the simulator to {path}")
 
 
-def _plain(value: Secret | str | None) -> str | None:
+def _plain(value: SecretText | Secret | str | None) -> str | None:
+    """The text of a key given to the simulator (a Secret, or text: Robot logs either as ``<secret>``)."""
+    if isinstance(value, SecretText):
+        return value.reveal("key")
     return str(value.value) if isinstance(value, Secret) else value
 
 
