@@ -119,6 +119,7 @@ class EnsureService:
         self.session = entities.session
         self.references = CompanyReferences(entities)
         self.check = check  # the tenant's custom fields: values read by type, and checked
+        self.absent: set[str] = set()  # references a GET of this run found nothing behind
 
     def resolved(self, model: Model, items: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
         """``items`` as Planhat would store them: day numbers, and company references as ``_id``.
@@ -191,9 +192,11 @@ class EnsureService:
         otherwise the company's end users (or, without a company, everyone's) are scanned, refusing doubt."""
         field = model.company_field or ""
         company = data.get(field)
+        ref = KEYABLE_PREFIX[keyable] + str(data[keyable])
         try:
-            found = self.entities.get(model, KEYABLE_PREFIX[keyable] + str(data[keyable]))
+            found = self.entities.get(model, ref)
         except PlanhatNotFoundError:
+            self.absent.add(ref)  # a create then needs no second look for it elsewhere
             return None
         if company and found.get(field) == company:
             return found
@@ -252,6 +255,8 @@ class EnsureService:
         return bool(email) and any(page for page in self.entities.pages(model, {"email": email, "select": "email"}))
 
     def _exists(self, model: Model, ref: str) -> bool:
+        if ref in self.absent:
+            return False
         try:
             self.entities.get(model, ref)
         except PlanhatNotFoundError:

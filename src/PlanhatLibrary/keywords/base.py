@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 from robot.libraries.BuiltIn import BuiltIn, RobotNotRunningError
 
 from ..entities import EntityService
+from ..models import Model
+from ..schema import CustomFieldCheck, SchemaService
 from ..session import PlanhatSession
 
 if TYPE_CHECKING:
@@ -28,6 +30,10 @@ class LibraryComponent:
     @property
     def entities(self) -> EntityService:
         return EntityService(self.library.session)
+
+    def field_check(self, model: Model, enabled: bool = True) -> CustomFieldCheck:
+        """The field check of a write keyword (``check_fields``), reading the tenant's custom fields when needed."""
+        return CustomFieldCheck(SchemaService(self.entities), model, enabled)
 
 
 def output_dir() -> Path:

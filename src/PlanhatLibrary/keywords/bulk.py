@@ -10,7 +10,6 @@ from robot.api.deco import keyword
 from ..bulk import BulkService, ChunkReport, OnError
 from ..entities import model_named
 from ..models import BULK_LIMIT
-from ..schema import CustomFieldCheck, SchemaService
 from .base import LibraryComponent, output_file
 from .types import Items
 
@@ -106,7 +105,7 @@ class BulkKeywords(LibraryComponent):
             failed_items_path=path,
             resume_from=resume_from,
             keep_keys=return_ids,
-            check=CustomFieldCheck(SchemaService(self.entities), entity_model, check_fields),
+            check=self.field_check(entity_model, check_fields),
         )
         logger.info(
             f"Bulk upsert of {summary.model}: {summary.total} item(s), created {summary.created}, updated "

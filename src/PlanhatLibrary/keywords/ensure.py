@@ -14,7 +14,6 @@ from ..entities import model_named
 from ..errors import PlanhatInputError
 from ..models import Model
 from ..payloads import as_names, with_properties
-from ..schema import CustomFieldCheck, SchemaService
 from ..sources import ItemSource
 from .base import LibraryComponent
 from .types import EntityData, FieldValue, Items
@@ -88,7 +87,7 @@ class EnsureKeywords(LibraryComponent):
                 "data: it is safe to run again, but not twice at the same time (two runs can both find nothing "
                 "and both create). Add an externalId or sourceId to make concurrent runs safe."
             )
-        check = CustomFieldCheck(SchemaService(self.entities), entity_model, check_fields)
+        check = self.field_check(entity_model, check_fields)
         outcome = EnsureService(self.entities, check).ensure(entity_model, payload, keys, dry_run)
         changed = f" ({', '.join(outcome.changed)})" if outcome.changed and outcome.action == "updated" else ""
         prefix = "Dry run: would have " if dry_run and outcome.action != "unchanged" else ""
@@ -142,7 +141,7 @@ class EnsureKeywords(LibraryComponent):
                 f"Ensure Entities matches on one identifying key, got {len(keys)}: {', '.join(keys) or 'none'}."
             )
         rows = list(ItemSource(items, "items"))
-        check = CustomFieldCheck(SchemaService(self.entities), entity_model, check_fields)
+        check = self.field_check(entity_model, check_fields)
         result = EnsureService(self.entities, check).ensure_many(entity_model, rows, keys[0], dry_run, on_error.value)
         logger.info(
             f"{'Dry run: ' if dry_run else ''}Ensure {entity_model.name}: {result['created']} created, "

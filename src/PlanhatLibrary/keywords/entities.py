@@ -12,7 +12,6 @@ from ..errors import PlanhatInputError
 from ..identifiers import entity_ref
 from ..models import Model
 from ..payloads import as_names, with_properties
-from ..schema import CustomFieldCheck, SchemaService
 from .base import LibraryComponent
 from .types import EntityData, FieldValue
 
@@ -20,7 +19,7 @@ from .types import EntityData, FieldValue
 class EntityKeywords(LibraryComponent):
     def _checked(self, model: Model, data: dict[str, Any], creating: bool, enabled: bool = True) -> dict[str, Any]:
         """``data`` with its custom fields read by type (``custom.Health=4`` is a number) and checked."""
-        check = CustomFieldCheck(SchemaService(self.entities), model, enabled)
+        check = self.field_check(model, enabled)
         try:
             data = check.convert(data)
         except ValueError as error:
