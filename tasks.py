@@ -56,22 +56,15 @@ def atest(c: Context, suite: str = "", processes: int = 4) -> None:
     with c.cd(str(ROOT)):
         c.run(
             f"{PY} -m pabot.pabot --no-pabotlib --processes {processes} --command {PY} -m robot --end-command "
-            f"--outputdir {out} --pythonpath src {_older_robot_skips()} "
+            f"--outputdir {out} --pythonpath src "
             f"--loglevel TRACE {selection} atest"
         )
 
 
-def _older_robot_skips() -> str:
-    """Tests tagged require-rf-7.4 use robot.api.types.Secret: skipped, with the reason, on older Robot."""
-    import robot
-
-    major, minor = (int(part) for part in robot.__version__.split(".")[:2])
-    return "--skip require-rf-7.4" if (major, minor) < (7, 4) else ""
-
-
-@task(help={"rf": "comma-separated Robot Framework versions, e.g. 7.3.2,7.4.1"})
-def matrix(c: Context, rf: str = "7.3.2,7.4.1") -> None:
-    """Install each Robot Framework version in its own environment (.matrix/) and run utest and atest there."""
+@task(help={"rf": "comma-separated Robot Framework versions, e.g. 6.1.1,7.3.2"})
+def matrix(c: Context, rf: str = "6.1.1,7.0.1,7.1.1,7.2.2,7.3.2,7.4.2") -> None:
+    """Install each Robot Framework version in its own environment (.matrix/) and run utest, atest and the demo."""
+    results: list[tuple[str, str, str]] = []
     for version in [item.strip() for item in rf.split(",") if item.strip()]:
         env = ROOT / ".matrix" / f"rf-{version}"
         python = env / "bin" / "python"
@@ -80,11 +73,40 @@ def matrix(c: Context, rf: str = "7.3.2,7.4.1") -> None:
                 c.run(f"{PY} -m venv {env}")
             c.run(f'{python} -m pip install -q -e ".[dev]" "robotframework=={version}"')
             print(f"== Robot Framework {version}")
-            c.run(f"{python} -m pytest -q -n 4 utest")
-            c.run(f"{python} -m invoke atest")
+            for step, command in (
+                ("utest", f"{python} -m pytest -q -n 4 utest"),
+                ("atest", f"{python} -m invoke atest"),
+                ("demo", f"{python} -m invoke demo"),
+            ):
+                outcome = c.run(command, warn=True)
+                last = (outcome.stdout.strip().splitlines() or [""])[-1] if outcome else ""
+                if step == "atest":
+                    last = next((line for line in outcome.stdout.splitlines() if " tests, " in line), last)
+                results.append((version, step, ("ok   " if outcome and outcome.ok else "FAIL ") + last))
+    print("\n== Matrix results")
+    for version, step, summary in results:
+        print(f"Robot Framework {version:8} {step:6} {summary}")
+    if any(" FAIL " in f" {summary}" for _, _, summary in results):
+        raise Exit("At least one Robot Framework version failed; see above.", code=1)
 
 
 LIBRARIES = ("PlanhatLibrary", "PlanhatLibrary.Simulator")
+# libdoc pages are generated with this one Robot Framework release, whatever the environment runs,
+# so that they are the same on every machine and every version in the matrix (issue 17).
+LIBDOC_ROBOT = "7.5"
+
+
+def _pinned_robot() -> Path:
+    """A private copy of the pinned Robot Framework (pure Python, no dependencies), installed once."""
+    target = ROOT / ".cache" / f"libdoc-robotframework-{LIBDOC_ROBOT}"
+    if not (target / "robot" / "__init__.py").exists():
+        import subprocess
+
+        subprocess.run(
+            [PY, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), f"robotframework=={LIBDOC_ROBOT}"],
+            check=True,
+        )
+    return target
 
 
 def _write_libdoc(name: str, target: Path) -> None:
@@ -98,6 +120,16 @@ def _write_libdoc(name: str, target: Path) -> None:
         keyword.source = _relative(keyword.source)
     documentation.convert_docs_to_html()
     documentation.save(str(target), "HTML")
+
+
+def _libdoc_with_pinned_robot(name: str, target: Path) -> None:
+    import subprocess
+
+    path = os.pathsep.join([str(_pinned_robot()), str(ROOT / "src"), str(ROOT)])
+    script = f"import tasks, robot; assert robot.__version__ == {LIBDOC_ROBOT!r}, robot.__version__; " + (
+        f"tasks._write_libdoc({name!r}, tasks.Path({str(target)!r}))"
+    )
+    subprocess.run([PY, "-c", script], check=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": path})
 
 
 def _page(path: Path) -> str:
@@ -122,7 +154,7 @@ def docs(c: Context, check: bool = False) -> None:
         for name in LIBRARIES:
             committed = ROOT / "docs" / f"{name}.html"
             target = Path(tmp) / committed.name if check else committed
-            _write_libdoc(name, target)
+            _libdoc_with_pinned_robot(name, target)
             if check and (not committed.exists() or _page(committed) != _page(target)):
                 stale.append(str(committed.relative_to(ROOT)))
             print(f"{'Checked' if check else 'Wrote'} {committed.relative_to(ROOT)}")

@@ -34,7 +34,7 @@ A Second Run Updates And Counts Unchanged Items
 Two Failed Items Are Named, Saved And Retried
     ${items} =    Companies    20
     Inject Planhat Simulator Fault    method=PUT    path=/companies    fail_items=${{ ["C-00005", "C-00017"] }}
-    VAR    ${file} =    ${OUTPUT_DIR}/failed-companies.jsonl
+    ${file} =    Set Variable    ${OUTPUT_DIR}/failed-companies.jsonl
     ${error} =    Run Keyword And Expect Error    *
     ...    Bulk Upsert Entities    companies    ${items}    failed_items_file=${file}
     Should Contain    ${error}    2 of 20 item(s) failed (input indexes 5, 17)

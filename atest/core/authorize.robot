@@ -96,6 +96,7 @@ Bad Region Fails Before Any Request
 
 Authorize With A Secret Key And Tenant Given Directly
     [Tags]    require-rf-7.4    # uses robot.api.types.Secret
+    Skip Unless Robot Has Secret
     ${url} =    Start Planhat Simulator    ${DIRECT_KEY}    ${DIRECT_TENANT}    alias=direct
     Authorize Planhat    ${DIRECT_KEY}    ${DIRECT_TENANT}    api_url=${url}    analytics_url=${url}
     Create Entity    companies    {"name": "Direct"}

@@ -20,7 +20,7 @@ Create Then Get By Id, External Id And Source Id
 
 Create Accepts A Robot Dictionary
     ${company} =    Create Company    Acme    ACME-1
-    VAR    &{data} =    email=ann@acme.test    companyId=extid-ACME-1
+    &{data} =    Create Dictionary    email=ann@acme.test    companyId=extid-ACME-1
     ${user} =    Create Entity    endusers    ${data}
     Should Be Equal    ${user}[companyId]    ${company}[_id]
     Should Be Equal    ${user}[companyName]    Acme

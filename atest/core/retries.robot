@@ -58,6 +58,7 @@ A Dropped Connection On Create Is Reported, Not Repeated
 
 A Read Only Key Gets 403 On Writes
     [Tags]    require-rf-7.4    # uses robot.api.types.Secret
+    Skip Unless Robot Has Secret
     ${url} =    Get Planhat Simulator URL
     ${key} =    Evaluate    robot.api.types.Secret("atest-read-only")    modules=robot.api.types
     Authorize Planhat    ${key}    api_url=${url}

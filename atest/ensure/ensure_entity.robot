@@ -19,8 +19,8 @@ New Entity Costs One Lookup And One Write
     Planhat Simulator Entity Should Exist    companies    external_id=ACME
 
 Unchanged Entity Costs One Lookup And No Write
-    VAR    &{custom} =    Tier=${2}    Other=x
-    VAR    &{acme} =
+    &{custom} =    Create Dictionary    Tier=${2}    Other=x
+    &{acme} =    Create Dictionary
     ...    externalId=ACME
     ...    name=Acme
     ...    mrr=${10}

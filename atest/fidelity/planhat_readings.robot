@@ -19,7 +19,7 @@ A Delete Answered With OK Is A Success
 
 Activities Answered With Nothing Are Not Sent Twice
     Set Planhat Simulator Behaviour    answer_bodies=empty
-    VAR    ${activities} =    ${{ [{"email": f"u{i}@one.test", "action": "Login"} for i in range(3)] }}
+    ${activities} =    Set Variable    ${{ [{"email": f"u{i}@one.test", "action": "Login"} for i in range(3)] }}
     ${result} =    Create Bulk Activities    ${activities}    chunk_size=2
     Should Be Equal As Integers    ${result}[requests]    2
     Planhat Simulator Activity Count Should Be    3
@@ -42,7 +42,7 @@ Ensure Entities Never Updates Another Company's End User
     Dictionary Should Not Contain Key    ${ann}    name
 
 A Second Ensure Of End Users Linked By Extid Writes Nothing
-    VAR    ${users} =
+    ${users} =    Set Variable
     ...    ${{ [{"email": f"u{i}@one.test", "externalId": f"U{i}", "companyId": "extid-ONE"} for i in range(30)] }}
     Ensure Entities    endusers    ${users}
     Clear Planhat Simulator Requests

@@ -10,8 +10,8 @@ Test Setup        Clear Planhat Simulator Requests
 
 *** Test Cases ***
 Select, Filter, Order And Limit
-    VAR    ${expression} =    select name, mrr from companies
-    ...    where phase in ("live", "onboarding") and mrr > 1000 order by mrr desc limit 3    separator=${SPACE}
+    ${expression} =    Catenate    select name, mrr from companies
+    ...    where phase in ("live", "onboarding") and mrr > 1000 order by mrr desc limit 3
     @{rows} =    Query Entities    ${expression}
     ${names} =    Evaluate    [row["name"] for row in $rows]
     Should Be Equal    ${names}    ${{ ["C5998", "C5997", "C5995"] }}

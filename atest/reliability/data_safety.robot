@@ -27,7 +27,7 @@ Failed Items And Unsent Chunks Share One File That Finishes The Load
     File Should Not Exist    ${OUTPUT_DIR}/todo-2.jsonl
 
 Activities Of A Lost Request Are Kept Apart From Those Never Sent
-    VAR    @{activities} =    @{EMPTY}
+    @{activities} =    Create List
     FOR    ${index}    IN RANGE    25
         Append To List    ${activities}    ${{ {"email": "u${index}@x.test", "action": "Login"} }}
     END

@@ -40,7 +40,7 @@ Split CSV Into Work Items
         ...    ${table}
         ...    start=${start}
         ...    end=${{ None if $start + int($size) >= $rows else $start + int($size) }}
-        VAR    ${file} =    ${OUTPUT_DIR}/companies-${start}.csv
+        ${file} =    Set Variable    ${OUTPUT_DIR}/companies-${start}.csv
         Write Table To CSV    ${part}    ${file}    header=${True}
         Create Output Work Item    variables=${{ {"first_row": $start} }}    files=${file}    save=${True}
     END

@@ -21,7 +21,8 @@ def _reveal(value: SecretText | str | None, name: str) -> str | None:
         logger.warn(
             f"{name} was given as plain text. The library never shows it, but Robot Framework may show plain text "
             "in its TRACE log where the variable was made. Pass the whole secret instead (secret=${secret} from "
-            "Get Secret), a Secret variable (${KEY: Secret}), or let Authorize Planhat read the Vault secret."
+            "Get Secret), a Secret variable (${KEY: Secret}, Robot Framework 7.4+), or let Authorize Planhat read the Vault "
+            "secret."
         )
     return value.reveal(name)
 
@@ -44,8 +45,9 @@ class AuthKeywords(LibraryComponent):
 
         Credentials come from, in this order:
 
-        - ``api_key`` (and ``tenant_uuid``) as Robot ``Secret`` values, or as plain text (with a
-          warning: Robot may show plain text in its TRACE log where the variable was made);
+        - ``api_key`` (and ``tenant_uuid``) as Robot ``Secret`` values (Robot Framework 7.4 and
+          newer), or as plain text on any version (with a warning: Robot may show plain text in its
+          TRACE log where the variable was made);
         - otherwise ``secret``: the whole secret as ``Get Secret`` of ``RPA.Robocorp.Vault`` returns it
           (recommended in robots that already read their secrets);
         - otherwise the Vault secret ``vault_secret_name`` (default: the library import's
@@ -74,6 +76,9 @@ class AuthKeywords(LibraryComponent):
         | `Authorize Planhat` | secret=${secret} | | |
         | `Authorize Planhat` | vault_secret_name=planhat_eu | region=eu | |
         | `Authorize Planhat` | ${PLANHAT_KEY} | ${TENANT} | # values created as ${PLANHAT_KEY: Secret} |
+
+        On Robot Framework 6.1 to 7.3, which have no ``Secret`` type, use the Vault secret (the
+        first three examples) or plain text; the library treats the key the same on every version.
         """
         if isinstance(api_key, SecretText) and api_key.is_mapping:  # Authorize Planhat    ${secret}
             secret = secret or VaultSecret(api_key.raw)
