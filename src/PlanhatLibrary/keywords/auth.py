@@ -21,8 +21,8 @@ def _reveal(value: SecretText | str | None, name: str) -> str | None:
         logger.warn(
             f"{name} was given as plain text. The library never shows it, but Robot Framework may show plain text "
             "in its TRACE log where the variable was made. Pass the whole secret instead (secret=${secret} from "
-            "Get Secret), a Secret variable (${KEY: Secret}, Robot Framework 7.4+), or let Authorize Planhat read the Vault "
-            "secret."
+            "Get Secret), a Secret variable (${KEY: Secret}, Robot Framework 7.4+), or let Authorize Planhat "
+            "read the Vault secret."
         )
     return value.reveal(name)
 
