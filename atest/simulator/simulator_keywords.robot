@@ -139,6 +139,18 @@ JSON Text Is Accepted Where A Dictionary Is Expected
     Length Should Be    ${seeded}    1
     [Teardown]    Stop Planhat Simulator    alias=json
 
+Latency Slows Every Call By Its Time And Its Items
+    Seed Planhat Simulator    companies    ${{ [{"name": f"L{i}"} for i in range(100)] }}
+    Set Planhat Simulator Latency    200ms    2ms
+    ${started} =    Evaluate    time.monotonic()    modules=time
+    @{rows} =    Get Entities    companies
+    ${took} =    Evaluate    time.monotonic() - $started    modules=time
+    Length Should Be    ${rows}    100
+    Should Be True    ${took} >= 0.4    one call and 100 listed objects: at least 0.2 s + 100 x 2 ms
+    Run Keyword And Expect Error    Latency must be a duration such as 300ms or 0.5s, got 'soon'
+    ...    Set Planhat Simulator Latency    soon
+    [Teardown]    Set Planhat Simulator Latency
+
 
 *** Keywords ***
 Stop Limited Simulator

@@ -99,6 +99,8 @@ class Simulator:
         alias: str = "default",
         secrets_file: str | None = None,
         vault_secret_name: str = "planhat_api",
+        latency: str | None = None,
+        latency_per_item: str | None = None,
     ) -> str:
         """Start a simulator on a free port of ``127.0.0.1`` and return its URL.
 
@@ -113,6 +115,8 @@ class Simulator:
         | ``alias`` | Name of this simulator, when a suite runs several. |
         | ``secrets_file`` | Write a Vault FileSecrets JSON here and point ``RPA.Robocorp.Vault`` at it. |
         | ``vault_secret_name`` | Secret name inside that file (default ``planhat_api``), as in `Authorize Planhat`. |
+        | ``latency`` | Time to answer each API call, e.g. ``300ms``: see `Set Planhat Simulator Latency`. |
+        | ``latency_per_item`` | Extra time per object sent or listed, e.g. ``0.2ms``. |
 
         The library and the analytics URL are the same server.
 
@@ -133,6 +137,8 @@ class Simulator:
                 per_second=per_second,
                 seed=_json_or_path(seed),
                 behaviour=_dictionary(behaviour, "behaviour"),
+                latency=latency,
+                latency_per_item=latency_per_item,
             )
         except (OSError, ValueError) as error:
             raise SimulatorError(f"Cannot start the Planhat simulator: {error}") from None
@@ -145,6 +151,26 @@ class Simulator:
             )
         logger.info(f"Planhat simulator '{alias}' listening on {url}")
         return url
+
+    @keyword
+    def set_planhat_simulator_latency(
+        self, latency: str = "0ms", latency_per_item: str = "0ms", alias: str | None = None
+    ) -> None:
+        """Make the simulator answer every API call after ``latency`` plus ``latency_per_item`` per object.
+
+        Objects are those sent in the request body and those listed in the answer, so with ``0.2ms``
+        a 5,000-item bulk upsert waits 1 s more. Calls wait in parallel, as on a real server. Use it to
+        see how a robot behaves when Planhat is far away or busy; ``Set Planhat Simulator Latency``
+        without arguments answers at once again. Durations: ``300ms``, ``0.5s`` or seconds.
+
+        Example:
+        | `Set Planhat Simulator Latency` | 300ms | 0.2ms |
+        | `Set Planhat Simulator Latency` | | | # back to no delay |
+        """
+        try:
+            self._get(alias).set_latency(latency, latency_per_item)
+        except ValueError as error:
+            raise SimulatorError(str(error)) from None
 
     @keyword
     def stop_planhat_simulator(self, alias: str | None = None) -> None:

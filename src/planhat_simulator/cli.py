@@ -25,6 +25,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--state", default=None, help="JSON state file: loaded at start, saved at stop")
     parser.add_argument("--rate-limit", default=None, help="requests per minute, e.g. 200/min")
     parser.add_argument("--per-second", type=int, default=None, help="requests per second cap")
+    parser.add_argument("--latency", default=None, help="time to answer each API call, e.g. 300ms (default: at once)")
+    parser.add_argument(
+        "--latency-per-item",
+        default=None,
+        help="extra time per object sent or listed, e.g. 0.2ms: a 5,000-item bulk call then takes 1 s more",
+    )
     parser.add_argument(
         "--no-request-bodies", action="store_true", help="keep request bodies out of the request log (big loads)"
     )
@@ -52,6 +58,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             state_file=args.state,
             keep_bodies=not args.no_request_bodies,
             control_token=args.control_token,
+            latency=args.latency,
+            latency_per_item=args.latency_per_item,
         )
         url = simulator.start()
     except (OSError, ValueError) as error:

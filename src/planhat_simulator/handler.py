@@ -107,6 +107,9 @@ class PlanhatRequestHandler(BaseHTTPRequestHandler):
         if not control:  # logged before answering, so a client that got the answer sees it in the log
             mask = self.state.config.mask
             self.state.log.add(method, mask(url.path), mask(url.query), status, _logged(body))
+            delay = self.state.config.latency.delay(body, payload)
+            if delay:
+                time.sleep(delay)  # outside the store lock: parallel requests wait in parallel, as on a real server
         self._send(status, payload, headers)
 
     def _serve(

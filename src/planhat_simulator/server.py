@@ -17,6 +17,7 @@ from .behaviour import Behaviour, BehaviourError
 from .facts import UnknownModelError, model_named
 from .faults import FaultBook, FaultSpecError, parse_fault
 from .handler import PlanhatRequestHandler
+from .latency import Latency
 from .ratelimit import RateLimiter, parse_rate
 from .requestlog import RequestLog
 from .store import EntityStore, StoreError
@@ -65,6 +66,7 @@ class SimulatorConfig:
     state_file: Path | None = None
     control_token: str | None = None  # required by the control API when set (always when not on loopback)
     idle_timeout: float = IDLE_TIMEOUT
+    latency: Latency = field(default_factory=Latency)
 
     def __repr__(self) -> str:
         return f"SimulatorConfig(tenant=<hidden>, state_file={self.state_file!r})"
@@ -134,11 +136,14 @@ class PlanhatSimulator:
         control_token: str | None = None,
         idle_timeout: float = IDLE_TIMEOUT,
         behaviour: Mapping[str, Any] | None = None,
+        latency: str | float | None = None,
+        latency_per_item: str | float | None = None,
     ) -> None:
         if control_token is None and not is_loopback(host):
             control_token = secrets.token_urlsafe(24)  # reachable from other hosts: the control API needs a token
         config = SimulatorConfig(api_key, tenant, read_only_key, max_body_bytes, None, control_token, idle_timeout)
         config.state_file = Path(state_file) if state_file else None
+        config.latency = Latency.of(latency, latency_per_item)
         per_minute = parse_rate(str(rate_limit)) if rate_limit else None
         store = EntityStore(Behaviour())
         initial = Behaviour().to_json()
@@ -178,6 +183,15 @@ class PlanhatSimulator:
     @property
     def tenant(self) -> str:
         return self.state.config.tenant
+
+    def set_latency(self, per_request: str | float | None = None, per_item: str | float | None = None) -> None:
+        """Answer every API call after ``per_request`` plus ``per_item`` per object in it (``"300ms"``,
+        ``"0.2ms"`` or seconds); ``set_latency()`` answers at once again."""
+        self.state.config.latency = Latency.of(per_request, per_item)
+
+    @property
+    def latency(self) -> dict[str, float]:
+        return self.state.config.latency.to_json()
 
     def set_api_key(self, key: str) -> None:
         """Replace the API key, as when a token is revoked: the old one gets 401 from now on."""
