@@ -76,3 +76,26 @@ def test_identifying_key_defaults_to_first_keyable() -> None:
         identifying_keys(company, {"name": "A"}, [])
     with pytest.raises(PlanhatEnsureError, match=r"Identifying key\(s\) externalId not in the Company data"):
         identifying_keys(company, {"name": "A"}, ["externalId"])
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "equal"),
+    [
+        ("Acme", "Acme", True),
+        ("Acme", "acme", False),
+        ("2026-01-01", "2026-01-01T00:00:00.000Z", True),  # unequal text, the same instant
+        ("2026-01-01T10:00:00+02:00", "2026-01-01T08:00:00Z", True),
+        ("2026-01-01", "2026-01-02", False),
+        ("12", "12.0", False),  # text stays text
+        (1, 1.0, True),
+        (1, 2, False),
+        (True, 1, False),
+        (True, True, True),
+        (float("nan"), float("nan"), False),
+        ("u1", {"_id": "u1", "nickName": "Ann"}, True),
+        (None, "", False),
+    ],
+)
+def test_same_agrees_on_the_fast_path_and_the_slow_one(left: object, right: object, equal: bool) -> None:
+    assert same(left, right) is equal
+    assert same(right, left) is equal

@@ -272,20 +272,7 @@ class EnsureService:
         _check_many(model, items, key)
         items = self.resolved(model, items)
         identity = Identity(self.entities, model, self.references) if model.per_company else None
-        scope = model.company_field if identity is not None and key in (*model.per_company, "email") else None
-        fields = {name for item in items for name in item} | {
-            key,
-            "_id",
-            *model.defaults,
-            *(identity.fields if identity else ()),
-        }
-        index = _Index(key, scope)
-        select = ",".join(sorted({name.split(".")[0] for name in fields if name}))
-        for page in self.entities.pages(model, {"select": select}, every_type=True):
-            index.add_all(page)
-            if identity is not None:
-                identity.add(page)
-        index.check(model)
+        index = self._stored(model, items, key, identity)
         plan = _Plan()
         for position, item in enumerate(items):
             stored = index.find(model, item, position)
@@ -312,6 +299,26 @@ class EnsureService:
                 result={**plan.report(errors), "dry_run": False, "failed": len(errors), **result},
             )
         return {**plan.report(errors), "dry_run": False, "failed": len(errors), **result}
+
+    def _stored(self, model: Model, items: Sequence[Mapping[str, Any]], key: str, identity: Identity | None) -> _Index:
+        """The stored objects the items name, read in one listing of the fields they give (and the keys)."""
+        scope = model.company_field if identity is not None and key in (*model.per_company, "email") else None
+        fields = {name for item in items for name in item} | {
+            key,
+            "_id",
+            *model.defaults,
+            *(identity.fields if identity else ()),
+        }
+        index = _Index(key, scope, {str(item[key]) for item in items})
+        if identity is not None:
+            identity.want(items)
+        select = ",".join(sorted({name.split(".")[0] for name in fields if name}))
+        for page in self.entities.pages(model, {"select": select}, every_type=True):
+            index.add_all(page)
+            if identity is not None:
+                identity.add(page)
+        index.check(model)
+        return index
 
     def _write(self, model: Model, writes: list[dict[str, Any]], positions: list[int]) -> dict[str, Any]:
         try:
@@ -395,10 +402,14 @@ class _Plan:
 
 
 class _Index:
-    """Stored objects by identifying key, or by (key, company) where the key is unique per company only."""
+    """Stored objects by identifying key, or by (key, company) where the key is unique per company only.
 
-    def __init__(self, key: str, scope: str | None) -> None:
-        self.key, self.scope = key, scope
+    Only objects whose key an input item names are kept, with the fields the listing selected, so memory
+    follows the input, not the size of the tenant.
+    """
+
+    def __init__(self, key: str, scope: str | None, wanted: set[str]) -> None:
+        self.key, self.scope, self.wanted = key, scope, wanted
         self.found: dict[tuple[str, str], dict[str, Any]] = {}
         self.companies: dict[str, list[str]] = {}  # key value -> companies holding it (per-company keys)
         self.duplicates: dict[tuple[str, str], list[str]] = {}
@@ -406,7 +417,7 @@ class _Index:
     def add_all(self, page: Sequence[Mapping[str, Any]]) -> None:
         for item in page:
             value = item.get(self.key)
-            if value in (None, ""):
+            if value in (None, "") or str(value) not in self.wanted:
                 continue
             company = str(item.get(self.scope)) if self.scope else ""
             entry = (str(value), company)

@@ -57,15 +57,29 @@ class Identity:
         self.references = references or CompanyReferences(entities)
         self.holders: dict[tuple[str, str], dict[str, str]] = {}  # (key, value) -> company -> _id
         self.claimed: dict[tuple[str, str], int] = {}  # (key, value) of a new item of this run -> its position
+        self.wanted: set[tuple[str, str]] | None = None  # the input's (key, value) pairs: only these are kept
 
     @property
     def fields(self) -> set[str]:
         """What a listing must select for :meth:`add`."""
         return {*MATCH_KEYS, self.model.company_field or ""}
 
+    def want(self, items: Iterable[Mapping[str, Any]]) -> None:
+        """Keep only stored end users holding a key one of ``items`` has: memory follows the input."""
+        self.wanted = {(key, value) for item in items for key in MATCH_KEYS if (value := _value(key, item)) is not None}
+
     def load(self, items: Iterable[Mapping[str, Any]]) -> None:
-        """Resolve the items' company references and read the stored end users' keys (one lean listing)."""
-        self.resolve(items)
+        """Resolve the items' company references and read the stored end users' keys (one lean listing).
+
+        ``items`` is read once (it may be a generator over a file); only its keys and references are kept.
+        """
+        self.wanted, refs = set(), set()
+        for item in items:
+            self.wanted.update((key, value) for key in MATCH_KEYS if (value := _value(key, item)) is not None)
+            ref = company_reference(self.model, item)
+            if ref is not None and is_reference(ref):
+                refs.add(ref)
+        self.references.resolve(refs)
         for page in self.entities.pages(self.model, {"select": ",".join(sorted(self.fields))}):
             self.add(page)
 
@@ -79,7 +93,7 @@ class Identity:
         for stored in page:
             for key in MATCH_KEYS:
                 value = _value(key, stored)
-                if value is not None:
+                if value is not None and (self.wanted is None or (key, value) in self.wanted):
                     self.holders.setdefault((key, value), {})[str(stored.get(field))] = str(stored["_id"])
 
     def company(self, item: Mapping[str, Any]) -> str | None:

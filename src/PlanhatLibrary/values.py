@@ -12,6 +12,7 @@ from typing import Any
 
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?$")
 MISSING = object()
+_SCALARS = (str, int, float, bool)
 
 
 def as_instant(value: Any) -> datetime | None:
@@ -52,10 +53,10 @@ def same(left: Any, right: Any) -> bool:
     An id equals the reference object that names it: Planhat's list rows expand ``owner`` to
     ``{_id, nickName}`` where a single get gives the id (darrenparkinson/planhat models.go).
     """
-    if left is MISSING:
-        left = None
-    if right is MISSING:
-        right = None
+    quick = _same_scalars(left, right)
+    if quick is not None:
+        return quick
+    left, right = _comparable(left), _comparable(right)
     if isinstance(left, str) and isinstance(right, Mapping):
         right = reference_id(right)
     elif isinstance(right, str) and isinstance(left, Mapping):
@@ -72,6 +73,24 @@ def same(left: Any, right: Any) -> bool:
     if left is None or right is None:
         return left is None and right is None
     return type(left) is type(right) and bool(left == right)
+
+
+def _comparable(value: Any) -> Any:
+    return None if value is MISSING else value
+
+
+def _same_scalars(left: Any, right: Any) -> bool | None:
+    """The common case, two scalars of one type, decided without parsing dates; None when undecided."""
+    kind = type(left)
+    if kind is not type(right) or kind not in _SCALARS:
+        return None
+    if left == right:
+        return True
+    if kind is not str:
+        return False  # two unequal numbers or booleans of one type
+    if not (left[:1].isdigit() and right[:1].isdigit()):
+        return False  # unequal text that cannot both be ISO dates
+    return None
 
 
 def ordering_key(value: Any) -> tuple[int, Any] | None:
