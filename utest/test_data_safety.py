@@ -155,7 +155,7 @@ def test_a_lost_activity_request_says_what_landed_and_keeps_the_rest(
     with pytest.raises(PlanhatBulkError) as caught:
         service.bulk_activities(activities, chunk_size=10, unsent_items_path=unsent)
     message = str(caught.value)
-    assert "Requests 1-1 landed (10 activities)" in message
+    assert "Request 1 landed (10 activities)" in message
     assert "Request 2 (10 activities) may or may not have landed" in message
     assert "not idempotent" in message
     unconfirmed = tmp_path / "unsent-unconfirmed.jsonl"
@@ -175,7 +175,7 @@ def test_a_rejected_metric_request_keeps_its_items_to_send_again(
     metrics = [{"dimensionId": "x", "value": i, "externalId": "A"} for i in range(6)]
     api.control("POST", "faults", json={"method": "POST", "path": "/dimensiondata/*", "status": 400, "skip": 1})
     unsent = tmp_path / "m.jsonl"
-    with pytest.raises(PlanhatBulkError, match="Requests 1-1 landed"):
+    with pytest.raises(PlanhatBulkError, match="Request 1 landed"):
         AnalyticsService(session(sim)).push_metrics(metrics, chunk_size=2, unsent_items_path=unsent)
     assert [item["value"] for item in iter_items(unsent)] == [2, 3, 4, 5]  # a 400 did not land: all to resend
     assert not (tmp_path / "m-unconfirmed.jsonl").exists()

@@ -6,16 +6,22 @@ keeps in memory, which lookups it chooses, and what a parallel bulk load sends a
 
 from __future__ import annotations
 
+import json
+import threading
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from planhat_simulator import PlanhatSimulator
+from PlanhatLibrary.analytics import AnalyticsService
+from PlanhatLibrary.bulk import BulkService, BulkSummary
 from PlanhatLibrary.credentials import Credentials
 from PlanhatLibrary.ensure import EnsureService, _Index
 from PlanhatLibrary.entities import EntityService, model_named
-from PlanhatLibrary.errors import PlanhatEnsureError
+from PlanhatLibrary.errors import PlanhatBulkError, PlanhatEnsureError, PlanhatInputError
 from PlanhatLibrary.identity import Identity
+from PlanhatLibrary.pacing import Pacer
 from PlanhatLibrary.retry import RetryPolicy
 from PlanhatLibrary.session import PlanhatSession
 
@@ -27,7 +33,8 @@ ENDUSERS = model_named("endusers")
 
 def session(sim: PlanhatSimulator, **options: Any) -> PlanhatSession:
     credentials = Credentials(api_key=API_KEY, tenant_uuid=TENANT, api_url=sim.url, analytics_url=sim.url)
-    return PlanhatSession(credentials, retry=RetryPolicy(max_retries=2, backoff_base=0.01), sleep=lambda _: None)
+    policy = RetryPolicy(max_retries=options.get("max_retries", 2), backoff_base=0.01)
+    return PlanhatSession(credentials, retry=policy, sleep=lambda _: None)
 
 
 def ensurer(sim: PlanhatSimulator) -> EnsureService:
@@ -71,3 +78,139 @@ def test_stored_duplicates_the_input_does_not_name_do_not_block_a_run(sim: Planh
     assert result["unchanged"] == 1
     with pytest.raises(PlanhatEnsureError, match="share an identifying externalId"):
         ensurer(sim).ensure_many(COMPANIES, [{"externalId": "T", "name": "Twin"}], "externalId")
+
+
+# ------------------------------------------------------------------ parallel chunks
+def companies(count: int, start: int = 0) -> list[dict[str, Any]]:
+    return [{"name": f"C{i}", "externalId": f"P{i:05}", "mrr": i} for i in range(start, start + count)]
+
+
+def upsert(sim: PlanhatSimulator, items: Any, parallel: int, retries: int = 2, **options: Any) -> Any:
+    reports: list[int] = []
+    service = BulkService(
+        session(sim, max_retries=retries), progress=lambda report: reports.append(report.number), parallel=parallel
+    )
+    summary = service.upsert(COMPANIES, items, chunk_size=100, **options)
+    return summary, reports
+
+
+def test_parallel_chunks_send_the_same_requests_and_report_in_input_order(sim: PlanhatSimulator) -> None:
+    sim.set_latency("0ms", "0.05ms")  # answers finish out of order when chunks race
+    summary, reports = upsert(sim, companies(2_350), parallel=4)
+    assert (summary.created, summary.requests, summary.chunks_landed) == (2_350, 24, 24)
+    assert reports == list(range(1, 25))
+    assert len(summary.upserted_ids) == 2_350
+    assert sim.request_counts().get("PUT /companies") == 24
+    again, _ = upsert(sim, companies(2_350), parallel=4)
+    assert (again.created, again.unchanged) == (0, 2_350)
+    assert len(sim.entities("companies")) == 2_350
+
+
+def test_parallel_chunks_lose_and_duplicate_nothing_under_injected_faults(sim: PlanhatSimulator) -> None:
+    # 2% of requests answered 503, 2% handled but their answer lost (the chunk is sent again)
+    sim.add_fault(method="PUT", path="/companies", status=503, times=None, probability=0.02)
+    sim.add_fault(method="PUT", path="/companies", drop_after=True, times=None, probability=0.02)
+    summary, _ = upsert(sim, companies(5_000, 0), parallel=4, retries=5)
+    assert summary.errors == [] and summary.unsent == 0
+    stored = sim.entities("companies")
+    assert len(stored) == 5_000 and len({item["externalId"] for item in stored}) == 5_000
+
+
+def test_a_lost_chunk_in_parallel_leaves_exactly_the_unlanded_items_in_the_file(
+    sim: PlanhatSimulator, tmp_path: Path
+) -> None:
+    # chunk 3 never lands (503 on every try); chunks already in flight beside it land.
+    sim.add_fault(method="PUT", path="/companies", status=503, times=None, skip=2)
+    failed = tmp_path / "failed.jsonl"
+    with pytest.raises(PlanhatBulkError) as error:
+        upsert(sim, companies(1_000), parallel=4, failed_items_path=failed)
+    result = error.value.result
+    stored = {item["externalId"] for item in sim.entities("companies")}
+    left = [json.loads(line)["externalId"] for line in failed.read_text().splitlines()]
+    assert len(stored) + len(left) == 1_000 and not stored & set(left)
+    assert result["unsent"] == len(left)
+    # which two requests arrive first is up to the threads: resume_from is advised only when they were chunks 1-2
+    assert "resume_from" not in str(error.value) or "Chunks 1-2 landed" in str(error.value)
+    sim.clear_faults()
+    upsert(sim, str(failed), parallel=4)
+    final = [item["externalId"] for item in sim.entities("companies")]
+    assert len(final) == 1_000 == len(set(final))
+
+
+def test_a_key_repeated_in_two_chunks_is_refused_only_when_chunks_race(sim: PlanhatSimulator) -> None:
+    items = [*companies(150), {"name": "Again", "externalId": "P00003"}]
+    with pytest.raises(PlanhatInputError, match=r"item 150: externalId 'P00003' duplicates item 3 .*parallel"):
+        upsert(sim, items, parallel=2)
+    assert sim.entities("companies") == []
+    summary, _ = upsert(sim, items, parallel=1)  # one after another: the later chunk updates, as Planhat would
+    assert (summary.created, summary.updated) == (150, 1)
+
+
+@pytest.mark.parametrize("parallel", [0, 9, -1])
+def test_parallel_out_of_range_is_refused(sim: PlanhatSimulator, parallel: int) -> None:
+    with pytest.raises(PlanhatInputError, match="parallel must be between 1 and 8"):
+        BulkService(session(sim), parallel=parallel)
+    with pytest.raises(PlanhatInputError, match="parallel must be between 1 and 8"):
+        AnalyticsService(session(sim)).bulk_activities([{"email": "a@b.test", "action": "x"}], parallel=parallel)
+
+
+def test_ensure_entities_writes_in_parallel_and_a_rerun_writes_nothing(sim: PlanhatSimulator) -> None:
+    items = companies(1_200)
+    first = ensurer(sim).ensure_many(COMPANIES, items, "externalId", parallel=3)
+    assert (first["created"], first["failed"]) == (1_200, 0)
+    sim.clear_requests()
+    again = ensurer(sim).ensure_many(COMPANIES, items, "externalId", parallel=3)
+    assert (again["unchanged"], again["writes"]) == (1_200, 0)
+    assert "PUT /companies" not in sim.request_counts()
+
+
+def test_activities_in_parallel_all_land_once(sim: PlanhatSimulator) -> None:
+    activities = [{"email": f"u{i}@x.test", "action": "Login"} for i in range(1_000)]
+    result = AnalyticsService(session(sim)).bulk_activities(activities, chunk_size=70, parallel=4)
+    assert (result["landed"], result["requests"]) == (1_000, 15)
+    assert sim.counts()["activities"] == 1_000
+
+
+def test_metrics_in_parallel_sum_every_answer(sim: PlanhatSimulator) -> None:
+    metrics = [{"dimensionId": "seats", "value": i, "externalId": f"P{i:05}"} for i in range(500)]
+    result = AnalyticsService(session(sim)).push_metrics(metrics, chunk_size=60, parallel=3)
+    assert (result["processed"], result["requests"], result["failed"]) == (500, 9, 0)
+
+
+def test_a_failed_activity_request_in_parallel_keeps_every_unlanded_item(sim: PlanhatSimulator, tmp_path: Path) -> None:
+    sim.add_fault(method="POST", path="/analytics/bulk/*", status=400, times=1, skip=3)
+    unsent = tmp_path / "unsent.jsonl"
+    activities = [{"email": f"u{i}@x.test", "action": f"A{i}"} for i in range(1_000)]
+    with pytest.raises(PlanhatBulkError, match=r"stopped at request \d+: .* Requests? [-, 0-9]+ landed"):
+        AnalyticsService(session(sim)).bulk_activities(activities, chunk_size=100, parallel=4, unsent_items_path=unsent)
+    landed = {item["action"] for item in sim.dump()["_activities"]}
+    left = {json.loads(line)["action"] for line in unsent.read_text().splitlines()}
+    assert len(landed) + len(left) == 1_000 and not landed & left
+
+
+def test_a_429_seen_by_one_thread_pauses_the_others() -> None:
+    now = [100.0]
+    waited: list[float] = []
+    pacer = Pacer(clock=lambda: now[0], sleep=waited.append)
+    pacer.hold(30.0)
+    assert pacer.wait() == 0.0  # the thread that saw the 429 sleeps on its own
+    other: list[float] = []
+    thread = threading.Thread(target=lambda: other.append(pacer.wait()))
+    thread.start()
+    thread.join(timeout=5)
+    assert other == [30.0] and waited == [30.0]
+    now[0] = 131.0
+    assert Pacer(clock=lambda: now[0]).wait() == 0.0
+
+
+def test_resume_from_is_advised_only_when_the_landed_chunks_are_the_first_ones(sim: PlanhatSimulator) -> None:
+    service = BulkService(session(sim), parallel=4)
+    gap = BulkSummary(
+        "Company", 500, 100, 5, landed=[1, 2, 4], chunks_landed=3, unsent=300, failed_items_file="f.jsonl"
+    )
+    prefix = BulkSummary(
+        "Company", 500, 100, 5, landed=[1, 2], chunks_landed=2, unsent=300, failed_items_file="f.jsonl"
+    )
+    assert "resume_from" not in service._recovery("Stopped.", gap)
+    assert "resume_from=3" in service._recovery("Stopped.", prefix)
+    assert "f.jsonl holds every item still to send" in service._recovery("Stopped.", gap)

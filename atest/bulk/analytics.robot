@@ -99,6 +99,16 @@ No Tenant UUID Fails With How To Set It
     ...    Push Metrics    [{"dimensionId": "a", "value": 1, "externalId": "X"}]
     [Teardown]    Restore Authorization
 
+Activities And Metrics Go Out In Parallel And All Land Once
+    ${activities} =    Evaluate    [{"email": f"p{i}@acme.test", "action": "Login"} for i in range(900)]
+    ${sent} =    Create Bulk Activities    ${activities}    chunk_size=100    parallel=3
+    Should Be Equal As Integers    ${sent}[landed]    900
+    Should Be Equal As Integers    ${sent}[requests]    9
+    ${metrics} =    Evaluate    [{"dimensionId": "seats", "value": i, "externalId": f"M{i}"} for i in range(300)]
+    ${pushed} =    Push Metrics    ${metrics}    chunk_size=50    parallel=3
+    Should Be Equal As Integers    ${pushed}[processed]    300
+    Planhat Simulator Activity Count Should Be    900
+
 
 *** Keywords ***
 Restore Authorization

@@ -69,7 +69,7 @@ A Chunk That Cannot Land Stops The Run And Resume Sends The Rest
     ${error} =    Run Keyword And Expect Error    *
     ...    Bulk Upsert Entities    companies    ${items}    chunk_size=10
     Should Contain    ${error}    stopped at chunk 2 of 3
-    Should Contain    ${error}    Chunks 1-1 landed (created 10
+    Should Contain    ${error}    Chunk 1 landed (created 10
     Should Contain    ${error}    Chunk 2 did not land
     Should Contain    ${error}    rerun with resume_from=2
     Clear Planhat Simulator Faults
@@ -128,6 +128,33 @@ Bad Options And Inputs Fail Before Anything Is Sent
     Run Keyword And Expect Error    resume_from=4 but the input has only 1 chunk(s).
     ...    Bulk Upsert Entities    companies    [{"name": "A"}]    resume_from=4
     Planhat Simulator Request Count Should Be    0
+
+Parallel Chunks Land Every Item Once And A Rerun Changes Nothing
+    [Setup]    Set Planhat Simulator Latency    0ms    0.05ms
+    ${items} =    Companies    1200
+    ${result} =    Bulk Upsert Entities    companies    ${items}    chunk_size=100    parallel=4
+    Should Be Equal As Integers    ${result}[created]    1200
+    Should Be Equal As Integers    ${result}[chunks_landed]    12
+    Planhat Simulator Request Count Should Be    12    PUT    /companies
+    ${again} =    Bulk Upsert Entities    companies    ${items}    chunk_size=100    parallel=4
+    Should Be Equal As Integers    ${again}[unchanged]    1200
+    ${stored} =    Get Planhat Simulator Entities    companies
+    Length Should Be    ${stored}    1200
+    [Teardown]    Set Planhat Simulator Latency
+
+A Key Repeated Across Parallel Chunks Fails Before Sending
+    ${items} =    Companies    150
+    Append To List    ${items}    ${{ {"name": "Again", "externalId": $items[3]["externalId"]} }}
+    Run Keyword And Expect Error
+    ...    *item 150: externalId * duplicates item 3 (chunks sent in parallel must not share one)*
+    ...    Bulk Upsert Entities
+    ...    companies
+    ...    ${items}
+    ...    chunk_size=100
+    ...    parallel=2
+    Planhat Simulator Request Count Should Be    0    PUT    /companies
+    Run Keyword And Expect Error    *parallel must be between 1 and 8, got 12*
+    ...    Bulk Upsert Entities    companies    ${items}    parallel=12
 
 
 *** Keywords ***

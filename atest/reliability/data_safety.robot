@@ -34,7 +34,7 @@ Activities Of A Lost Request Are Kept Apart From Those Never Sent
     Inject Planhat Simulator Fault    method=POST    path=/analytics/*    drop_after=${True}    skip=1
     ${error} =    Run Keyword And Expect Error    *
     ...    Create Bulk Activities    ${activities}    chunk_size=10    unsent_items_file=${OUTPUT_DIR}/acts.jsonl
-    Should Contain    ${error}    Requests 1-1 landed (10 activities)
+    Should Contain    ${error}    Request 1 landed (10 activities)
     Should Contain    ${error}    ${OUTPUT_DIR}/acts-unconfirmed.jsonl
     Should Contain    ${error}    ${OUTPUT_DIR}/acts.jsonl holds the 5 activities not sent
     Clear Planhat Simulator Faults

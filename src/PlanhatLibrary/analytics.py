@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,7 @@ from .errors import (
     PlanhatError,
     PlanhatInputError,
     PlanhatResponseError,
+    landed_text,
     listing,
     may_have_landed,
     shorten,
@@ -32,6 +35,7 @@ from .payloads import check_items, encoding_problem, json_default
 from .session import PlanhatSession, Target
 from .sources import ItemSource
 
+MAX_PARALLEL = 8  # requests in flight at once, well inside Planhat's 50 parallel requests
 #: Planhat refuses analytics bodies over 32 MB; stay a little under it.
 MAX_BODY_BYTES = 32 * 1024 * 1024 - 64 * 1024
 DEFAULT_CHUNK = 10000
@@ -109,7 +113,8 @@ def body(parts: list[bytes]) -> bytes:
 
 
 class Delivery:
-    """Sends encoded chunks one after another; on a failure writes what did not land, and says so."""
+    """Sends encoded chunks (at most ``parallel`` at a time) and takes the answers in input order; on a
+    failure sends nothing more, waits for what is in flight, writes what did not land, and says so."""
 
     def __init__(self, what: str, keyword: str, leftovers: LeftoverFile, unconfirmed: LeftoverFile) -> None:
         self.what = what
@@ -118,22 +123,60 @@ class Delivery:
         self.unconfirmed = unconfirmed
         self.sent_items = 0
         self.requests = 0
+        self.landed: list[int] = []  # numbers of the requests Planhat answered
         self.total = 0  # items in the input, once checked
 
-    def run(self, chunks: Iterator[list[bytes]], send: Any) -> None:
-        for parts in chunks:
-            self.requests += 1
-            try:
-                send(parts, self.requests)
-            except PlanhatError as error:
-                landed = may_have_landed(error)
-                for line in parts:
-                    (self.unconfirmed if landed else self.leftovers).write_line(line)
-                for rest in chunks:
-                    for line in rest:
-                        self.leftovers.write_line(line)
-                raise self._failure(error, len(parts), landed) from None
-            self.sent_items += len(parts)
+    def run(
+        self,
+        chunks: Iterator[list[bytes]],
+        send: Callable[[list[bytes], int], Any],
+        settle: Callable[[list[bytes], int, Any], None] | None = None,
+        parallel: int = 1,
+    ) -> None:
+        """``send`` makes one request (on a worker thread when ``parallel`` > 1); ``settle`` reads its
+        answer on this thread, in input order."""
+        inflight: deque[tuple[int, list[bytes], Future[Any]]] = deque()
+        failure: tuple[PlanhatError, int, int, bool] | None = None
+        executor = ThreadPoolExecutor(parallel, "planhat-analytics") if parallel > 1 else None
+        try:
+            for parts in chunks:
+                self.requests += 1
+                inflight.append((self.requests, parts, _start(send, parts, self.requests, executor)))
+                while len(inflight) >= parallel and failure is None:
+                    failure = self._take(*inflight.popleft(), settle)
+                if failure is not None:
+                    break
+            while inflight:  # sent already: each must be counted as landed, unconfirmed or unsent
+                taken = self._take(*inflight.popleft(), settle)
+                failure = failure or taken
+        finally:
+            if executor is not None:
+                executor.shutdown(wait=True)
+        if failure is not None:
+            for rest in chunks:
+                for line in rest:
+                    self.leftovers.write_line(line)
+            raise self._failure(*failure) from None
+
+    def _take(
+        self,
+        number: int,
+        parts: list[bytes],
+        answer: Future[Any],
+        settle: Callable[[list[bytes], int, Any], None] | None,
+    ) -> tuple[PlanhatError, int, int, bool] | None:
+        try:
+            reply = answer.result()
+            if settle is not None:
+                settle(parts, number, reply)
+        except PlanhatError as error:
+            landed = may_have_landed(error)
+            for line in parts:
+                (self.unconfirmed if landed else self.leftovers).write_line(line)
+            return error, number, len(parts), landed
+        self.sent_items += len(parts)
+        self.landed.append(number)
+        return None
 
     def close(self) -> tuple[str | None, str | None]:
         return self.leftovers.close(), self.unconfirmed.close()
@@ -149,14 +192,13 @@ class Delivery:
             "unconfirmed_items_file": files[1],
         }
 
-    def _failure(self, error: PlanhatError, size: int, landed: bool) -> PlanhatBulkError:
+    def _failure(self, error: PlanhatError, number: int, size: int, landed: bool) -> PlanhatBulkError:
         failed_file, unconfirmed_file = self.close()
-        number = self.requests
         parts = [
-            f"{self.keyword} stopped at request {number}: {error} Requests 1-{number - 1} landed "
+            f"{self.keyword} stopped at request {number}: {error} {landed_text('Request', self.landed)} "
             f"({self.sent_items} {self.what})."
-            if number > 1
-            else f"{self.keyword} stopped at request 1: {error} No request of this run landed."
+            if self.landed
+            else f"{self.keyword} stopped at request {number}: {error} No request of this run landed."
         ]
         if landed:
             parts.append(
@@ -172,6 +214,19 @@ class Delivery:
         if failed_file:
             parts.append(f"{failed_file} holds the {unsent} {self.what} not sent: pass that file to {self.keyword}.")
         return PlanhatBulkError(" ".join(parts), result=self.summary(self.total, (failed_file, unconfirmed_file)))
+
+
+def _start(
+    send: Callable[[list[bytes], int], Any], parts: list[bytes], number: int, executor: ThreadPoolExecutor | None
+) -> Future[Any]:
+    if executor is not None:
+        return executor.submit(send, parts, number)
+    done: Future[Any] = Future()
+    try:
+        done.set_result(send(parts, number))
+    except PlanhatError as error:
+        done.set_exception(error)
+    return done
 
 
 class AnalyticsService:
@@ -223,7 +278,9 @@ class AnalyticsService:
         chunk_size: int = DEFAULT_CHUNK,
         check_references: bool = False,
         unsent_items_path: str | Path | None = None,
+        parallel: int = 1,
     ) -> dict[str, Any]:
+        _check_parallel(parallel)
         source = items if isinstance(items, ItemSource) else ItemSource(items, "activities")
         _check_chunk(chunk_size)
         delivery = self._delivery("activities", "Create Bulk Activities", source, unsent_items_path)
@@ -244,7 +301,7 @@ class AnalyticsService:
 
         delivery.total = total
         try:
-            delivery.run(encoded_chunks(source, chunk_size), send)
+            delivery.run(encoded_chunks(source, chunk_size), send, parallel=parallel)
         finally:
             files = delivery.close()
         return delivery.summary(total, files)
@@ -255,7 +312,9 @@ class AnalyticsService:
         chunk_size: int = DEFAULT_CHUNK,
         on_error: str = "fail",
         unsent_items_path: str | Path | None = None,
+        parallel: int = 1,
     ) -> dict[str, Any]:
+        _check_parallel(parallel)
         if on_error not in ("fail", "continue"):
             raise PlanhatInputError(f"on_error must be 'fail' or 'continue', got {shown_value(on_error)}.")
         source = items if isinstance(items, ItemSource) else ItemSource(items, "metrics")
@@ -270,11 +329,13 @@ class AnalyticsService:
         result: dict[str, Any] = {"processed": 0, "unreported": 0, "failed": 0, "errors": []}
         delivery.total = total
 
-        def send(parts: list[bytes], number: int) -> None:
+        def send(parts: list[bytes], number: int) -> Any:
             target = Target(f"Push Metrics (request {number}, {len(parts)} items)")
-            answer = self.session.send(
+            return self.session.send(
                 "POST", path, raw=body(parts), analytics=True, target=target, idempotent=False, result_optional=True
             ).data
+
+        def settle(parts: list[bytes], number: int, answer: Any) -> None:
             if not isinstance(answer, Mapping):  # "OK" or nothing: the rows landed, Planhat said nothing per row
                 result["unreported"] += len(parts)
                 logger.warn(
@@ -292,7 +353,7 @@ class AnalyticsService:
                 result["errors"].extend(errors)
 
         try:
-            delivery.run(encoded_chunks(source, chunk_size), send)
+            delivery.run(encoded_chunks(source, chunk_size), send, settle, parallel)
         except PlanhatBulkError as error:
             error.result = {**error.result, **result, "failed": len(result["errors"])}
             raise
@@ -320,6 +381,11 @@ def _unknown_reference(item: Mapping[str, Any], emails: set[str], user_ids: set[
     if company and str(company) not in companies:
         return f"no company with externalId {company!r} ({company_field})"
     return ""
+
+
+def _check_parallel(parallel: int) -> None:
+    if not 1 <= parallel <= MAX_PARALLEL:
+        raise PlanhatInputError(f"parallel must be between 1 and {MAX_PARALLEL}, got {parallel}.")
 
 
 def _check_chunk(chunk_size: int) -> None:

@@ -7,10 +7,13 @@ errors (docs/benchmarks.md compares this with another client).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from enum import Enum
 from itertools import islice
@@ -25,6 +28,7 @@ from .errors import (
     PlanhatHTTPError,
     PlanhatInputError,
     PlanhatResponseError,
+    landed_text,
     listing,
     may_have_landed,
 )
@@ -38,6 +42,7 @@ from .sources import ItemSource
 from .writes import prepared, problem
 
 ON_ERROR = ("fail", "stop", "continue")
+MAX_PARALLEL = 8  # well inside Planhat's 50 parallel requests and 150 requests/s (docs.planhat.com intro)
 
 
 class OnError(Enum):
@@ -102,6 +107,13 @@ class BulkSummary:
     requests: int = 0
     keep_keys: bool = True  # False: only counts and errors, so memory stays flat for any input size
     resent_chunks: int = 0  # chunks re-sent after a lost answer: their counts are the second attempt's
+    landed: list[int] = field(default_factory=list)  # numbers of the chunks that got an answer, in input order
+    parallel: int = 1
+
+    @property
+    def landed_in_order(self) -> bool:
+        """Whether the landed chunks are the first ones of this run, so ``resume_from`` sends exactly the rest."""
+        return self.landed == list(range(self.first_chunk, self.first_chunk + len(self.landed)))
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -136,29 +148,36 @@ class BulkSummary:
 
 
 def validate_items(
-    model: Model, source: Iterable[Any], chunk_size: int = BULK_LIMIT, check: CustomFieldCheck | None = None
+    model: Model,
+    source: Iterable[Any],
+    chunk_size: int = BULK_LIMIT,
+    check: CustomFieldCheck | None = None,
+    whole_input: bool = False,
 ) -> int:
     """Check every item before anything is sent; returns the count or raises listing the bad ones.
 
     Repeated identifying keys are looked for within each chunk (one request), as Planhat rejects them
-    there; keeping only one chunk's keys keeps memory flat for any input size.
+    there; keeping only one chunk's keys keeps memory flat for any input size. ``whole_input`` (chunks
+    sent in parallel, where two chunks naming one object would race) looks across the whole input,
+    keeping an 8-byte digest per key.
     """
-    seen: dict[tuple[str, str], int] = {}
+    seen: dict[Any, int] = {}
 
     def item_problem(index: int, item: Any) -> str | None:
-        if index % chunk_size == 0:
+        if index % chunk_size == 0 and not whole_input:
             seen.clear()
         if check is not None:
             try:
                 item = check.convert(item)
             except ValueError as error:
                 return str(error)
-        return _item_problem(model, item, index, seen) or (check.problem(item) if check is not None else None)
+        found = _item_problem(model, item, index, seen, whole_input)
+        return found or (check.problem(item) if check is not None else None)
 
     return check_items(source, item_problem, f"{model.name} item(s)")
 
 
-def _item_problem(model: Model, item: Any, index: int, seen: dict[tuple[str, str], int]) -> str | None:
+def _item_problem(model: Model, item: Any, index: int, seen: dict[Any, int], digest: bool = False) -> str | None:
     if not isinstance(item, Mapping):
         return f"not a dictionary ({type(item).__name__})"
     unencodable = encoding_problem(item) or problem(model, item)
@@ -167,9 +186,13 @@ def _item_problem(model: Model, item: Any, index: int, seen: dict[tuple[str, str
     keys = [key for key in model.keyables if item.get(key) not in (None, "")]
     for key in keys:
         scope = f"\x00{item.get(model.company_field or '')}" if key in model.per_company else ""
-        earlier = seen.setdefault((key, f"{item[key]}{scope}"), index)
+        entry: Any = (key, f"{item[key]}{scope}")
+        if digest:
+            entry = hashlib.blake2b(f"{key}\x00{item[key]}{scope}".encode(), digest_size=8).digest()
+        earlier = seen.setdefault(entry, index)
         if earlier != index:
-            return f"{key} '{item[key]}' duplicates item {earlier} (Planhat rejects duplicated keys)"
+            why = "chunks sent in parallel must not share one" if digest else "Planhat rejects duplicated keys"
+            return f"{key} '{item[key]}' duplicates item {earlier} ({why})"
     if not keys:
         missing = [name for name in model.required if item.get(name) in (None, "")]
         if missing:
@@ -187,11 +210,18 @@ class BulkService:
     """Runs one bulk upsert through a session."""
 
     def __init__(
-        self, session: PlanhatSession, progress: Callable[[ChunkReport], None] | None = None, resumable: bool = True
+        self,
+        session: PlanhatSession,
+        progress: Callable[[ChunkReport], None] | None = None,
+        resumable: bool = True,
+        parallel: int = 1,
     ) -> None:
+        if not 1 <= parallel <= MAX_PARALLEL:
+            raise PlanhatInputError(f"parallel must be between 1 and {MAX_PARALLEL}, got {parallel}.")
         self.session = session
         self.progress = progress
         self.resumable = resumable  # False: the caller gives its own advice (ensure is safe to run again)
+        self.parallel = parallel  # chunks in flight at once; 1 sends them one after another
         self.pins: Pins | None = None
         self.check: CustomFieldCheck | None = None
 
@@ -215,7 +245,7 @@ class BulkService:
         source = items if isinstance(items, ItemSource) else ItemSource(items)
         leftovers, unconfirmed = open_leftovers(failed_items_path, "failed", "items", source.path)
         try:
-            total = validate_items(model, source, chunk_size, check)
+            total = validate_items(model, source, chunk_size, check, whole_input=self.parallel > 1)
             self.check = check
             self.pins = self._pins(model, source) if pin_per_company and model.per_company else None
             chunks = math.ceil(total / chunk_size)
@@ -225,7 +255,9 @@ class BulkService:
             leftovers.close()
             unconfirmed.close()
             raise
-        summary = BulkSummary(model.name, total, chunk_size, chunks, first_chunk=resume_from, keep_keys=keep_keys)
+        summary = BulkSummary(
+            model.name, total, chunk_size, chunks, first_chunk=resume_from, keep_keys=keep_keys, parallel=self.parallel
+        )
         failure: str | None = None
         try:
             failure = self._send_all(model, source, summary, leftovers, unconfirmed, on_error)
@@ -256,51 +288,127 @@ class BulkService:
         unconfirmed: LeftoverFile,
         on_error: str,
     ) -> str | None:
-        """Send every chunk; on a lost chunk or a stop, write what did not land and say why it stopped."""
+        """Send every chunk, at most ``parallel`` at a time, and take their answers in input order.
+
+        On a lost chunk or a stop, no new chunk is sent; those in flight are waited for and taken in
+        (they may land), and every item that did not land is written to ``leftovers``. Returns why the
+        run stopped, or None.
+        """
         started = time.monotonic()
         pending = chunked(source, summary.chunk_size)
-        for number, chunk in enumerate(pending, start=1):
-            if number < summary.first_chunk:
-                continue
-            try:
-                self._send_chunk(model, chunk, number, summary, leftovers)
-            except _ChunkLostError as lost:
-                (leftovers if lost.resendable else unconfirmed).write_items(chunk)
-                summary.unsent += len(chunk) if lost.resendable else 0
-                summary.unsent += _write_rest(pending, leftovers)
-                return self._transport_failure(summary, number, lost.resendable, lost.cause)
-            summary.chunks_landed += 1
-            self._report(summary, number, len(chunk), started)
-            if summary.errors and on_error == "stop" and number < summary.chunks:
-                summary.unsent += _write_rest(pending, leftovers)
-                return self._stopped_message(summary, number)
-        return None
+        inflight: deque[tuple[int, list[dict[str, Any]], Future[Any]]] = deque()
+        stop: _Stop | None = None
+        executor = ThreadPoolExecutor(self.parallel, "planhat-bulk") if self.parallel > 1 else None
+        try:
+            for number, chunk in enumerate(pending, start=1):
+                if number < summary.first_chunk:
+                    continue
+                inflight.append((number, chunk, self._start_chunk(model, chunk, number, summary, executor)))
+                while len(inflight) >= self.parallel and stop is None:
+                    stop = self._take(model, *inflight.popleft(), summary, leftovers, unconfirmed, on_error, started)
+                if stop is not None:
+                    break
+            while inflight:  # sent already: whatever happened to them must be counted and kept
+                taken = self._take(model, *inflight.popleft(), summary, leftovers, unconfirmed, on_error, started)
+                stop = stop or taken
+        finally:
+            if executor is not None:
+                executor.shutdown(wait=True)
+        if stop is None:
+            return None
+        summary.unsent += _write_rest(pending, leftovers)
+        if stop.lost is not None:
+            return self._transport_failure(summary, stop.number, stop.lost.resendable, stop.lost.cause)
+        return self._stopped_message(summary, stop.number)
 
-    def _send_chunk(
-        self, model: Model, chunk: list[dict[str, Any]], number: int, summary: BulkSummary, writer: LeftoverFile
-    ) -> None:
+    def _start_chunk(
+        self,
+        model: Model,
+        chunk: list[dict[str, Any]],
+        number: int,
+        summary: BulkSummary,
+        executor: ThreadPoolExecutor | None,
+    ) -> Future[Any]:
+        """Send one chunk: in this thread (one at a time) or on the pool. The future holds Planhat's answer."""
+        payload = self._payload(model, chunk, number, summary.chunk_size)
         keyed = all(any(item.get(key) not in (None, "") for key in model.keyables) for item in chunk)
         target = Target(f"Bulk upsert chunk {number} of {summary.chunks} for", model.name)
+        summary.requests += 1
+        if executor is not None:
+            return executor.submit(self._request, model, payload, keyed, number, target)
+        done: Future[Any] = Future()
+        try:
+            done.set_result(self._request(model, payload, keyed, number, target))
+        except _ChunkLostError as lost:
+            done.set_exception(lost)
+        return done
+
+    def _payload(self, model: Model, chunk: list[dict[str, Any]], number: int, chunk_size: int) -> list[dict[str, Any]]:
         payload = [prepared(model, item) for item in chunk] if model.defaults or model.day_fields else chunk
         if self.check is not None:
             payload = [self.check.convert(item) for item in payload]
         if self.pins is not None:
-            first = (number - 1) * summary.chunk_size
+            first = (number - 1) * chunk_size
             payload = [self.pins.pin(item, first + index) for index, item in enumerate(payload)]
-        summary.requests += 1
+        return payload
+
+    def _request(
+        self, model: Model, payload: list[dict[str, Any]], keyed: bool, number: int, target: Target
+    ) -> tuple[dict[str, Any], bool]:
+        """One bulk call (with the session's retries); Planhat's result and whether an answer was lost."""
         try:
             reply = self.session.send("PUT", model.path, json=payload, idempotent=keyed, target=target)
-            result = reply.data
-            summary.resent_chunks += int(reply.answer_lost)
+            result, answer_lost = reply.data, reply.answer_lost
         except PlanhatHTTPError as error:
             if not _is_bulk_result(error.body):
                 raise _ChunkLostError(error, keyed or not may_have_landed(error)) from error
-            result = error.body
+            result, answer_lost = error.body, False
         except PlanhatError as error:
             raise _ChunkLostError(error, keyed or not may_have_landed(error)) from error
         if not _is_bulk_result(result):
             message = f"Bulk upsert chunk {number}: Planhat answered without a bulk result ({type(result).__name__})."
             raise _ChunkLostError(PlanhatResponseError(message, status=200, method="PUT", url=model.path), keyed)
+        return result, answer_lost
+
+    def _take(
+        self,
+        model: Model,
+        number: int,
+        chunk: list[dict[str, Any]],
+        answer: Future[Any],
+        summary: BulkSummary,
+        leftovers: LeftoverFile,
+        unconfirmed: LeftoverFile,
+        on_error: str,
+        started: float,
+    ) -> _Stop | None:
+        """Take one chunk's answer in: counts, item errors, progress. Returns why to stop, or None."""
+        keyed = all(any(item.get(key) not in (None, "") for key in model.keyables) for item in chunk)
+        try:
+            result, answer_lost = answer.result()
+            summary.resent_chunks += int(answer_lost)
+            self._record(model, chunk, number, result, summary, leftovers, keyed)
+        except _ChunkLostError as lost:
+            (leftovers if lost.resendable else unconfirmed).write_items(chunk)
+            summary.unsent += len(chunk) if lost.resendable else 0
+            return _Stop(number, lost)
+        summary.chunks_landed += 1
+        summary.landed.append(number)
+        self._report(summary, number, len(chunk), started)
+        if summary.errors and on_error == "stop" and number < summary.chunks:
+            return _Stop(number)
+        return None
+
+    def _record(
+        self,
+        model: Model,
+        chunk: list[dict[str, Any]],
+        number: int,
+        result: dict[str, Any],
+        summary: BulkSummary,
+        writer: LeftoverFile,
+        keyed: bool,
+    ) -> None:
         try:
             summary.add(result, summary.keep_keys)
             errors = list(_item_errors(model, result, chunk))
@@ -328,7 +436,7 @@ class BulkService:
         )
 
     def _transport_failure(self, summary: BulkSummary, number: int, resendable: bool, error: PlanhatError) -> str:
-        landed = _landed(summary, number)
+        landed = _landed(summary)
         fate = (
             f"Chunk {number} did not land (it is safe to send again)."
             if resendable
@@ -339,6 +447,9 @@ class BulkService:
 
     def _stopped_message(self, summary: BulkSummary, number: int) -> str:
         stopped = f"Stopped after chunk {number} of {summary.chunks} (on_error=stop)."
+        later = [landed for landed in summary.landed if landed > number]
+        if later:
+            stopped += f" {landed_text('Chunk', later)} too (sent in parallel)."
         return f"{failure_message(summary, advice=False)} {stopped}"
 
     def _recovery(self, message: str, summary: BulkSummary) -> str:
@@ -353,9 +464,9 @@ class BulkService:
             parts.append(
                 f"{summary.failed_items_file} holds every item still to send ({failed} failed, {summary.unsent} "
                 "not sent): pass that file to Bulk Upsert Entities to finish the load"
-                + (f"; or {resume}." if not failed and self.resumable else ".")
+                + (f"; or {resume}." if not failed and self.resumable and summary.landed_in_order else ".")
             )
-        elif self.resumable and (summary.unsent or summary.errors):
+        elif self.resumable and summary.landed_in_order and (summary.unsent or summary.errors):
             parts.append(
                 resume.capitalize() + ("; the failed items are listed in the result." if summary.errors else ".")
             )
@@ -382,11 +493,11 @@ def failure_message(summary: BulkSummary, advice: bool = True) -> str:
     )
 
 
-def _landed(summary: BulkSummary, number: int) -> str:
-    if number == summary.first_chunk:
+def _landed(summary: BulkSummary) -> str:
+    if not summary.landed:
         return "No chunk of this run landed."
     return (
-        f"Chunks {summary.first_chunk}-{number - 1} landed (created {summary.created}, updated {summary.updated}, "
+        f"{landed_text('Chunk', summary.landed)} (created {summary.created}, updated {summary.updated}, "
         f"unchanged {summary.unchanged}, failed items {len(summary.errors)})."
     )
 
@@ -498,6 +609,14 @@ def _error_text(raw: Any) -> str:
             if isinstance(raw.get(key), str):
                 return str(raw[key])
     return json.dumps(raw, default=str)[:300]
+
+
+@dataclass(frozen=True)
+class _Stop:
+    """Why a run sends no more chunks: chunk ``number`` was lost (``lost``) or had failures (on_error=stop)."""
+
+    number: int
+    lost: _ChunkLostError | None = None
 
 
 class _ChunkLostError(Exception):

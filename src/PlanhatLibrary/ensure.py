@@ -12,12 +12,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .bulk import BulkService, BulkSummary
+from .bulk import MAX_PARALLEL, BulkService, BulkSummary
 from .entities import EntityService, require
 from .errors import (
     PlanhatBulkError,
     PlanhatEnsureError,
     PlanhatError,
+    PlanhatInputError,
     PlanhatNotFoundError,
 )
 from .identifiers import EXTERNAL_PREFIX, SOURCE_PREFIX
@@ -265,10 +266,18 @@ class EnsureService:
 
     # ----------------------------------------------------------------- many
     def ensure_many(
-        self, model: Model, items: Sequence[Mapping[str, Any]], key: str, dry_run: bool = False, on_error: str = "fail"
+        self,
+        model: Model,
+        items: Sequence[Mapping[str, Any]],
+        key: str,
+        dry_run: bool = False,
+        on_error: str = "fail",
+        parallel: int = 1,
     ) -> dict[str, Any]:
         require(model, Operation.LIST)
         require(model, Operation.BULK)
+        if not 1 <= parallel <= MAX_PARALLEL:
+            raise PlanhatInputError(f"parallel must be between 1 and {MAX_PARALLEL}, got {parallel}.")
         _check_many(model, items, key)
         items = self.resolved(model, items)
         identity = Identity(self.entities, model, self.references) if model.per_company else None
@@ -284,7 +293,7 @@ class EnsureService:
             plan.add(position, item, stored, single)
         if dry_run or not plan.writes_count:
             return {**plan.report([]), "dry_run": dry_run, "failed": 0, "errors": [], "requests": 0}
-        result = self._write(model, plan.writes, plan.positions) if plan.writes else _no_writes()
+        result = self._write(model, plan.writes, plan.positions, parallel) if plan.writes else _no_writes()
         for position, item in plan.singles:  # POST never matches an existing object
             try:
                 self.entities.create(model, item)
@@ -320,9 +329,11 @@ class EnsureService:
         index.check(model)
         return index
 
-    def _write(self, model: Model, writes: list[dict[str, Any]], positions: list[int]) -> dict[str, Any]:
+    def _write(
+        self, model: Model, writes: list[dict[str, Any]], positions: list[int], parallel: int = 1
+    ) -> dict[str, Any]:
         try:
-            summary = BulkService(self.session, resumable=False).upsert(
+            summary = BulkService(self.session, resumable=False, parallel=parallel).upsert(
                 model, writes, chunk_size=BULK_LIMIT, on_error="continue", pin_per_company=False
             )
         except PlanhatBulkError as error:

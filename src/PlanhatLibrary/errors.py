@@ -110,6 +110,22 @@ def listing(problems: Sequence[str], limit: int = MAX_LISTED) -> str:
     return "; ".join(problems[:limit]) + more
 
 
+def number_ranges(numbers: Sequence[int]) -> str:
+    """``[1, 2, 3, 5]`` -> ``1-3, 5``: which chunks or requests of a run landed."""
+    runs: list[list[int]] = []
+    for number in numbers:
+        if runs and number == runs[-1][-1] + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    return ", ".join(str(run[0]) if len(run) == 1 else f"{run[0]}-{run[-1]}" for run in runs)
+
+
+def landed_text(noun: str, numbers: Sequence[int]) -> str:
+    """``Chunk 1 landed`` / ``Chunks 1-3, 5 landed``."""
+    return f"{noun}{'s' if len(numbers) > 1 else ''} {number_ranges(numbers)} landed"
+
+
 def server_text(body: Any) -> str:
     """The most useful short text from an error body: a JSON ``error``/``message`` or the raw text."""
     if isinstance(body, dict):

@@ -1,4 +1,5 @@
-"""Optional client-side pacing: keep under a requests-per-minute quota by spacing request starts."""
+"""Client-side pacing shared by every thread of a session: keep under a requests-per-minute quota by
+spacing request starts, and pause every thread's next call while one waits out a 429."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ class Pacer:
         self._clock = clock
         self._sleep = sleep
         self._next = 0.0
+        self._held_until, self._held_by = 0.0, 0
         self._lock = threading.Lock()
 
     def observe(self, limit: int | None, remaining: int | None) -> None:
@@ -36,13 +38,24 @@ class Pacer:
         nearly_used = remaining <= max(1, limit // 20)
         self.interval = max(self.configured, 60.0 / limit) if nearly_used else self.configured
 
+    def hold(self, seconds: float) -> None:
+        """Let no other thread start a call for ``seconds``: a 429 one thread waits out pauses them all.
+
+        The calling thread waits out the 429 itself (its retry sleeps), so the hold does not apply to it.
+        """
+        with self._lock:
+            until = self._clock() + seconds
+            if until > self._held_until:
+                self._held_until, self._held_by = until, threading.get_ident()
+
     def wait(self) -> float:
         """Block until the next call may start; returns the seconds waited."""
-        if not self.interval:
-            return 0.0
         with self._lock:
             now = self._clock()
-            start = max(now, self._next)
+            held = self._held_until if self._held_by != threading.get_ident() else 0.0
+            if not self.interval and held <= now:
+                return 0.0
+            start = max(now, self._next, held)
             self._next = start + self.interval
         delay = start - now
         if delay > 0:

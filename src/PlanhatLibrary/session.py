@@ -101,7 +101,7 @@ class PlanhatSession:
         self.max_answer_bytes = max_answer_bytes
         self.redactor = Redactor(credentials.secrets)
         self.retry = retry or RetryPolicy()
-        self.pacer = Pacer(requests_per_minute)
+        self.pacer = Pacer(requests_per_minute, sleep=sleep)
         self._sleep = sleep
         self.http = requests.Session()
         adapter = DeadlineAdapter(pool_connections=4, pool_maxsize=16, max_retries=0)
@@ -181,6 +181,8 @@ class PlanhatSession:
             retry_number += 1
             self.retries_done += 1
             reason = attempt.status or attempt.failure.value
+            if attempt.status == 429:  # the quota is the tenant's: other threads of this session wait as well
+                self.pacer.hold(delay)
             if attempt.status == 429 and retry_after(attempt.headers) is None:
                 waited = max(time.monotonic() - started, slept)
                 logger.info(

@@ -77,6 +77,7 @@ class AnalyticsKeywords(LibraryComponent):
         chunk_size: int = DEFAULT_CHUNK,
         check_references: bool = False,
         unsent_items_file: str | None = None,
+        parallel: int = 1,
     ) -> dict[str, Any]:
         """Record many activities (``POST /analytics/bulk/{tenant}``) and return a summary.
 
@@ -102,13 +103,19 @@ class AnalyticsKeywords(LibraryComponent):
         it ending in ``-unconfirmed.jsonl``, to check before resending: activities are not
         idempotent, so a blind rerun would record them twice.
 
+        ``parallel`` (1 to 8, default 1) sends that many requests at a time, within Planhat's 50
+        parallel requests and sharing one pacer, so a 429 pauses them all. Planhat's docs ask for bulk
+        calls one after another "to maintain data integrity", hence the default; against a distant
+        server ``parallel=4`` loads about 3.5 times faster (docs/benchmarks.md). Answers are taken in
+        input order, and whatever did not land is in the file, whichever request finished first.
+
         Example:
         | ${sent} = | `Create Bulk Activities` | ${activities} | |
         | `Create Bulk Activities` | ${CURDIR}/logins.jsonl | chunk_size=50000 |
         | `Create Bulk Activities` | ${activities} | check_references=True |
         """
         path = unsent_items_file or output_file("planhat-unsent-activities")
-        result = self.analytics.bulk_activities(activities, chunk_size, check_references, path)
+        result = self.analytics.bulk_activities(activities, chunk_size, check_references, path, parallel)
         logger.info(f"Sent {result['sent']} activities in {result['requests']} request(s)")
         return result
 
@@ -119,6 +126,7 @@ class AnalyticsKeywords(LibraryComponent):
         chunk_size: int = DEFAULT_CHUNK,
         on_error: FailOrContinue = FailOrContinue.FAIL,
         unsent_items_file: str | None = None,
+        parallel: int = 1,
     ) -> dict[str, Any]:
         """Push metric values (``POST /dimensiondata/{tenant}``) and return ``processed`` and ``errors``.
 
@@ -132,7 +140,7 @@ class AnalyticsKeywords(LibraryComponent):
 
         If a request fails, the keyword says how many metrics landed and writes the rest to
         ``unsent_items_file`` (and those of the request in doubt to ``...-unconfirmed.jsonl``), as
-        `Create Bulk Activities` does.
+        `Create Bulk Activities` does. ``parallel`` works as there.
 
         Example:
         | ${m} = | Create Dictionary | dimensionId=logins | value=${42} | externalId=ACME-1 |
@@ -141,6 +149,6 @@ class AnalyticsKeywords(LibraryComponent):
         """
         rows: Any = [metrics] if isinstance(metrics, dict) else metrics
         path = unsent_items_file or output_file("planhat-unsent-metrics")
-        result = self.analytics.push_metrics(rows, chunk_size, on_error.value, path)
+        result = self.analytics.push_metrics(rows, chunk_size, on_error.value, path, parallel)
         logger.info(f"Pushed {result['processed']} of {result['sent']} metric(s) in {result['requests']} request(s)")
         return result

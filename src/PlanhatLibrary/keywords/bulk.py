@@ -26,6 +26,7 @@ class BulkKeywords(LibraryComponent):
         resume_from: int = 1,
         return_ids: bool = True,
         check_fields: bool = True,
+        parallel: int = 1,
     ) -> dict[str, Any]:
         """Create or update many objects with Planhat's bulk upsert and return the summed result.
 
@@ -52,8 +53,15 @@ class BulkKeywords(LibraryComponent):
         Items are sent as given. A partial ``custom`` object may replace the stored one (Planhat does
         not document whether it merges or replaces): to change some custom fields and keep the others,
         use `Ensure Entities`, which sends each changed ``custom`` object whole.
-        Then ``ceil(items / chunk_size)`` requests go out one after another (Planhat asks for
-        sequential bulk calls), at most 5000 items each.
+        Then ``ceil(items / chunk_size)`` requests go out, at most 5000 items each, one after
+        another by default (Planhat's docs ask for bulk calls in sequence "to maintain data
+        integrity"). ``parallel=N`` (up to 8) keeps N chunks in flight, within Planhat's 50 parallel
+        requests and sharing one pacer (a 429 pauses every thread); against a distant server
+        ``parallel=4`` loads about 3.5 times faster (docs/benchmarks.md). With it, a key repeated
+        anywhere in the input is refused before sending (two chunks naming one object would race),
+        answers are taken and reported in input order, and every item that did not land goes to
+        the failed-items file whichever chunk finished first, so one rerun with that file completes
+        the load.
 
         The result has the same keys on every path (also as ``result`` of the error when it fails):
 
@@ -96,7 +104,7 @@ class BulkKeywords(LibraryComponent):
         """
         entity_model = model_named(model)
         path = failed_items_file or output_file(f"planhat-failed-{entity_model.path}")
-        upserter = BulkService(self.session, progress=_progress(entity_model.name))
+        upserter = BulkService(self.session, progress=_progress(entity_model.name), parallel=parallel)
         summary = upserter.upsert(
             entity_model,
             items,

@@ -106,6 +106,7 @@ class EnsureKeywords(LibraryComponent):
         dry_run: bool = False,
         on_error: FailOrContinue = FailOrContinue.FAIL,
         check_fields: bool = True,
+        parallel: int = 1,
     ) -> dict[str, Any]:
         """Ensure many objects at once: create the missing, update what differs, skip the unchanged.
 
@@ -129,6 +130,10 @@ class EnsureKeywords(LibraryComponent):
         documented table (read whole) does not list, an unknown custom field, or a custom value of the
         wrong type fails; ``check_fields=${False}`` sends them unchecked.
 
+        ``parallel`` (1 to 8, default 1) sends that many bulk writes at a time, as in
+        `Bulk Upsert Entities`. Only the stored objects the items name are kept while reading, so
+        memory follows the number of items, not the size of the tenant.
+
         Example:
         | ${result} = | `Ensure Entities` | companies | ${CURDIR}/crm_export.csv | |
         | Log | created ${result}[created], updated ${result}[updated], unchanged ${result}[unchanged] | | | |
@@ -142,7 +147,9 @@ class EnsureKeywords(LibraryComponent):
             )
         rows = list(ItemSource(items, "items"))
         check = self.field_check(entity_model, check_fields)
-        result = EnsureService(self.entities, check).ensure_many(entity_model, rows, keys[0], dry_run, on_error.value)
+        result = EnsureService(self.entities, check).ensure_many(
+            entity_model, rows, keys[0], dry_run, on_error.value, parallel=parallel
+        )
         logger.info(
             f"{'Dry run: ' if dry_run else ''}Ensure {entity_model.name}: {result['created']} created, "
             f"{result['updated']} updated, {result['unchanged']} unchanged; {result['writes']} write(s) in "
