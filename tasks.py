@@ -254,3 +254,39 @@ def controlroom(c: Context, zip: bool = False) -> None:
                 if path.is_file() and not rcc_ignored(name, patterns):
                     archive.write(path, name)
         print(f"Wrote {target.relative_to(ROOT)}: the package to upload to Control Room")
+
+
+SMOKE_SUITE = """*** Settings ***
+Library           PlanhatLibrary
+Library           PlanhatLibrary.Simulator
+Suite Setup       Start Planhat Simulator    secrets_file=${OUTPUT_DIR}/secrets.json
+
+*** Test Cases ***
+The Installed Wheel Talks To The Simulator
+    Authorize Planhat
+    Create Entity    companies    name=Smoke    externalId=SMOKE-1
+    ${smoke} =    Get Entity    companies    external_id=SMOKE-1
+    Should Be Equal    ${smoke}[name]    Smoke
+"""
+
+
+@task
+def release_check(c: Context) -> None:
+    """Build sdist and wheel, twine check them, install the wheel into a fresh venv and smoke-test it there."""
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        dist = work / "dist"
+        _build(c, dist, "sdist", "wheel")
+        c.run(f"{PY} -m twine check --strict {dist}/*")
+        venv = work / "venv"
+        python = venv / "bin" / "python"
+        c.run(f"{PY} -m venv {venv}")
+        c.run(f"{python} -m pip install -q {dist / wheel_name()}")
+        (work / "smoke.robot").write_text(SMOKE_SUITE, encoding="utf-8")
+        check = "import PlanhatLibrary, planhat_simulator; assert 'site-packages' in PlanhatLibrary.__file__"
+        with c.cd(str(work)):  # outside the repository: the installed wheel is imported, not src/
+            c.run(f'{python} -c "{check}; print(PlanhatLibrary.__file__)"')
+            c.run(f"{python} -m robot.libdoc PlanhatLibrary list")
+            c.run(f"{venv / 'bin' / 'planhat-simulator'} --help", hide="out")
+            c.run(f"{python} -m robot --outputdir {work / 'out'} --consolecolors off smoke.robot")
+    print(f"Release check passed: {wheel_name()} and its sdist.")
