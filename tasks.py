@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import re
+import shutil
 import sys
 import tempfile
+import zipfile
 from pathlib import Path
 
 from invoke import Context, Exit, task
@@ -188,3 +191,102 @@ def simulator(c: Context, port: int = 8765, seed: str = "") -> None:
     """Run the Planhat simulator in the foreground (Ctrl+C stops it)."""
     seed_option = f"--seed {seed}" if seed else ""
     c.run(f"{PY} -m planhat_simulator.cli --port {port} {seed_option}", pty=True)
+
+
+CONTROLROOM = ROOT / "examples" / "controlroom"
+
+
+def _version() -> str:
+    from PlanhatLibrary.version import __version__
+
+    return __version__
+
+
+def wheel_name() -> str:
+    """The file name of this version's wheel, as conda.yaml of the Control Room package names it."""
+    return f"robotframework_planhat-{_version()}-py3-none-any.whl"
+
+
+def _build(c: Context, outdir: Path, *kinds: str) -> None:
+    """``python -m build`` (in an isolated build environment) of this repository into ``outdir``."""
+    options = " ".join(f"--{kind}" for kind in kinds)
+    c.run(f"{PY} -m build {options} --outdir {outdir} {ROOT}", hide="out")
+
+
+def rcc_ignored(path: str, patterns: list[str]) -> bool:
+    """Whether a package-relative path matches one of the ignore patterns (gitignore style, as rcc reads them)."""
+    parts = path.split("/")
+    for pattern in patterns:
+        if pattern.endswith("/"):
+            if any(fnmatch.fnmatchcase(part, pattern.rstrip("/")) for part in parts[:-1]):
+                return True
+        elif fnmatch.fnmatchcase(path, pattern) or fnmatch.fnmatchcase(parts[-1], pattern):
+            return True
+    return False
+
+
+def _ignore_patterns() -> list[str]:
+    lines = (CONTROLROOM / ".gitignore").read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
+@task(help={"zip": "also write dist/controlroom-planhat-<version>.zip, the package to upload to Control Room"})
+def controlroom(c: Context, zip: bool = False) -> None:
+    """Build the wheel into examples/controlroom/wheels/, where its conda.yaml installs it from."""
+    wheels = CONTROLROOM / "wheels"
+    conda = (CONTROLROOM / "conda.yaml").read_text(encoding="utf-8")
+    if f"./wheels/{wheel_name()}" not in conda:
+        raise Exit(f"examples/controlroom/conda.yaml must install ./wheels/{wheel_name()} (version {_version()}).")
+    with tempfile.TemporaryDirectory() as tmp:
+        _build(c, Path(tmp), "wheel")
+        wheels.mkdir(exist_ok=True)
+        for old in wheels.glob("*.whl"):
+            old.unlink()
+        shutil.copy2(Path(tmp) / wheel_name(), wheels / wheel_name())
+    print(f"Wrote {(wheels / wheel_name()).relative_to(ROOT)}")
+    if zip:
+        target = ROOT / "dist" / f"controlroom-planhat-{_version()}.zip"
+        target.parent.mkdir(exist_ok=True)
+        patterns = _ignore_patterns()
+        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in sorted(CONTROLROOM.rglob("*")):
+                name = path.relative_to(CONTROLROOM).as_posix()
+                if path.is_file() and not rcc_ignored(name, patterns):
+                    archive.write(path, name)
+        print(f"Wrote {target.relative_to(ROOT)}: the package to upload to Control Room")
+
+
+SMOKE_SUITE = """*** Settings ***
+Library           PlanhatLibrary
+Library           PlanhatLibrary.Simulator
+Suite Setup       Start Planhat Simulator    secrets_file=${OUTPUT_DIR}/secrets.json
+
+*** Test Cases ***
+The Installed Wheel Talks To The Simulator
+    Authorize Planhat
+    Create Entity    companies    name=Smoke    externalId=SMOKE-1
+    ${smoke} =    Get Entity    companies    external_id=SMOKE-1
+    Should Be Equal    ${smoke}[name]    Smoke
+"""
+
+
+@task
+def release_check(c: Context) -> None:
+    """Build sdist and wheel, twine check them, install the wheel into a fresh venv and smoke-test it there."""
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        dist = work / "dist"
+        _build(c, dist, "sdist", "wheel")
+        c.run(f"{PY} -m twine check --strict {dist}/*")
+        venv = work / "venv"
+        python = venv / "bin" / "python"
+        c.run(f"{PY} -m venv {venv}")
+        c.run(f"{python} -m pip install -q {dist / wheel_name()}")
+        (work / "smoke.robot").write_text(SMOKE_SUITE, encoding="utf-8")
+        check = "import PlanhatLibrary, planhat_simulator; assert 'site-packages' in PlanhatLibrary.__file__"
+        with c.cd(str(work)):  # outside the repository: the installed wheel is imported, not src/
+            c.run(f'{python} -c "{check}; print(PlanhatLibrary.__file__)"')
+            c.run(f"{python} -m robot.libdoc PlanhatLibrary list")
+            c.run(f"{venv / 'bin' / 'planhat-simulator'} --help", hide="out")
+            c.run(f"{python} -m robot --outputdir {work / 'out'} --consolecolors off smoke.robot")
+    print(f"Release check passed: {wheel_name()} and its sdist.")

@@ -1,9 +1,13 @@
-"""Every Robot example of the README runs as printed (issue 13; ground rule of the project).
+"""Every Robot example of the README and of docs/*.md runs as printed (issues 13 and 15).
 
 Each ```robotframework block becomes a suite of its own, run in one Robot process against a real
 simulator on 127.0.0.1 that the Vault secret ``planhat_api`` points at. A block without sections
-(a few keyword lines) runs as the body of a test after ``Authorize Planhat``. Files a block reads
-from ``${CURDIR}`` live in ``utest/snippets/``.
+(a few keyword lines) runs as the body of a test after ``Start Planhat Simulator`` (which points the
+Vault secret at it) and ``Authorize Planhat``. Files a block reads from ``${CURDIR}`` live in
+``utest/snippets/``. The "Typical suite" of the simulator's library documentation runs too.
+
+A block that cannot run must say so, right before its fence, with ``<!-- snippet: parse-only -->``
+(and why, after a colon); it is then only parsed, on Robot Framework 6.1 too. Prefer making it run.
 """
 
 from __future__ import annotations
@@ -14,40 +18,79 @@ import re
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from robot.api import ExecutionResult
+from robot.libdoc import LibraryDocumentation
 
 from planhat_simulator import PlanhatSimulator
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "snippets"
-DOCUMENTS = [ROOT / "README.md"]
-BLOCK = re.compile(r"^```robotframework\n(.*?)^```", re.MULTILINE | re.DOTALL)
+DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+FENCE = re.compile(r"^```([\w-]*)\n(.*?)^```", re.MULTILINE | re.DOTALL)
+PARSE_ONLY = re.compile(r"<!--\s*snippet:\s*parse-only\b[^>]*-->\s*\Z")
+MAX_PARSE_ONLY = 2  # fragments are the exception: a snippet that runs is one a reader can trust
 KEY, TENANT = "snippet-api-key-4c1d", "snippet-tenant-9e2a"
 WRAPPER = """*** Settings ***
 Library    PlanhatLibrary
 Library    PlanhatLibrary.Simulator
+Suite Setup    Start Planhat Simulator    secrets_file=${{OUTPUT_DIR}}/secrets.json
 
 *** Test Cases ***
 Snippet
     Authorize Planhat
 {body}"""
+# The libdoc "Typical suite" calls a keyword of the reader's robot; this one stands in for it.
+TYPICAL_SUITE_ROBOT = "\n*** Keywords ***\nMy Robot Lists Companies\n    Get Entities    companies\n"
+
+
+@dataclass(frozen=True)
+class Snippet:
+    name: str
+    text: str
+    runs: bool = True
+
+
+def _suite(block: str) -> str:
+    if "*** " in block:
+        return block
+    return WRAPPER.format(body="".join(f"    {line}\n" for line in block.splitlines()))
+
+
+def document_snippets(document: Path) -> list[Snippet]:
+    """The ```robotframework blocks of one Markdown document, in order."""
+    markdown = document.read_text(encoding="utf-8")
+    found = []
+    blocks = (match for match in FENCE.finditer(markdown) if match.group(1) == "robotframework")
+    for number, match in enumerate(blocks, start=1):
+        runs = not PARSE_ONLY.search(markdown[: match.start()])
+        found.append(Snippet(f"{document.stem}_{number:02d}", _suite(match.group(2)), runs))
+    return found
+
+
+def libdoc_typical_suite(library: str = "PlanhatLibrary.Simulator") -> Snippet:
+    """The "Typical suite" section of a library's documentation as a suite: its Settings table, then its test."""
+    doc = LibraryDocumentation(library).doc
+    section = doc.split("= Typical suite =", 1)[1].split("\n= ", 1)[0]
+    tables = [
+        [line.strip()[2:].replace("`", "") for line in part.splitlines() if line.strip().startswith("| ")]
+        for part in section.split("section:")[1:]
+    ]
+    settings, test = tables
+    text = "*** Settings ***\n" + "\n".join(settings) + "\n\n*** Test Cases ***\n" + "\n".join(test) + "\n"
+    return Snippet(f"{library.replace('.', '_')}_typical_suite", text + TYPICAL_SUITE_ROBOT)
+
+
+def documented_snippets() -> list[Snippet]:
+    """Every Robot snippet of every document, in order, and the libdoc "Typical suite"."""
+    return [snippet for document in DOCUMENTS for snippet in document_snippets(document)] + [libdoc_typical_suite()]
 
 
 def snippets() -> list[tuple[str, str]]:
-    """``(name, suite text)`` for every block of every document, in order."""
-    found = []
-    for document in DOCUMENTS:
-        for number, match in enumerate(BLOCK.finditer(document.read_text(encoding="utf-8")), start=1):
-            block = match.group(1)
-            text = (
-                block
-                if "*** " in block
-                else WRAPPER.format(body="".join(f"    {line}\n" for line in block.splitlines()))
-            )
-            found.append((f"{document.stem}_{number:02d}", text))
-    return found
+    """``(name, suite text)`` for every snippet, also the parse-only ones (test_robot_versions parses them all)."""
+    return [(snippet.name, snippet.text) for snippet in documented_snippets()]
 
 
 def run_robot(suites: Path, output: Path, env: dict[str, str]) -> list[str]:
@@ -61,9 +104,10 @@ def run_robot(suites: Path, output: Path, env: dict[str, str]) -> list[str]:
     return [f"{test.parent.name} / {test.name}: {test.message}" for test in result.suite.all_tests if not test.passed]
 
 
-def test_every_readme_example_runs_as_printed(tmp_path: Path) -> None:
-    found = snippets()
-    assert len(found) >= 5
+def test_every_documented_example_runs_as_printed(tmp_path: Path) -> None:
+    found = [(snippet.name, snippet.text) for snippet in documented_snippets() if snippet.runs]
+    assert len(found) >= 10
+    assert {name.split("_")[0] for name, _ in found} >= {"README", "simulator", "query-language", "PlanhatLibrary"}
     # Robot runs tasks and tests in separate runs: one folder of suites for each.
     folders = {kind: tmp_path / kind for kind in ("tasks", "tests")}
     for folder in folders.values():
@@ -87,7 +131,29 @@ def test_every_readme_example_runs_as_printed(tmp_path: Path) -> None:
             if any(folder.glob("*.robot"))
             for failure in run_robot(folder, tmp_path / f"out-{kind}", env)
         ]
-    assert failed == []
+    assert failed == [], "\n".join(failed)
     for output in tmp_path.glob("out-*/*.*"):
         text = output.read_text(encoding="utf-8", errors="replace")
         assert KEY not in text and TENANT not in text, output
+
+
+def test_docs_blocks_are_found_and_fragments_are_few() -> None:
+    every = documented_snippets()
+    assert len([snippet for snippet in every if not snippet.runs]) <= MAX_PARSE_ONLY
+    for document in DOCUMENTS:
+        markdown = document.read_text(encoding="utf-8")
+        # a Robot block fenced under another name would escape this test
+        languages = {match.group(1) for match in FENCE.finditer(markdown)}
+        assert languages <= {"", "robotframework", "python", "bash", "json"}, document.name
+
+
+def test_the_parse_only_marker_is_understood(tmp_path: Path) -> None:
+    document = tmp_path / "page.md"
+    document.write_text(
+        "```robotframework\nLog    runs\n```\n\n<!-- snippet: parse-only: needs a tenant -->\n"
+        "```robotframework\nLog    fragment\n```\n\n```python\nprint()\n```\n",
+        encoding="utf-8",
+    )
+    found = document_snippets(document)
+    assert [(snippet.name, snippet.runs) for snippet in found] == [("page_01", True), ("page_02", False)]
+    assert "Start Planhat Simulator" in found[0].text and "    Log    runs\n" in found[0].text

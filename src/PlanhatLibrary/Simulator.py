@@ -58,6 +58,7 @@ class Simulator:
 
     | Robot Survives A 429 Storm
     |     `Authorize Planhat`
+    |     `Clear Planhat Simulator Requests`    # Authorize Planhat checked the key with one GET /companies
     |     `Inject Planhat Simulator Fault`    status=429    method=GET    path=/companies    times=3
     |     My Robot Lists Companies
     |     `Planhat Simulator Request Count Should Be`    4    method=GET    path=/companies
