@@ -82,9 +82,9 @@ def matrix(c: Context, rf: str = "6.1.1,7.0.1,7.1.1,7.2.2,7.3.2,7.4.2") -> None:
                 ("demo", f"{python} -m invoke demo"),
             ):
                 outcome = c.run(command, warn=True)
-                last = (outcome.stdout.strip().splitlines() or [""])[-1] if outcome else ""
-                if step == "atest":
-                    last = next((line for line in outcome.stdout.splitlines() if " tests, " in line), last)
+                lines = outcome.stdout.splitlines() if outcome else []
+                pattern = {"utest": r"\d+ passed", "atest": r"\d+ tests?, \d+ passed"}.get(step, r"Report:|FAIL")
+                last = next((line.strip("= ") for line in reversed(lines) if re.search(pattern, line)), "")
                 results.append((version, step, ("ok   " if outcome and outcome.ok else "FAIL ") + last))
     print("\n== Matrix results")
     for version, step, summary in results:
