@@ -33,12 +33,14 @@ from .errors import (
     may_have_landed,
 )
 from .identity import Pins
+from .jsoncodec import loads as read_json
 from .leftovers import LeftoverFile, open_leftovers
 from .models import BULK_LIMIT, Model, Operation
-from .payloads import check_items, encoding_problem
+from .payloads import check_items, encoded
 from .schema import CustomFieldCheck
 from .session import PlanhatSession, Target
 from .sources import ItemSource
+from .spool import Spool
 from .writes import prepared, problem
 
 ON_ERROR = ("fail", "stop", "continue")
@@ -153,26 +155,36 @@ def validate_items(
     chunk_size: int = BULK_LIMIT,
     check: CustomFieldCheck | None = None,
     whole_input: bool = False,
+    spool: Spool | None = None,
 ) -> int:
     """Check every item before anything is sent; returns the count or raises listing the bad ones.
 
     Repeated identifying keys are looked for within each chunk (one request), as Planhat rejects them
     there; keeping only one chunk's keys keeps memory flat for any input size. ``whole_input`` (chunks
     sent in parallel, where two chunks naming one object would race) looks across the whole input,
-    keeping an 8-byte digest per key.
+    keeping an 8-byte digest per key. Each good item's JSON (custom values read by type) goes to
+    ``spool``, so sending needs neither the input nor encoding again.
     """
     seen: dict[Any, int] = {}
 
     def item_problem(index: int, item: Any) -> str | None:
         if index % chunk_size == 0 and not whole_input:
             seen.clear()
+        if not isinstance(item, Mapping):
+            return f"not a dictionary ({type(item).__name__})"
         if check is not None:
             try:
                 item = check.convert(item)
             except ValueError as error:
                 return str(error)
+        line = encoded(item)
+        if isinstance(line, str):
+            return line
         found = _item_problem(model, item, index, seen, whole_input)
-        return found or (check.problem(item) if check is not None else None)
+        found = found or (check.problem(item) if check is not None else None)
+        if found is None and spool is not None:
+            spool.add(line, any(item.get(key) not in (None, "") for key in model.keyables), index // chunk_size + 1)
+        return found
 
     return check_items(source, item_problem, f"{model.name} item(s)")
 
@@ -180,9 +192,9 @@ def validate_items(
 def _item_problem(model: Model, item: Any, index: int, seen: dict[Any, int], digest: bool = False) -> str | None:
     if not isinstance(item, Mapping):
         return f"not a dictionary ({type(item).__name__})"
-    unencodable = encoding_problem(item) or problem(model, item)
-    if unencodable:
-        return unencodable
+    unfit = problem(model, item)
+    if unfit:
+        return unfit
     keys = [key for key in model.keyables if item.get(key) not in (None, "")]
     for key in keys:
         scope = f"\x00{item.get(model.company_field or '')}" if key in model.per_company else ""
@@ -223,7 +235,6 @@ class BulkService:
         self.resumable = resumable  # False: the caller gives its own advice (ensure is safe to run again)
         self.parallel = parallel  # chunks in flight at once; 1 sends them one after another
         self.pins: Pins | None = None
-        self.check: CustomFieldCheck | None = None
 
     def upsert(
         self,
@@ -244,9 +255,10 @@ class BulkService:
         _check_options(chunk_size, on_error, resume_from)
         source = items if isinstance(items, ItemSource) else ItemSource(items)
         leftovers, unconfirmed = open_leftovers(failed_items_path, "failed", "items", source.path)
+        spool: Spool | None = None
         try:
-            total = validate_items(model, source, chunk_size, check, whole_input=self.parallel > 1)
-            self.check = check
+            spool = Spool()
+            total = validate_items(model, source, chunk_size, check, whole_input=self.parallel > 1, spool=spool)
             self.pins = self._pins(model, source) if pin_per_company and model.per_company else None
             chunks = math.ceil(total / chunk_size)
             if total and resume_from > chunks:
@@ -254,14 +266,17 @@ class BulkService:
         except PlanhatError:
             leftovers.close()
             unconfirmed.close()
+            if spool is not None:
+                spool.close()
             raise
         summary = BulkSummary(
             model.name, total, chunk_size, chunks, first_chunk=resume_from, keep_keys=keep_keys, parallel=self.parallel
         )
         failure: str | None = None
         try:
-            failure = self._send_all(model, source, summary, leftovers, unconfirmed, on_error)
+            failure = self._send_all(model, spool, summary, leftovers, unconfirmed, on_error)
         finally:
+            spool.close()
             summary.failed_items_file = leftovers.close()
             summary.unconfirmed_items_file = unconfirmed.close()
         if failure is not None:
@@ -282,7 +297,7 @@ class BulkService:
     def _send_all(
         self,
         model: Model,
-        source: ItemSource,
+        spool: Spool,
         summary: BulkSummary,
         leftovers: LeftoverFile,
         unconfirmed: LeftoverFile,
@@ -295,21 +310,26 @@ class BulkService:
         run stopped, or None.
         """
         started = time.monotonic()
-        pending = chunked(source, summary.chunk_size)
-        inflight: deque[tuple[int, list[dict[str, Any]], Future[Any]]] = deque()
+        pending = chunked(spool.lines(), summary.chunk_size)
+        inflight: deque[tuple[int, list[bytes], Future[Any]]] = deque()
         stop: _Stop | None = None
         executor = ThreadPoolExecutor(self.parallel, "planhat-bulk") if self.parallel > 1 else None
         try:
-            for number, chunk in enumerate(pending, start=1):
+            for number, lines in enumerate(pending, start=1):
                 if number < summary.first_chunk:
                     continue
-                inflight.append((number, chunk, self._start_chunk(model, chunk, number, summary, executor)))
+                keyed = number not in spool.unkeyed_chunks
+                inflight.append((number, lines, self._start_chunk(model, lines, number, keyed, summary, executor)))
                 while len(inflight) >= self.parallel and stop is None:
-                    stop = self._take(model, *inflight.popleft(), summary, leftovers, unconfirmed, on_error, started)
+                    stop = self._take(
+                        model, *inflight.popleft(), spool, summary, leftovers, unconfirmed, on_error, started
+                    )
                 if stop is not None:
                     break
             while inflight:  # sent already: whatever happened to them must be counted and kept
-                taken = self._take(model, *inflight.popleft(), summary, leftovers, unconfirmed, on_error, started)
+                taken = self._take(
+                    model, *inflight.popleft(), spool, summary, leftovers, unconfirmed, on_error, started
+                )
                 stop = stop or taken
         finally:
             if executor is not None:
@@ -324,40 +344,43 @@ class BulkService:
     def _start_chunk(
         self,
         model: Model,
-        chunk: list[dict[str, Any]],
+        lines: list[bytes],
         number: int,
+        keyed: bool,
         summary: BulkSummary,
         executor: ThreadPoolExecutor | None,
     ) -> Future[Any]:
         """Send one chunk: in this thread (one at a time) or on the pool. The future holds Planhat's answer."""
-        payload = self._payload(model, chunk, number, summary.chunk_size)
-        keyed = all(any(item.get(key) not in (None, "") for key in model.keyables) for item in chunk)
+        body = self._body(model, lines, number, summary.chunk_size)
         target = Target(f"Bulk upsert chunk {number} of {summary.chunks} for", model.name)
         summary.requests += 1
         if executor is not None:
-            return executor.submit(self._request, model, payload, keyed, number, target)
+            return executor.submit(self._request, model, body, keyed, number, target)
         done: Future[Any] = Future()
         try:
-            done.set_result(self._request(model, payload, keyed, number, target))
+            done.set_result(self._request(model, body, keyed, number, target))
         except _ChunkLostError as lost:
             done.set_exception(lost)
         return done
 
-    def _payload(self, model: Model, chunk: list[dict[str, Any]], number: int, chunk_size: int) -> list[dict[str, Any]]:
-        payload = [prepared(model, item) for item in chunk] if model.defaults or model.day_fields else chunk
-        if self.check is not None:
-            payload = [self.check.convert(item) for item in payload]
+    def _body(self, model: Model, lines: list[bytes], number: int, chunk_size: int) -> bytes | list[dict[str, Any]]:
+        """The request body: the spooled lines joined, or the items changed as Planhat stores them (defaults,
+        day numbers) and pinned to the end users they mean."""
+        if not (model.defaults or model.day_fields or self.pins is not None):
+            return b"[" + b",".join(lines) + b"]"
+        payload = [prepared(model, read_json(line)) for line in lines]
         if self.pins is not None:
             first = (number - 1) * chunk_size
             payload = [self.pins.pin(item, first + index) for index, item in enumerate(payload)]
         return payload
 
     def _request(
-        self, model: Model, payload: list[dict[str, Any]], keyed: bool, number: int, target: Target
+        self, model: Model, body: bytes | list[dict[str, Any]], keyed: bool, number: int, target: Target
     ) -> tuple[dict[str, Any], bool]:
         """One bulk call (with the session's retries); Planhat's result and whether an answer was lost."""
+        content = {"raw": body} if isinstance(body, bytes) else {"json": body}
         try:
-            reply = self.session.send("PUT", model.path, json=payload, idempotent=keyed, target=target)
+            reply = self.session.send("PUT", model.path, idempotent=keyed, target=target, **content)
             result, answer_lost = reply.data, reply.answer_lost
         except PlanhatHTTPError as error:
             if not _is_bulk_result(error.body):
@@ -374,8 +397,9 @@ class BulkService:
         self,
         model: Model,
         number: int,
-        chunk: list[dict[str, Any]],
+        lines: list[bytes],
         answer: Future[Any],
+        spool: Spool,
         summary: BulkSummary,
         leftovers: LeftoverFile,
         unconfirmed: LeftoverFile,
@@ -383,18 +407,19 @@ class BulkService:
         started: float,
     ) -> _Stop | None:
         """Take one chunk's answer in: counts, item errors, progress. Returns why to stop, or None."""
-        keyed = all(any(item.get(key) not in (None, "") for key in model.keyables) for item in chunk)
         try:
             result, answer_lost = answer.result()
             summary.resent_chunks += int(answer_lost)
-            self._record(model, chunk, number, result, summary, leftovers, keyed)
+            self._record(model, lines, number, result, summary, leftovers, number not in spool.unkeyed_chunks)
         except _ChunkLostError as lost:
-            (leftovers if lost.resendable else unconfirmed).write_items(chunk)
-            summary.unsent += len(chunk) if lost.resendable else 0
+            writer = leftovers if lost.resendable else unconfirmed
+            for line in lines:
+                writer.write_line(line)
+            summary.unsent += len(lines) if lost.resendable else 0
             return _Stop(number, lost)
         summary.chunks_landed += 1
         summary.landed.append(number)
-        self._report(summary, number, len(chunk), started)
+        self._report(summary, number, len(lines), started)
         if summary.errors and on_error == "stop" and number < summary.chunks:
             return _Stop(number)
         return None
@@ -402,7 +427,7 @@ class BulkService:
     def _record(
         self,
         model: Model,
-        chunk: list[dict[str, Any]],
+        lines: list[bytes],
         number: int,
         result: dict[str, Any],
         summary: BulkSummary,
@@ -411,6 +436,8 @@ class BulkService:
     ) -> None:
         try:
             summary.add(result, summary.keep_keys)
+            # the items are read again only when the answer names failures or leaves some unaccounted for
+            chunk = [read_json(line) for line in lines] if _needs_items(result, len(lines)) else []
             errors = list(_item_errors(model, result, chunk))
             errors.extend(_ignored(model, result, chunk, errors))
         except (TypeError, ValueError, OverflowError, AttributeError) as error:
@@ -425,7 +452,7 @@ class BulkService:
             summary.errors.append({"index": offset + index if index is not None else None, **error_item})
             if index is not None and index not in written:  # one item may be named by two error lists
                 written.add(index)
-                writer.write(chunk[index])
+                writer.write_line(lines[index])
 
     def _report(self, summary: BulkSummary, number: int, size: int, started: float) -> None:
         if self.progress is None:
@@ -628,10 +655,18 @@ class _ChunkLostError(Exception):
         self.resendable = resendable
 
 
-def _write_rest(pending: Iterator[list[dict[str, Any]]], leftovers: LeftoverFile) -> int:
+def _write_rest(pending: Iterator[list[bytes]], leftovers: LeftoverFile) -> int:
     """Write the chunks that were never sent; returns how many items they held."""
     count = 0
-    for chunk in pending:
-        leftovers.write_items(chunk)
-        count += len(chunk)
+    for lines in pending:
+        for line in lines:
+            leftovers.write_line(line)
+        count += len(lines)
     return count
+
+
+def _needs_items(result: Mapping[str, Any], size: int) -> bool:
+    """Whether an answer names failed items or accounts for fewer items than were sent."""
+    if any(result.get(key) for key in ERROR_KINDS):
+        return True
+    return sum(int(result.get(key) or 0) for key in ("created", "updated", "nonupdates")) < size

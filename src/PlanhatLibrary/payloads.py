@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from .errors import PlanhatInputError, listing, shorten
+from .jsoncodec import loads as read_json
 
 
 def json_default(value: Any) -> Any:
@@ -98,7 +99,7 @@ def as_names(value: str | Sequence[str] | None, what: str) -> list[str]:
 def parse_json(text: str, what: str) -> Any:
     """JSON text -> Python; invalid JSON fails naming ``what`` and the position."""
     try:
-        return json.loads(text.removeprefix("\ufeff"))
+        return read_json(text.removeprefix("\ufeff"))
     except json.JSONDecodeError as error:
         raise PlanhatInputError(
             f"{what} is not valid JSON: {error.msg} at line {error.lineno} column {error.colno}."
@@ -109,16 +110,26 @@ def parse_json(text: str, what: str) -> Any:
         raise PlanhatInputError(f"{what} cannot be read as JSON: {shorten(str(error), 200)}.") from None
 
 
-def encoding_problem(item: Any, max_bytes: int | None = None) -> str | None:
-    """Why ``item`` cannot be sent as JSON (NaN, infinity, an object, too deep, over ``max_bytes``), or None."""
+_ENCODER = json.JSONEncoder(default=json_default, allow_nan=False)  # one encoder, not one per item
+
+
+def encoded(item: Any) -> bytes | str:
+    """``item`` as JSON bytes (as ``json.dumps`` writes it), or (as text) why it cannot be sent as JSON."""
     try:
-        encoded = json.dumps(item, default=json_default, allow_nan=False)
+        return _ENCODER.encode(item).encode("utf-8")
     except RecursionError:
         return "cannot be sent as JSON: nested too deeply"
     except (TypeError, ValueError) as error:
         return f"cannot be sent as JSON: {error}"
-    if max_bytes is not None and len(encoded.encode("utf-8")) + 2 > max_bytes:
-        return f"{len(encoded.encode('utf-8'))} bytes as JSON, over the {max_bytes} byte body limit"
+
+
+def encoding_problem(item: Any, max_bytes: int | None = None) -> str | None:
+    """Why ``item`` cannot be sent as JSON (NaN, infinity, an object, too deep, over ``max_bytes``), or None."""
+    line = encoded(item)
+    if isinstance(line, str):
+        return line
+    if max_bytes is not None and len(line) + 2 > max_bytes:
+        return f"{len(line)} bytes as JSON, over the {max_bytes} byte body limit"
     return None
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import PlanhatInputError, shown_value
+from .jsoncodec import loads as read_json
 from .payloads import parse_json
 
 FORMATS = {".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
@@ -96,9 +97,15 @@ def _json_items(path: Path) -> Iterator[dict[str, Any]]:
 def _jsonl_items(path: Path) -> Iterator[dict[str, Any]]:
     with path.open(encoding="utf-8-sig") as handle:
         for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            yield _object(parse_json(line, f"'{path}' line {number}"), f"'{path}' line {number}")
+            try:
+                item = read_json(line)
+            except (ValueError, RecursionError):  # read again for the message naming the line and column
+                if not line.strip():
+                    continue
+                item = parse_json(line, f"'{path}' line {number}")
+            if not isinstance(item, dict):
+                raise PlanhatInputError(f"'{path}' line {number} is not a JSON object (got {type(item).__name__}).")
+            yield item
 
 
 def _csv_items(path: Path) -> Iterator[dict[str, Any]]:
