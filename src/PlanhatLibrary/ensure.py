@@ -40,9 +40,12 @@ def changes(given: Mapping[str, Any], stored: Mapping[str, Any], prefix: str = "
     """
     payload: dict[str, Any] = {}
     names: list[str] = []
+    read = stored.get if isinstance(stored, Mapping) else None
     for key, value in given.items():
-        current = stored.get(key, MISSING) if isinstance(stored, Mapping) else MISSING
-        if isinstance(value, Mapping) and isinstance(current, Mapping):
+        current = read(key, MISSING) if read is not None else MISSING
+        if type(value) is type(current) and type(value) in _SCALARS and value == current:
+            continue  # the usual unchanged field, without the full comparison
+        if _is_mapping(value) and _is_mapping(current):
             nested, nested_names = changes(value, current, f"{prefix}{key}.")
             if nested:
                 payload[key] = nested
@@ -51,6 +54,16 @@ def changes(given: Mapping[str, Any], stored: Mapping[str, Any], prefix: str = "
             payload[key] = value
             names.append(f"{prefix}{key}")
     return payload, names
+
+
+def _is_mapping(value: Any) -> bool:
+    """``isinstance(value, Mapping)``, without the slow ABC check for the usual plain values."""
+    kind = type(value)
+    return kind is dict or (kind not in _PLAIN and isinstance(value, Mapping))
+
+
+_PLAIN = frozenset({str, int, float, bool, type(None), list})
+_SCALARS = frozenset({str, int, float, bool})
 
 
 def write_of(given: Mapping[str, Any], stored: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
@@ -425,17 +438,22 @@ class _Index:
         self.companies: dict[str, list[str]] = {}  # key value -> companies holding it (per-company keys)
         self.duplicates: dict[tuple[str, str], list[str]] = {}
 
-    def add_all(self, page: Sequence[Mapping[str, Any]]) -> None:
+    def add_all(self, page: Sequence[dict[str, Any]]) -> None:
+        key, scope, wanted, found = self.key, self.scope, self.wanted, self.found
         for item in page:
-            value = item.get(self.key)
-            if value in (None, "") or str(value) not in self.wanted:
+            value = item.get(key)
+            if value is None or value == "":
                 continue
-            company = str(item.get(self.scope)) if self.scope else ""
-            entry = (str(value), company)
-            if entry in self.found:
-                self.duplicates.setdefault(entry, [self.found[entry]["_id"]]).append(item["_id"])
-            self.found[entry] = dict(item)
-            self.companies.setdefault(str(value), []).append(company)
+            text = value if type(value) is str else str(value)
+            if text not in wanted:
+                continue
+            company = str(item.get(scope)) if scope else ""
+            entry = (text, company)
+            if entry in found:
+                self.duplicates.setdefault(entry, [found[entry]["_id"]]).append(item["_id"])
+            found[entry] = item  # a page is decoded afresh: nothing else holds it
+            if scope:
+                self.companies.setdefault(text, []).append(company)
 
     def check(self, model: Model) -> None:
         if self.duplicates:

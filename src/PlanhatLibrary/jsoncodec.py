@@ -24,6 +24,8 @@ FAST = _orjson is not None
 # one does, the text is only read more slowly).
 _LONG_NUMBER = re.compile(r"(?:^|[:\[,])\s*-?\d{19}")
 _LONG_NUMBER_BYTES = re.compile(rb"(?:^|[:\[,])\s*-?\d{19}")
+# Measured (bench/perf_bench.py, docs/benchmarks.md): worth it for JSON Lines input, one short item per
+# line; not for 5,000-row answer pages, where this check costs more than orjson saves over json.loads.
 
 
 def loads(data: str | bytes) -> Any:

@@ -36,7 +36,6 @@ from .errors import (
     shorten,
 )
 from .identifiers import EXTERNAL_PREFIX, SOURCE_PREFIX
-from .jsoncodec import loads as read_json
 from .pacing import Pacer
 from .payloads import json_default
 from .redaction import Redactor, protect
@@ -323,7 +322,7 @@ class PlanhatSession:
         if not content:
             return None
         try:
-            data = read_json(content)
+            data = jsonlib.loads(content)
         except (ValueError, RecursionError) as error:  # not JSON, a 5,000-digit number, 100,000 nested arrays
             # Read as UTF-8 whatever charset the server claims (an unknown one must not fail, a UTF-16 one must
             # not hide a secret from redaction); NUL bytes of UTF-16/32 text are dropped for the same reason.
