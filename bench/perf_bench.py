@@ -101,8 +101,8 @@ with open(path, encoding="utf-8") as handle:
     items = [json.loads(line) for line in handle]
 stored, offset = {{}}, 0
 while True:
-    page = http.get(f"{{url}}/companies", params={{"limit": 5000, "offset": offset, "select": "externalId,name,mrr,phase"}},
-                    timeout=300).json()
+    params = {{"limit": 5000, "offset": offset, "select": "externalId,name,mrr,phase"}}
+    page = http.get(f"{{url}}/companies", params=params, timeout=300).json()
     stored.update((row["externalId"], row) for row in page)
     offset += len(page)
     if not page:
