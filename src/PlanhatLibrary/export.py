@@ -72,8 +72,9 @@ def _write_csv(items: Iterator[dict[str, Any]], handle: Any, columns: Sequence[s
     writer.writerow([name + kind for name, kind in zip(header, kinds, strict=True)])
     count = 0
     unseen: set[str] = set()
+    cells = list(zip(header, kinds, strict=True))
     for item in chain(sample, items):
-        writer.writerow([_cell(lookup(item, name), kind) for name, kind in zip(header, kinds, strict=True)])
+        writer.writerow([_cell(lookup(item, name), kind) for name, kind in cells])
         count += 1
         if not columns:
             unseen.update(key for key in item if key not in header)
@@ -100,6 +101,8 @@ def _column_type(values: list[Any]) -> str:
 
 
 def _cell(value: Any, kind: str = "") -> str:
+    if type(value) is str and kind != ":json":  # the usual cell, first
+        return value
     if value is MISSING or value is None:
         return ""
     if kind == ":json" or isinstance(value, dict | list):

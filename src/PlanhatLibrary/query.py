@@ -12,12 +12,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import ge, gt, le, lt
 from typing import Any
 
 from .entities import company_chunks
 from .errors import PlanhatQueryError
 from .models import Model, UnknownModelError, resolve_model
-from .values import MISSING, kind_of, lookup, ordering_key, same, sort_by
+from .values import MISSING, is_number, kind_of, lookup, ordering_key, same, sort_by
 
 KEYWORDS = frozenset({"select", "from", "where", "order", "by", "asc", "desc", "limit", "offset", "and", "or", "not"})
 #: Deeper conditions are refused with a clear error instead of Python's RecursionError.
@@ -359,10 +360,16 @@ def like(text: str, pattern: str, ignore_case: bool = False) -> bool:
     return True
 
 
+ORDERINGS: dict[str, Callable[[Any, Any], bool]] = {">": gt, ">=": ge, "<": lt, "<=": le}
+
+
 def _order(actual: Any, condition: Comparison, expression: str) -> bool:
     if actual is MISSING or actual is None:
         return False
-    left, right = ordering_key(actual), ordering_key(condition.value)
+    expected = condition.value
+    if is_number(actual) and is_number(expected):  # the usual case, without building ordering keys
+        return ORDERINGS[condition.operator](actual, expected)
+    left, right = ordering_key(actual), ordering_key(expected)
     if left is None or right is None or left[0] != right[0]:
         raise query_error(
             expression,
@@ -370,13 +377,7 @@ def _order(actual: Any, condition: Comparison, expression: str) -> bool:
             f"cannot compare {condition.field} ({kind_of(actual)} {actual!r}) with {kind_of(condition.value)} "
             f"{condition.value!r} using '{condition.operator}'",
         )
-    comparisons: dict[str, Callable[[Any, Any], bool]] = {
-        ">": lambda a, b: a > b,
-        ">=": lambda a, b: a >= b,
-        "<": lambda a, b: a < b,
-        "<=": lambda a, b: a <= b,
-    }
-    return comparisons[condition.operator](left[1], right[1])
+    return ORDERINGS[condition.operator](left[1], right[1])
 
 
 def matches(item: Mapping[str, Any], condition: Condition | None, expression: str = "") -> bool:
@@ -468,6 +469,9 @@ def project(item: Mapping[str, Any], select: Sequence[str]) -> dict[str, Any]:
     for name in select:
         value = lookup(item, name)
         if value is MISSING:
+            continue
+        if "." not in name:
+            result[name] = value
             continue
         target = result
         *parents, last = name.split(".")

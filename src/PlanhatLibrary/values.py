@@ -116,6 +116,8 @@ def sort_by(items: list[Any], name: str, descending: bool) -> list[Any]:
 
 def lookup(item: Mapping[str, Any], path: str) -> Any:
     """``custom.Segment`` -> ``item["custom"]["Segment"]``; :data:`MISSING` when any step is absent."""
+    if type(item) is dict and "." not in path:  # the usual case, without splitting the path
+        return item.get(path, MISSING)
     current: Any = item
     for part in path.split("."):
         if not isinstance(current, Mapping) or part not in current:
