@@ -214,3 +214,54 @@ def test_resume_from_is_advised_only_when_the_landed_chunks_are_the_first_ones(s
     assert "resume_from" not in service._recovery("Stopped.", gap)
     assert "resume_from=3" in service._recovery("Stopped.", prefix)
     assert "f.jsonl holds every item still to send" in service._recovery("Stopped.", gap)
+
+
+# ------------------------------------------------ Ensure Entities: keyed lookups or a full scan
+def list_and_get_counts(sim: PlanhatSimulator) -> tuple[int, int]:
+    counts = sim.request_counts()
+    lists = counts.get("GET /companies", 0)
+    gets = sum(count for name, count in counts.items() if name.startswith("GET /companies/"))
+    return lists, gets
+
+
+def test_few_items_beyond_the_first_page_are_looked_up_one_by_one(sim: PlanhatSimulator) -> None:
+    sim.seed_model("companies", companies(12_000))
+    items = [
+        {"externalId": "P00010", "name": "C10", "mrr": 10},  # first page, unchanged
+        {"externalId": "P11000", "name": "C11000 renamed"},  # third page, changed
+        {"externalId": "NEW-1", "name": "New"},  # nowhere
+    ]
+    sim.clear_requests()
+    result = ensurer(sim).ensure_many(COMPANIES, items, "externalId")
+    assert (result["unchanged"], result["updated"], result["created"]) == (1, 1, 1)
+    assert list_and_get_counts(sim) == (1, 2)  # one page, then a GET for each of the two not on it
+    assert sim.find("companies", "extid-P11000")["name"] == "C11000 renamed"
+
+
+def test_many_items_beyond_the_first_page_read_every_page(sim: PlanhatSimulator) -> None:
+    sim.seed_model("companies", companies(12_000))
+    items = [{"externalId": f"P{i:05}", "name": f"C{i}", "mrr": i} for i in range(11_000, 11_030)]
+    sim.clear_requests()
+    assert ensurer(sim).ensure_many(COMPANIES, items, "externalId")["unchanged"] == 30
+    lists, gets = list_and_get_counts(sim)
+    assert lists >= 3 and gets == 0
+
+
+def test_items_all_on_the_first_page_need_no_other_page(sim: PlanhatSimulator) -> None:
+    sim.seed_model("companies", companies(12_000))
+    sim.clear_requests()
+    items = [{"externalId": "P00001", "name": "C1", "mrr": 1}]
+    assert ensurer(sim).ensure_many(COMPANIES, items, "externalId")["unchanged"] == 1
+    assert list_and_get_counts(sim) == (1, 0)
+
+
+def test_end_users_are_always_read_whole(sim: PlanhatSimulator) -> None:
+    sim.seed_model("companies", [{"_id": "c1", "name": "One", "externalId": "ONE"}])
+    users = [{"email": f"u{i}@one.test", "externalId": f"U{i}", "companyId": "c1"} for i in range(2_500)]
+    sim.seed_model("endusers", users)
+    sim.clear_requests()
+    items = [{"email": "u2400@one.test", "externalId": "U2400", "companyId": "c1", "name": "Late"}]
+    assert ensurer(sim).ensure_many(ENDUSERS, items, "externalId")["updated"] == 1
+    counts = sim.request_counts()
+    assert counts.get("GET /endusers", 0) >= 2
+    assert not any(name.startswith("GET /endusers/") for name in counts)

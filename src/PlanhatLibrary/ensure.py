@@ -12,6 +12,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from robot.api import logger
+
 from .bulk import MAX_PARALLEL, BulkService, BulkSummary
 from .entities import EntityService, require
 from .errors import (
@@ -31,6 +33,9 @@ from .values import MISSING, same
 from .writes import merged, prepared, problem, without_generated
 
 KEYABLE_PREFIX = {"_id": "", "externalId": EXTERNAL_PREFIX, "sourceId": SOURCE_PREFIX}
+#: Ensure Entities looks up at most this many items one by one (one GET each) rather than reading every page
+#: of a tenant bigger than one page: 20 GETs cost about what 4 pages of 5,000 objects do.
+KEYED_LOOKUPS = 20
 
 
 def changes(given: Mapping[str, Any], stored: Mapping[str, Any], prefix: str = "") -> tuple[dict[str, Any], list[str]]:
@@ -335,12 +340,49 @@ class EnsureService:
         if identity is not None:
             identity.want(items)
         select = ",".join(sorted({name.split(".")[0] for name in fields if name}))
-        for page in self.entities.pages(model, {"select": select}, every_type=True):
+        pages = self.entities.pages(model, {"select": select}, every_type=True)
+        for number, page in enumerate(pages, start=1):
             index.add_all(page)
             if identity is not None:
                 identity.add(page)
+            if number == 1 and self._look_up_instead(model, key, identity, index, len(page)):
+                break  # the rest of the listing is never asked for
         index.check(model)
         return index
+
+    def _look_up_instead(
+        self, model: Model, key: str, identity: Identity | None, index: _Index, first_page: int
+    ) -> bool:
+        """After a full first page (so the tenant holds more objects than one page), fetch the few items
+        not found yet one by one (``GET /{model}/extid-...``) instead of reading every page; logs the choice.
+
+        Only for keys a GET can name and that are unique in the tenant (not end users' per-company keys).
+        """
+        if identity is not None or key not in KEYABLE_PREFIX or not model.supports(Operation.GET):
+            return False
+        if first_page < model.page_cap:
+            return False  # that was the whole listing (or its last page is confirmed next): nothing to choose
+        missing = sorted(index.wanted - {value for value, _ in index.found})
+        if not missing:
+            logger.info(f"Ensure Entities: every item is on the first page of {model.name}; the rest is not read.")
+            return True
+        if len(missing) > KEYED_LOOKUPS:
+            logger.info(
+                f"Ensure Entities: {len(missing)} {model.name} item(s) not on the first page; reading every page "
+                f"(one GET per {model.page_cap} objects) rather than one GET per item."
+            )
+            return False
+        logger.info(
+            f"Ensure Entities: {model.name} has more than {model.page_cap} objects and {len(missing)} item(s) are "
+            f"not on the first page: looking each up by {key} ({len(missing)} GETs) instead of reading every page."
+        )
+        for value in missing:
+            try:
+                found = self.entities.get(model, KEYABLE_PREFIX[key] + value)
+            except PlanhatNotFoundError:
+                continue
+            index.add_all([found])
+        return True
 
     def _write(
         self, model: Model, writes: list[dict[str, Any]], positions: list[int], parallel: int = 1
