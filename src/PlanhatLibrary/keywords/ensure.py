@@ -116,8 +116,9 @@ class EnsureKeywords(LibraryComponent):
         read once, in pages (``ceil(existing / page size)`` list requests, selecting only the fields
         the items use). When the first page is full and at most 20 items are not on it, those are
         looked up one by one (``GET .../extid-...``) instead of reading every page; the log says which
-        way was chosen (end users are always read whole, as their keys are unique per company). Then the new items and only the changed fields of the others go out in bulk
-        upserts of up to 5000 (``ceil(writes / 5000)`` requests). Unchanged objects cost nothing.
+        way was chosen (end users are always read whole, as their keys are unique per company).
+        Then the new items and only the changed fields of the others go out in bulk upserts of up
+        to 5000 (``ceil(writes / 5000)`` requests). Unchanged objects cost nothing.
         Company references (``companyId: "extid-..."``) are resolved first (one request, or one
         listing of companies for many), so an unchanged end user linked that way costs no write; a
         reference to no company fails before anything is sent. End users are matched by
