@@ -77,7 +77,7 @@ def matrix(c: Context, rf: str = "6.1.1,7.0.1,7.1.1,7.2.2,7.3.2,7.4.2") -> None:
             c.run(f'{python} -m pip install -q -e ".[dev]" "robotframework=={version}"')
             print(f"== Robot Framework {version}")
             for step, command in (
-                ("utest", f"{python} -m pytest -q -n 4 utest"),
+                ("utest", f"{python} -m pytest -n 4 utest"),
                 ("atest", f"{python} -m invoke atest"),
                 ("demo", f"{python} -m invoke demo"),
             ):

@@ -65,6 +65,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (OSError, ValueError) as error:
         print(f"planhat-simulator: {error}", file=sys.stderr)
         return 2
+    stopped = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopped.set())  # before the URL: a caller may stop it at once
     print(url, flush=True)
     if simulator.control_token and not args.control_token:
         print(
@@ -73,8 +75,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
             flush=True,
         )
-    stopped = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
     try:
         stopped.wait()
     except KeyboardInterrupt:
