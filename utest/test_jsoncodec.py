@@ -16,7 +16,7 @@ from PlanhatLibrary.bulk import BulkService, validate_items
 from PlanhatLibrary.errors import PlanhatInputError
 from PlanhatLibrary.models import resolve_model
 from PlanhatLibrary.payloads import parse_json
-from PlanhatLibrary.sources import iter_items
+from PlanhatLibrary.sources import ItemSource, iter_items
 
 TEXTS = [
     '{"name": "Acme", "mrr": 1.5, "n": 3, "ok": true, "none": null, "list": [1, "a", {"b": []}]}',
@@ -96,7 +96,23 @@ def test_a_bulk_load_without_a_temporary_directory_fails_before_sending(
     assert sim.request_counts() == {}
 
 
-def test_hex_ids_keep_the_fast_path() -> None:
-    page = json.dumps([{"_id": "6b0b9ae2007019123456789012345678aa"[:24], "n": 1}] * 3)
-    assert jsoncodec._LONG_NUMBER.search(page) is None
-    assert jsoncodec._LONG_NUMBER.search('{"a": 12345678901234567890}') is not None
+def test_only_results_orjson_may_have_rounded_are_read_again() -> None:
+    page = [{"_id": "6b0b9ae2007019123456789a", "n": 1, "mrr": 1.5, "custom": {"x": [2.0**52]}}] * 3
+    assert not jsoncodec._rounded(page)
+    assert jsoncodec._rounded({"a": [{"b": 1.2345678901234568e29}]})
+    assert jsoncodec._rounded({"a": float("inf")})
+
+
+def test_strict_json_lines_are_kept_verbatim_to_send(codec: str, tmp_path: Path) -> None:
+    path = tmp_path / "items.jsonl"
+    lines = [
+        '\ufeff{"externalId": "A",  "name": "Ann"}',
+        '{"externalId": "B", "mrr": NaN}',
+        '{"externalId": "C", "n": 123456789012345678901234567890}',
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    pairs = list(ItemSource(str(path)).with_lines())
+    assert [item["externalId"] for item, _ in pairs] == ["A", "B", "C"]
+    assert pairs[2][0]["n"] == 123456789012345678901234567890  # exact, with orjson or without
+    expected_first = b'{"externalId": "A",  "name": "Ann"}' if codec == "orjson" else None
+    assert [line for _, line in pairs] == [expected_first, None, None]

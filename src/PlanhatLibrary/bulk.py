@@ -166,39 +166,49 @@ def validate_items(
     ``spool``, so sending needs neither the input nor encoding again.
     """
     seen: dict[Any, int] = {}
+    pairs = source.with_lines() if isinstance(source, ItemSource) else ((item, None) for item in source)
+    verbatim: list[bytes | None] = [None]  # the current item's input line, when it can be sent as it is
+
+    def items() -> Iterator[Any]:
+        for item, line in pairs:
+            verbatim[0] = line
+            yield item
 
     def item_problem(index: int, item: Any) -> str | None:
         if index % chunk_size == 0 and not whole_input:
             seen.clear()
-        if not isinstance(item, Mapping):
+        if type(item) is not dict and not isinstance(item, Mapping):
             return f"not a dictionary ({type(item).__name__})"
+        given = item
         if check is not None:
             try:
                 item = check.convert(item)
             except ValueError as error:
                 return str(error)
-        line = encoded(item)
+        line = verbatim[0] if item is given and verbatim[0] is not None else encoded(item)
         if isinstance(line, str):
             return line
-        found = _item_problem(model, item, index, seen, whole_input)
+        keys = [key for key in model.keyables if item.get(key) not in (None, "")]
+        found = _item_problem(model, item, index, seen, keys, whole_input)
         found = found or (check.problem(item) if check is not None else None)
         if found is None and spool is not None:
-            spool.add(line, any(item.get(key) not in (None, "") for key in model.keyables), index // chunk_size + 1)
+            spool.add(line, bool(keys), index // chunk_size + 1)
         return found
 
-    return check_items(source, item_problem, f"{model.name} item(s)")
+    return check_items(items(), item_problem, f"{model.name} item(s)")
 
 
-def _item_problem(model: Model, item: Any, index: int, seen: dict[Any, int], digest: bool = False) -> str | None:
-    if not isinstance(item, Mapping):
-        return f"not a dictionary ({type(item).__name__})"
+def _item_problem(
+    model: Model, item: Mapping[str, Any], index: int, seen: dict[Any, int], keys: list[str], digest: bool = False
+) -> str | None:
+    """What is wrong with one item (``keys``: the identifying keys it holds), or None."""
     unfit = problem(model, item)
     if unfit:
         return unfit
-    keys = [key for key in model.keyables if item.get(key) not in (None, "")]
     for key in keys:
         scope = f"\x00{item.get(model.company_field or '')}" if key in model.per_company else ""
-        entry: Any = (key, f"{item[key]}{scope}")
+        value = item[key]
+        entry: Any = (key, f"{value}{scope}" if scope or type(value) is not str else value)
         if digest:
             entry = hashlib.blake2b(f"{key}\x00{item[key]}{scope}".encode(), digest_size=8).digest()
         earlier = seen.setdefault(entry, index)

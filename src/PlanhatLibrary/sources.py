@@ -11,12 +11,13 @@ import csv
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from .errors import PlanhatInputError, shown_value
-from .jsoncodec import loads as read_json
+from .jsoncodec import loads_exact_text
 from .payloads import parse_json
 
+_T = TypeVar("_T")
 FORMATS = {".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
 
 
@@ -60,6 +61,13 @@ class ItemSource:
                 f"got {type(items).__name__}."
             )
 
+    def with_lines(self) -> Iterator[tuple[Any, bytes | None]]:
+        """Each item with its JSON text when the input holds it verbatim (JSON Lines, strict JSON), else None:
+        such a line can be sent as it is, without encoding the item again."""
+        if self.path is not None and file_format(self.path) == "jsonl":
+            return _guarded(self.path, _jsonl_items(self.path, keep_lines=True))
+        return ((item, None) for item in self)
+
     def __iter__(self) -> Iterator[Any]:
         if self.path is not None:
             return iter_items(self.path)
@@ -77,9 +85,17 @@ def iter_items(path: str | Path) -> Iterator[dict[str, Any]]:
     kind = file_format(path)
     if not path.is_file():
         raise PlanhatInputError(f"Cannot read items: no such file '{path}'.")
-    readers = {"json": _json_items, "jsonl": _jsonl_items, "csv": _csv_items}
+    if kind == "jsonl":
+        yield from (item for item, _ in _guarded(path, _jsonl_items(path)))
+        return
+    readers = {"json": _json_items, "csv": _csv_items}
+    yield from _guarded(path, readers[kind](path))
+
+
+def _guarded(path: Path, items: Iterator[_T]) -> Iterator[_T]:
+    """``items`` with a file's decoding and CSV errors as input errors naming the file."""
     try:
-        yield from readers[kind](path)
+        yield from items
     except UnicodeDecodeError as error:
         raise PlanhatInputError(f"'{path}' is not valid UTF-8 (byte {error.start}).") from None
     except csv.Error as error:  # e.g. a cell over the field size limit
@@ -94,18 +110,19 @@ def _json_items(path: Path) -> Iterator[dict[str, Any]]:
         yield _object(item, f"'{path}' item {index}")
 
 
-def _jsonl_items(path: Path) -> Iterator[dict[str, Any]]:
+def _jsonl_items(path: Path, keep_lines: bool = False) -> Iterator[tuple[dict[str, Any], bytes | None]]:
+    """Each object of a JSON Lines file, and (``keep_lines``) its line when it can be sent as it is."""
     with path.open(encoding="utf-8-sig") as handle:
         for number, line in enumerate(handle, start=1):
             try:
-                item = read_json(line)
+                item, exact = loads_exact_text(line)
             except (ValueError, RecursionError):  # read again for the message naming the line and column
                 if not line.strip():
                     continue
-                item = parse_json(line, f"'{path}' line {number}")
+                item, exact = parse_json(line, f"'{path}' line {number}"), False
             if not isinstance(item, dict):
                 raise PlanhatInputError(f"'{path}' line {number} is not a JSON object (got {type(item).__name__}).")
-            yield item
+            yield item, (line.strip().encode("utf-8") if keep_lines and exact else None)
 
 
 def _csv_items(path: Path) -> Iterator[dict[str, Any]]:
