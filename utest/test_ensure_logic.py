@@ -99,3 +99,17 @@ def test_identifying_key_defaults_to_first_keyable() -> None:
 def test_same_agrees_on_the_fast_path_and_the_slow_one(left: object, right: object, equal: bool) -> None:
     assert same(left, right) is equal
     assert same(right, left) is equal
+
+
+@pytest.mark.parametrize(
+    ("given", "stored", "changed"),
+    [
+        ({"a": True, "n": 1}, {"a": 1, "n": 1, "_id": "x"}, ["a"]),  # == says True == 1
+        ({"c": {"flag": False}}, {"c": {"flag": 0}}, ["c.flag"]),
+        ({"n": 1.0, "s": "x"}, {"n": 1, "s": "x", "other": 2}, []),
+        ({"d": "2026-01-01"}, {"d": "2026-01-01T00:00:00Z"}, []),
+        ({"gone": None}, {}, []),
+    ],
+)
+def test_changes_fast_path_keeps_the_meaning_of_same(given: dict, stored: dict, changed: list[str]) -> None:
+    assert changes(given, stored)[1] == changed

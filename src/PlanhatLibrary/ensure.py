@@ -25,7 +25,7 @@ from .errors import (
 )
 from .identifiers import EXTERNAL_PREFIX, SOURCE_PREFIX
 from .identity import Identity, company_reference
-from .models import BULK_LIMIT, Model, Operation
+from .models import BULK_LIMIT, GENERATED_FIELDS, Model, Operation
 from .payloads import check_items
 from .references import CompanyReferences, references_in
 from .schema import CustomFieldCheck
@@ -33,6 +33,7 @@ from .values import MISSING, same
 from .writes import merged, prepared, problem, without_generated
 
 KEYABLE_PREFIX = {"_id": "", "externalId": EXTERNAL_PREFIX, "sourceId": SOURCE_PREFIX}
+GENERATED = frozenset(GENERATED_FIELDS) - {"_id"}  # what without_generated removes
 #: Ensure Entities looks up at most this many items one by one (one GET each) rather than reading every page
 #: of a tenant bigger than one page: 20 GETs cost about what 4 pages of 5,000 objects do.
 KEYED_LOOKUPS = 20
@@ -43,6 +44,8 @@ def changes(given: Mapping[str, Any], stored: Mapping[str, Any], prefix: str = "
 
     Dictionaries (``custom``) are compared per given key; a given ``None`` equals a missing field.
     """
+    if type(given) is dict and type(stored) is dict and given.items() <= stored.items() and _plainly_equal(given):
+        return {}, []  # every given field equals the stored one, and no True/1 or nested value hides a difference
     payload: dict[str, Any] = {}
     names: list[str] = []
     read = stored.get if isinstance(stored, Mapping) else None
@@ -59,6 +62,14 @@ def changes(given: Mapping[str, Any], stored: Mapping[str, Any], prefix: str = "
             payload[key] = value
             names.append(f"{prefix}{key}")
     return payload, names
+
+
+def _plainly_equal(given: dict[str, Any]) -> bool:
+    """Whether ``==`` on these values means what ``same`` means (it says ``True == 1``; nested values may hide that)."""
+    return _NOT_PLAIN.isdisjoint(map(type, given.values()))
+
+
+_NOT_PLAIN = frozenset({bool, dict, list})
 
 
 def _is_mapping(value: Any) -> bool:
@@ -162,8 +173,15 @@ class EnsureService:
             return problem(model, item) or named or (self.check.problem(item) if self.check is not None else None)
 
         check_items(items, unusable, f"{model.name} item(s)", "cannot be ensured")
-        items = typed
-        return [self.references.apply(model, prepared(model, without_generated(item))) for item in items]
+        return [self._as_stored(model, item) for item in typed]
+
+    def _as_stored(self, model: Model, item: Mapping[str, Any]) -> dict[str, Any]:
+        """One item as Planhat stores it, in one copy for the usual item (no generated fields, no defaults,
+        no day fields, no company reference to resolve)."""
+        body = dict(item) if GENERATED.isdisjoint(item) else without_generated(item)
+        if model.defaults or model.day_fields:
+            body = prepared(model, body)
+        return self.references.apply(model, body) if model.company_field in body else body
 
     # ------------------------------------------------------------------ one
     def ensure(self, model: Model, data: Mapping[str, Any], keys: Sequence[str] = (), dry_run: bool = False) -> Outcome:
@@ -362,6 +380,12 @@ class EnsureService:
             return False
         if first_page < model.page_cap:
             return False  # that was the whole listing (or its last page is confirmed next): nothing to choose
+        if len(index.wanted) - len(index.found) > KEYED_LOOKUPS:  # more missing than lookups would pay for
+            logger.info(
+                f"Ensure Entities: more than {KEYED_LOOKUPS} {model.name} item(s) not on the first page; reading "
+                f"every page (one GET per {model.page_cap} objects) rather than one GET per item."
+            )
+            return False
         missing = sorted(index.wanted - {value for value, _ in index.found})
         if not missing:
             logger.info(f"Ensure Entities: every item is on the first page of {model.name}; the rest is not read.")
@@ -524,14 +548,18 @@ class _Index:
 def _check_many(model: Model, items: Sequence[Mapping[str, Any]], key: str) -> None:
     seen: dict[str, int] = {}
 
+    per_company = key in model.per_company
+
     def problem(index: int, item: Any) -> str | None:
-        if not isinstance(item, Mapping):
+        if type(item) is not dict and not isinstance(item, Mapping):
             return f"not a dictionary ({type(item).__name__})"
-        if item.get(key) in (None, ""):
+        value = item.get(key)
+        if value is None or value == "":
             return f"no {key}"
-        scope = str(item.get(model.company_field or "")) if key in model.per_company else ""
-        earlier = seen.setdefault(f"{item[key]}\x00{scope}", index)
-        return f"{key} {item[key]!r} repeats item {earlier}" if earlier != index else None
+        text = value if type(value) is str else str(value)
+        entry = f"{text}\x00{item.get(model.company_field or '')}" if per_company else text
+        earlier = seen.setdefault(entry, index)
+        return f"{key} {value!r} repeats item {earlier}" if earlier != index else None
 
     check_items(items, problem, f"{model.name} item(s)", "cannot be ensured")
 

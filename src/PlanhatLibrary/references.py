@@ -69,5 +69,7 @@ class CompanyReferences:
 
     def unknown(self, model: Model, item: Mapping[str, Any]) -> str | None:
         """The reference of ``item`` that names no company, or None."""
+        if not self.known or model.company_field not in item:
+            return None
         value = str(item.get(model.company_field or ""))
         return value if value in self.known and self.known[value] is None else None

@@ -46,6 +46,8 @@ def day_number(value: Any) -> int | None:
 
 def problem(model: Model, item: Mapping[str, Any]) -> str | None:
     """Why ``item`` cannot be written to ``model`` as Planhat expects it, or None."""
+    if not model.day_fields and "custom" not in item:
+        return None  # the usual item: nothing below applies
     for name in model.day_fields:
         if item.get(name) is not None and day_number(item[name]) is None:
             return f"{name} must be a date or a whole number of days since 1970-01-01, got {shown_value(item[name])}"
