@@ -178,3 +178,30 @@ def test_region_urls() -> None:
     assert region_url("US2") == "https://api-us2.planhat.com"
     with pytest.raises(PlanhatInputError, match="Region"):
         region_url("evil.com/x")
+
+
+def test_no_vault_configured_says_first_what_to_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("RPA_SECRET_MANAGER", "RPA_SECRET_FILE", "RC_API_SECRET_HOST"):
+        monkeypatch.delenv(name, raising=False)
+    with pytest.raises(PlanhatAuthConfigurationError) as error:
+        read_vault_secret("planhat_api")
+    message = str(error.value)
+    first = message.split(". ")[0]
+    assert first == "Could not read Vault secret 'planhat_api': no Vault is configured"
+    assert message.index("RPA_SECRET_MANAGER=RPA.Robocorp.Vault.FileSecrets") < 120
+    assert "\n" not in message and "\\n" not in message and "api_key=" in message
+
+
+def test_a_vault_message_with_escaped_newlines_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RC_API_SECRET_HOST", "http://127.0.0.1:9")
+
+    class Broken:
+        def get_secret(self, name: str) -> None:
+            # str(KeyError) is the repr of its text: real newlines show as literal \n escapes
+            raise KeyError("Missing Control Room settings:\n\n  RC_API_SECRET_TOKEN\n\nSet them in the environment")
+
+    monkeypatch.setattr("RPA.Robocorp.Vault.Vault", Broken)
+    with pytest.raises(PlanhatAuthConfigurationError) as error:
+        read_vault_secret("planhat_api")
+    assert "settings: RC_API_SECRET_TOKEN Set them" in str(error.value)
+    assert "\\n" not in str(error.value) and "\n" not in str(error.value)

@@ -7,6 +7,7 @@ reads a FileSecrets JSON/YAML file (``RPA_SECRET_MANAGER=RPA.Robocorp.Vault.File
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -19,6 +20,8 @@ DEFAULT_API_URL = "https://api.planhat.com"
 DEFAULT_ANALYTICS_URL = "https://analytics.planhat.com"
 SECRET_KEYS = ("api_key", "tenant_uuid", "api_url", "analytics_url")
 _REGION = re.compile(r"^[a-z]{2,3}[0-9]?$")
+# Environment variables rpaframework's Vault reads: a local FileSecrets file, or Control Room's Vault.
+VAULT_SETTINGS = ("RPA_SECRET_MANAGER", "RPA_SECRET_FILE", "RC_API_SECRET_HOST")
 _VAULT_HELP = (
     "Locally, set RPA_SECRET_MANAGER=RPA.Robocorp.Vault.FileSecrets and RPA_SECRET_FILE to a JSON file like "
     '{"planhat_api": {"api_key": "...", "tenant_uuid": "..."}}; in Control Room, add the secret in the Vault.'
@@ -106,12 +109,27 @@ def read_vault_secret(name: str) -> Mapping[str, Any]:
         from RPA.Robocorp.Vault import Vault
     except ImportError as error:  # pragma: no cover - rpaframework is a dependency
         raise PlanhatAuthConfigurationError(f"RPA.Robocorp.Vault is not available ({error}).") from None
+    if not any(os.environ.get(setting) for setting in VAULT_SETTINGS):
+        raise PlanhatAuthConfigurationError(
+            f"Could not read Vault secret '{name}': no Vault is configured. Set RPA_SECRET_MANAGER="
+            "RPA.Robocorp.Vault.FileSecrets and RPA_SECRET_FILE=/path/to/secrets.json, or pass the key to "
+            f"Authorize Planhat (api_key=... or secret=...). The file holds "
+            f'{{"{name}": {{"api_key": "...", "tenant_uuid": "..."}}}}; in Control Room, the Vault is set up for you.'
+        )
     try:
         secret = Vault().get_secret(name)
     except Exception as error:  # noqa: BLE001 - the Vault raises KeyError, OSError, ValueError, HTTP errors...
-        reason = str(error).strip("'\"") or type(error).__name__
-        raise PlanhatAuthConfigurationError(f"Could not read Vault secret '{name}': {reason}. {_VAULT_HELP}") from None
+        raise PlanhatAuthConfigurationError(
+            f"Could not read Vault secret '{name}': {_vault_reason(error)}. {_VAULT_HELP}"
+        ) from None
     return {key: secret[key] for key in secret}
+
+
+def _vault_reason(error: Exception) -> str:
+    """rpaframework's message on one line: its text may hold literal ``\\n`` escapes and run to a page."""
+    text = str(error).strip("'\"").replace("\\n", " ").replace("\n", " ")
+    text = re.sub(r"\s+", " ", text).strip() or type(error).__name__
+    return text if len(text) <= 300 else text[:297].rstrip() + "..."
 
 
 def credentials_from_secret(name: str, secret: Mapping[str, Any]) -> Credentials:
