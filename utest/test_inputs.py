@@ -186,7 +186,7 @@ def test_no_vault_configured_says_first_what_to_set(monkeypatch: pytest.MonkeyPa
     with pytest.raises(PlanhatAuthConfigurationError) as error:
         read_vault_secret("planhat_api")
     message = str(error.value)
-    first = message.split(". ")[0]
+    first = message.split(". ", maxsplit=1)[0]
     assert first == "Could not read Vault secret 'planhat_api': no Vault is configured"
     assert message.index("RPA_SECRET_MANAGER=RPA.Robocorp.Vault.FileSecrets") < 120
     assert "\n" not in message and "\\n" not in message and "api_key=" in message
