@@ -57,3 +57,21 @@ def test_committed_pages_hold_formatted_docs(name: str) -> None:
     assert "Example:</p>" in page  # keyword docs were converted too
     assert "= Getting started =" not in page and "= Typical suite =" not in page  # no raw markup
     assert "/work/" not in page  # sources are relative, so the page is the same in every checkout
+
+
+def test_the_models_table_in_the_library_docs_is_the_registry() -> None:
+    """The required fields and keys a user reads in the library documentation are the ones the code checks."""
+    from PlanhatLibrary.library import PlanhatLibrary
+    from PlanhatLibrary.models import MODELS
+
+    rows = {}
+    for line in (PlanhatLibrary.__doc__ or "").splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) == 4 and cells[1].startswith("``"):
+            rows[cells[0]] = cells
+    assert set(rows) == {model.name for model in MODELS}
+    for model in MODELS:
+        _, path, required, keys = rows[model.name]
+        assert path == f"``{model.path}``"
+        assert required.split(" and ")[0] == (", ".join(f"``{name}``" for name in model.required) or "-")
+        assert keys == ", ".join(key for key in model.keyables if key != "_id")

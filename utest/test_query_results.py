@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from planhat_simulator import PlanhatSimulator
 from PlanhatLibrary.credentials import Credentials
 from PlanhatLibrary.entities import EntityService, model_named
@@ -82,3 +84,36 @@ def test_one_request_stream_pushes_sort_and_paging_down(sim: PlanhatSimulator) -
     assert query_plan.describe() == (
         "Query plan for Company: pushed down sort=name, paging up to 5 objects; here: nothing"
     )
+
+
+@pytest.mark.parametrize(
+    ("expression", "item", "expected"),
+    [
+        ("companies where mrr > 5", {"mrr": 6}, True),
+        ("companies where mrr > 5", {"mrr": 5.0}, False),
+        ("companies where mrr > 5", {"mrr": None}, False),
+        ("companies where mrr > 5", {}, False),
+        ("companies where mrr > 5", {"mrr": True}, "error"),  # a boolean is not a number: the general path says so
+        ("companies where mrr <= 5", {"mrr": 5}, True),
+        ('companies where phase is "live"', {"phase": "live"}, True),
+        ('companies where phase is "live"', {"phase": "Live"}, False),
+        ('companies where phase is_not "live"', {"phase": "churned"}, True),
+        ('companies where owner is "u1"', {"owner": {"_id": "u1", "nickName": "Ann"}}, True),
+        ('companies where renewal is "2026-01-01"', {"renewal": "2026-01-01T00:00:00Z"}, True),
+        ('companies where not (mrr > 5 or phase is "x")', {"mrr": 1, "phase": "y"}, True),
+    ],
+)
+def test_compiled_conditions_agree_with_matches(expression: str, item: dict, expected: object) -> None:
+    from PlanhatLibrary.errors import PlanhatQueryError
+    from PlanhatLibrary.query import matches, parse, predicate
+
+    query = parse(expression)
+    keep = predicate(query.where, expression)
+    if expected == "error":
+        with pytest.raises(PlanhatQueryError):
+            keep(item)
+        with pytest.raises(PlanhatQueryError):
+            matches(item, query.where, expression)
+        return
+    assert keep(item) is expected
+    assert matches(item, query.where, expression) is expected

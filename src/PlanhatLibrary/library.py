@@ -61,6 +61,40 @@ class PlanhatLibrary(DynamicCore):
     names fail listing the valid ones; an operation a model lacks (tickets cannot be created
     one by one) fails before any request.
 
+    What each model needs to be created (checked before anything is sent), and the keys that
+    identify an existing object (``_id`` always does; `Ensure Entity` and bulk upserts match on them):
+
+    | =Model= | =Path= | =Required to create= | =Identifying keys= |
+    | Asset | ``assets`` | ``name``, ``companyId`` | sourceId, externalId |
+    | Campaign | ``campaigns`` | ``name`` | sourceId, externalId |
+    | Churn | ``churn`` | ``companyId`` | sourceId, externalId |
+    | Company | ``companies`` | ``name`` | sourceId, externalId |
+    | Conversation | ``conversations`` | ``companyId`` | sourceId, externalId |
+    | CustomField | ``customfields`` | ``name``, ``type``, ``parent`` | sourceId, externalId |
+    | Deal | ``deals`` | - | sourceId, externalId |
+    | EndUser | ``endusers`` | ``email`` and a company (see below) | sourceId, externalId, email |
+    | Invoice | ``invoices`` | ``currency``, ``cId`` | sourceId, extId |
+    | Issue | ``issues`` | ``title`` | sourceId, externalId |
+    | License | ``licenses`` | ``_currency``, ``companyId``, ``fromDate`` | sourceId, externalId |
+    | Note | ``conversations`` | ``companyId`` | sourceId, externalId |
+    | NPS | ``nps`` | ``email``, ``score`` | sourceId, externalId |
+    | Opportunity | ``opportunities`` | ``companyId`` | sourceId, externalId |
+    | Objective | ``objectives`` | ``companyId`` | sourceId, externalId |
+    | Project | ``projects`` | ``name``, ``companyId`` | sourceId, externalId |
+    | Sale | ``sales`` | ``_currency``, ``companyId``, ``salesDate``, ``value`` | sourceId, externalId |
+    | Task | ``tasks`` | ``companyId`` | sourceId, externalId |
+    | Ticket | ``tickets`` | ``companyId`` | sourceId, externalId |
+    | User | ``users`` | ``email``, ``nickName``, ``firstName``, ``lastName`` | sourceId, externalId, email |
+    | Workflow | ``workflows`` | - | sourceId, externalId |
+    | Workspace | ``workspaces`` | ``name`` | sourceId, externalId |
+    | TimeEntry | ``timeentries`` | - | sourceId, externalId |
+    | Timesheet | ``timesheets`` | - | sourceId, externalId |
+
+    An end user also needs its company: ``companyId`` (an ``_id``, or ``extid-<externalId>``),
+    ``companyExternalId``, or a company whose domain matches the email. Without one Planhat drops
+    the end user without an error; `Bulk Upsert Entities` and `Ensure Entities` report it as
+    failed with ``kind`` ``ignored``. `Describe Model` lists every field of a model.
+
     = Errors =
 
     Every failure is a ``PlanhatError`` with a message that names the action, model and id:

@@ -380,6 +380,50 @@ def _order(actual: Any, condition: Comparison, expression: str) -> bool:
     return ORDERINGS[condition.operator](left[1], right[1])
 
 
+def predicate(condition: Condition | None, expression: str = "") -> Callable[[Mapping[str, Any]], bool]:
+    """``matches`` for one condition, built once per query: the usual comparisons (a plain field against a
+    number, or text equality) are decided without the general path, which every other case still takes."""
+    if condition is None:
+        return lambda item: True
+    if isinstance(condition, Not):
+        inner = predicate(condition.operand, expression)
+        return lambda item: not inner(item)
+    if not isinstance(condition, Comparison):
+        parts = [predicate(operand, expression) for operand in condition.operands]
+        if condition.operator == "and":
+            return lambda item: all(part(item) for part in parts)
+        return lambda item: any(part(item) for part in parts)
+    return _compiled_comparison(condition, expression)
+
+
+def _compiled_comparison(condition: Comparison, expression: str) -> Callable[[Mapping[str, Any]], bool]:
+    name, value, operator = condition.field, condition.value, condition.operator
+
+    def general(item: Mapping[str, Any]) -> bool:
+        return _compare(item, condition, expression)
+
+    if "." in name:
+        return general
+    if operator in ORDERINGS and is_number(value):
+        order = ORDERINGS[operator]
+
+        def numeric(item: Mapping[str, Any]) -> bool:
+            actual = item.get(name) if type(item) is dict else None
+            kind = type(actual)
+            return order(actual, value) if kind is int or kind is float else general(item)
+
+        return numeric
+    if operator in ("is", "is_not") and type(value) is str and not value[:1].isdigit():
+        wanted = operator == "is"
+
+        def text(item: Mapping[str, Any]) -> bool:
+            actual = item.get(name) if type(item) is dict else None
+            return (actual == value) == wanted if type(actual) is str else general(item)
+
+        return text
+    return general
+
+
 def matches(item: Mapping[str, Any], condition: Condition | None, expression: str = "") -> bool:
     if condition is None:
         return True
@@ -512,6 +556,7 @@ def _matching(
 ) -> Iterator[dict[str, Any]]:
     query = query_plan.query
     limit = query.limit + query.offset if query_plan.paging_pushed and query.limit is not None else None
+    keep = predicate(query.where, query.expression)
     for company_chunk in company_chunks(query_plan.company_ids):
         params = dict(query_plan.params)
         if company_chunk:
@@ -519,7 +564,7 @@ def _matching(
         for page in pages(params, limit):
             stats.pages += 1
             stats.scanned += len(page)
-            yield from (item for item in page if matches(item, query.where, query.expression))
+            yield from filter(keep, page)
 
 
 # ---------------------------------------------------------------------- field check
