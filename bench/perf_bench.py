@@ -88,10 +88,14 @@ from planhat import Planhat, types
 client = Planhat(api_key=KEY, use_caching=False)
 client.session._api_host = url  # robocorp-planhat hard-codes api.planhat.com
 started = time.perf_counter()
+chunk = []  # fed 5,000 at a time: over 5,000 its own loop slices past the data and raises
 with open(path, encoding="utf-8") as handle:
-    items = [json.loads(line) for line in handle]
-for start in range(0, len(items), 5000):  # over 5,000 its own loop slices past the data and raises
-    client.update_objects(types.Company.from_list(items[start:start + 5000]))
+    for line in handle:
+        chunk.append(json.loads(line))
+        if len(chunk) == 5000:
+            client.update_objects(types.Company.from_list(chunk)); chunk = []
+if chunk:
+    client.update_objects(types.Company.from_list(chunk))
 """,
     "ensure-bare": """
 import requests
