@@ -265,3 +265,33 @@ def test_end_users_are_always_read_whole(sim: PlanhatSimulator) -> None:
     counts = sim.request_counts()
     assert counts.get("GET /endusers", 0) >= 2
     assert not any(name.startswith("GET /endusers/") for name in counts)
+
+
+# ------------------------------------------------ a chunk refused whole for one reason ends the load
+def test_a_chunk_refused_whole_for_one_reason_stops_the_load(sim: PlanhatSimulator, tmp_path: Path) -> None:
+    items = companies(300)
+    sim.add_fault(method="PUT", path="/companies", fail_items=[item["externalId"] for item in items[:100]])
+    failed = tmp_path / "failed.jsonl"
+    with pytest.raises(PlanhatBulkError) as error:
+        upsert(sim, items, parallel=1, failed_items_path=failed, on_error="continue")
+    message = str(error.value)
+    assert "stopped after chunk 1 of 3: Planhat refused every item of it for one reason: Injected failure" in message
+    assert "stop_on_failed_chunk=${False}" in message and str(failed) in message
+    assert sim.request_counts().get("PUT /companies") == 1
+    assert len(failed.read_text().splitlines()) == 300  # 100 refused + 200 never sent
+    assert error.value.result["unsent"] == 200 and error.value.result["failed"] == 100
+
+
+def test_stop_on_failed_chunk_false_sends_every_chunk(sim: PlanhatSimulator) -> None:
+    items = companies(300)
+    sim.add_fault(method="PUT", path="/companies", fail_items=[item["externalId"] for item in items[:100]])
+    service = BulkService(session(sim), stop_on_failed_chunk=False)
+    summary = service.upsert(COMPANIES, items, chunk_size=100, on_error="continue")
+    assert (summary.created, len(summary.errors), summary.requests) == (200, 100, 3)
+
+
+def test_a_chunk_failing_for_several_reasons_does_not_stop_the_load(sim: PlanhatSimulator) -> None:
+    items = [*companies(99), {"name": "Ghost", "_id": "0123456789abcdef01234567"}, *companies(200, start=100)]
+    sim.add_fault(method="PUT", path="/companies", fail_items=[item["externalId"] for item in items[:99]])
+    summary, _ = upsert(sim, items, parallel=1, on_error="continue")
+    assert summary.requests == 3 and len(summary.errors) == 100  # 99 injected + 1 unknown _id: two messages

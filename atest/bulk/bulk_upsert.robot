@@ -156,6 +156,17 @@ A Key Repeated Across Parallel Chunks Fails Before Sending
     Run Keyword And Expect Error    *parallel must be between 1 and 8, got 12*
     ...    Bulk Upsert Entities    companies    ${items}    parallel=12
 
+A Chunk Refused Whole Stops The Load And Says Why
+    ${users} =    Evaluate    [{"email": f"nobody{i}@nowhere.test", "externalId": f"NC-{i}"} for i in range(30)]
+    ${file} =    Set Variable    ${OUTPUT_DIR}/no-company-users.jsonl
+    ${error} =    Run Keyword And Expect Error    *
+    ...    Bulk Upsert Entities    endusers    ${users}    chunk_size=10    failed_items_file=${file}
+    Should Contain    ${error}    stopped after chunk 1 of 3: Planhat refused every item of it for one reason:
+    Should Contain    ${error}    could not map to a company
+    Planhat Simulator Request Count Should Be    1    PUT    /endusers
+    ${left} =    Get File    ${file}
+    Length Should Be    ${{ $left.splitlines() }}    30
+
 
 *** Keywords ***
 Stored Companies Should Be Unique

@@ -237,6 +237,7 @@ class BulkService:
         progress: Callable[[ChunkReport], None] | None = None,
         resumable: bool = True,
         parallel: int = 1,
+        stop_on_failed_chunk: bool = True,
     ) -> None:
         if not 1 <= parallel <= MAX_PARALLEL:
             raise PlanhatInputError(f"parallel must be between 1 and {MAX_PARALLEL}, got {parallel}.")
@@ -244,6 +245,7 @@ class BulkService:
         self.progress = progress
         self.resumable = resumable  # False: the caller gives its own advice (ensure is safe to run again)
         self.parallel = parallel  # chunks in flight at once; 1 sends them one after another
+        self.stop_on_failed_chunk = stop_on_failed_chunk  # a chunk refused whole for one reason ends the load
         self.pins: Pins | None = None
 
     def upsert(
@@ -349,6 +351,13 @@ class BulkService:
         summary.unsent += _write_rest(pending, leftovers)
         if stop.lost is not None:
             return self._transport_failure(summary, stop.number, stop.lost.resendable, stop.lost.cause)
+        if stop.reason is not None:
+            return (
+                f"Bulk upsert of {summary.model} stopped after chunk {stop.number} of {summary.chunks}: Planhat "
+                f"refused every item of it for one reason: {stop.reason}. The next chunks would most likely fail "
+                f"the same way, so they were not sent. {_landed(summary)} Fix the cause and send the failed-items "
+                "file; stop_on_failed_chunk=${False} sends every chunk whatever the answers."
+            )
         return self._stopped_message(summary, stop.number)
 
     def _start_chunk(
@@ -417,6 +426,7 @@ class BulkService:
         started: float,
     ) -> _Stop | None:
         """Take one chunk's answer in: counts, item errors, progress. Returns why to stop, or None."""
+        before = len(summary.errors)
         try:
             result, answer_lost = answer.result()
             summary.resent_chunks += int(answer_lost)
@@ -430,6 +440,9 @@ class BulkService:
         summary.chunks_landed += 1
         summary.landed.append(number)
         self._report(summary, number, len(lines), started)
+        reason = _one_reason(summary.errors[before:], len(lines)) if self.stop_on_failed_chunk else None
+        if reason is not None and number < summary.chunks:
+            return _Stop(number, reason=reason)
         if summary.errors and on_error == "stop" and number < summary.chunks:
             return _Stop(number)
         return None
@@ -654,6 +667,7 @@ class _Stop:
 
     number: int
     lost: _ChunkLostError | None = None
+    reason: str | None = None  # every item of the chunk refused with this one message
 
 
 class _ChunkLostError(Exception):
@@ -673,6 +687,13 @@ def _write_rest(pending: Iterator[list[bytes]], leftovers: LeftoverFile) -> int:
             leftovers.write_line(line)
         count += len(lines)
     return count
+
+
+def _one_reason(errors: list[dict[str, Any]], size: int) -> str | None:
+    """The message, when Planhat refused every item of a chunk with the same one (a setup problem, not bad data)."""
+    indexes = {error["index"] for error in errors if error["index"] is not None}
+    messages = {str(error["message"]) for error in errors}
+    return messages.pop().rstrip(".") if len(indexes) >= size > 1 and len(messages) == 1 else None
 
 
 def _needs_items(result: Mapping[str, Any], size: int) -> bool:

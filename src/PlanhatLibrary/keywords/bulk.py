@@ -27,6 +27,7 @@ class BulkKeywords(LibraryComponent):
         return_ids: bool = True,
         check_fields: bool = True,
         parallel: int = 1,
+        stop_on_failed_chunk: bool = True,
     ) -> dict[str, Any]:
         """Create or update many objects with Planhat's bulk upsert and return the summed result.
 
@@ -82,7 +83,11 @@ class BulkKeywords(LibraryComponent):
         (default: a ``.jsonl`` file in the output directory); pass that file to this keyword again
         to retry just them. ``on_error``: ``fail`` (default) sends all chunks and then fails naming
         the failed input indexes; ``stop`` fails after the first chunk with failures; ``continue``
-        returns the result and logs a warning.
+        returns the result and logs a warning. Whatever ``on_error`` says, a chunk whose every item
+        Planhat refuses with the same message (a missing company, a field the tenant lacks, a
+        read-only key) ends the load after it: the next chunks would fail the same way, so they are
+        written to the failed-items file instead of being sent, and the keyword fails saying why.
+        ``stop_on_failed_chunk=${False}`` sends every chunk regardless.
 
         ``return_ids=False`` leaves ``upserted_ids``, ``inserts_keys`` and ``updates_keys`` empty, so memory
         stays flat however many items are loaded (a file is streamed one chunk at a time).
@@ -104,7 +109,12 @@ class BulkKeywords(LibraryComponent):
         """
         entity_model = model_named(model)
         path = failed_items_file or output_file(f"planhat-failed-{entity_model.path}")
-        upserter = BulkService(self.session, progress=_progress(entity_model.name), parallel=parallel)
+        upserter = BulkService(
+            self.session,
+            progress=_progress(entity_model.name),
+            parallel=parallel,
+            stop_on_failed_chunk=stop_on_failed_chunk,
+        )
         summary = upserter.upsert(
             entity_model,
             items,
