@@ -9,8 +9,10 @@ from robot.api.deco import keyword
 
 from ..bulk import BulkService, ChunkReport, OnError
 from ..entities import model_named
+from ..errors import PlanhatBulkError
 from ..models import BULK_LIMIT
 from .base import LibraryComponent, output_file
+from .report import log_load
 from .types import Items
 
 
@@ -115,16 +117,22 @@ class BulkKeywords(LibraryComponent):
             parallel=parallel,
             stop_on_failed_chunk=stop_on_failed_chunk,
         )
-        summary = upserter.upsert(
-            entity_model,
-            items,
-            chunk_size=chunk_size,
-            on_error=on_error.value,
-            failed_items_path=path,
-            resume_from=resume_from,
-            keep_keys=return_ids,
-            check=self.field_check(entity_model, check_fields),
-        )
+        caption = f"Bulk upsert of {entity_model.name}"
+        try:
+            summary = upserter.upsert(
+                entity_model,
+                items,
+                chunk_size=chunk_size,
+                on_error=on_error.value,
+                failed_items_path=path,
+                resume_from=resume_from,
+                keep_keys=return_ids,
+                check=self.field_check(entity_model, check_fields),
+            )
+        except PlanhatBulkError as error:
+            log_load(caption, error.result)
+            raise
+        log_load(caption, summary.to_dict())
         logger.info(
             f"Bulk upsert of {summary.model}: {summary.total} item(s), created {summary.created}, updated "
             f"{summary.updated}, unchanged {summary.unchanged}, failed {len(summary.errors)}, "
@@ -142,12 +150,24 @@ class BulkKeywords(LibraryComponent):
 
 def _progress(model: str) -> Any:
     def report(chunk: ChunkReport) -> None:
+        left = chunk.total - chunk.done
+        eta = f", about {_duration(left / chunk.rate)} left" if left and chunk.rate else ""
         line = (
-            f"{model} chunk {chunk.number} of {chunk.chunks}: {chunk.done}/{chunk.total} items, "
-            f"{chunk.rate:.0f} items/s, {chunk.errors} failed"
+            f"{model} chunk {chunk.number} of {chunk.chunks}: {chunk.done:,}/{chunk.total:,} items, "
+            f"{chunk.rate:,.0f} items/s, {chunk.errors} failed{eta}"
         )
         logger.info(line)
         if chunk.chunks > 1:
             logger.console(line)
 
     return report
+
+
+def _duration(seconds: float) -> str:
+    """``42 s``, ``3 min 5 s``, ``1 h 12 min``: an ETA for the console."""
+    whole = int(seconds + 0.5)
+    if whole < 60:
+        return f"{whole} s"
+    if whole < 3600:
+        return f"{whole // 60} min {whole % 60} s"
+    return f"{whole // 3600} h {whole % 3600 // 60} min"

@@ -11,11 +11,12 @@ from ..bulk import FailOrContinue
 from ..ensure import EnsureService, concurrency_safe
 from ..ensure import identifying_keys as identifying_keys_of
 from ..entities import model_named
-from ..errors import PlanhatInputError
+from ..errors import PlanhatBulkError, PlanhatInputError
 from ..models import Model
 from ..payloads import as_names, with_properties
 from ..sources import ItemSource
 from .base import LibraryComponent
+from .report import log_load
 from .types import EntityData, FieldValue, Items
 
 
@@ -150,9 +151,15 @@ class EnsureKeywords(LibraryComponent):
             )
         rows = list(ItemSource(items, "items"))
         check = self.field_check(entity_model, check_fields)
-        result = EnsureService(self.entities, check).ensure_many(
-            entity_model, rows, keys[0], dry_run, on_error.value, parallel=parallel
-        )
+        caption = f"{'Dry run: ' if dry_run else ''}Ensure {entity_model.name}"
+        try:
+            result = EnsureService(self.entities, check).ensure_many(
+                entity_model, rows, keys[0], dry_run, on_error.value, parallel=parallel
+            )
+        except PlanhatBulkError as error:
+            log_load(caption, error.result)
+            raise
+        log_load(caption, result)
         logger.info(
             f"{'Dry run: ' if dry_run else ''}Ensure {entity_model.name}: {result['created']} created, "
             f"{result['updated']} updated, {result['unchanged']} unchanged; {result['writes']} write(s) in "

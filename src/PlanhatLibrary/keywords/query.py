@@ -15,6 +15,7 @@ from ..export import export_format, write_items
 from ..query import Plan, Query, QueryStats, check_fields, check_types, parse, plan, run
 from ..schema import SchemaService
 from .base import LibraryComponent
+from .report import log_query
 
 
 def joined(parts: tuple[str, ...]) -> str:
@@ -90,9 +91,10 @@ class QueryKeywords(LibraryComponent):
         | ${table} = | `Query Entities` | select name, mrr from companies | as_table=${True} |
         """
         stats = QueryStats()
-        _, stream = self._stream(joined(expression), stats, check=check_fields)
+        query_plan, stream = self._stream(joined(expression), stats, check=check_fields)
         items = list(stream)
         logger.info(f"Fetched {stats.pages} page(s), scanned {stats.scanned} object(s), returned {stats.returned}")
+        log_query(query_plan.describe(), stats.pages, stats.scanned, stats.returned)
         if not as_table:
             return items
         from RPA.Tables import Table  # imported only when asked for: it costs about 0.2 s
