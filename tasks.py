@@ -93,6 +93,60 @@ def matrix(c: Context, rf: str = "6.1.1,7.0.1,7.1.1,7.2.2,7.3.2,7.4.2") -> None:
         raise Exit("At least one Robot Framework version failed; see above.", code=1)
 
 
+SUPPORTED_PYTHONS = ("3.10", "3.11", "3.12", "3.13")
+
+
+def _pythons() -> dict[str, str]:
+    """One interpreter per supported Python version found here: on PATH, under ~/.pyenv, or Debian's own."""
+    import shutil
+    import subprocess
+
+    candidates = [shutil.which(f"python{version}") for version in SUPPORTED_PYTHONS]
+    candidates += sorted(str(path) for path in Path.home().glob(".pyenv/versions/3.1*/bin/python3"))
+    candidates += ["/usr/bin/python3"]
+    found: dict[str, str] = {}
+    for candidate in filter(None, candidates):
+        if Path(candidate).resolve().is_relative_to(ROOT.resolve()) or ".venv" in Path(candidate).parts:
+            continue  # a virtual environment's interpreter, not an installed Python
+        probe = subprocess.run(
+            [candidate, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        version = probe.stdout.strip()
+        if probe.returncode == 0 and version in SUPPORTED_PYTHONS:
+            found.setdefault(version, candidate)
+    return dict(sorted(found.items()))
+
+
+@task(help={"only": "comma-separated versions, e.g. 3.10,3.13 (default: every supported one found)"})
+def pythons(c: Context, only: str = "") -> None:
+    """Run `invoke test` on every supported Python found here, each in its own environment (.matrix/)."""
+    import time
+
+    wanted = {item.strip() for item in only.split(",") if item.strip()}
+    results: list[tuple[str, str, bool, float]] = []
+    for version, interpreter in _pythons().items():
+        if wanted and version not in wanted:
+            continue
+        env = ROOT / ".matrix" / f"py-{version}"
+        python = env / "bin" / "python"
+        started = time.monotonic()
+        with c.cd(str(ROOT)):
+            if not python.exists():
+                c.run(f"{interpreter} -m venv {env}")
+            c.run(f'{python} -m pip install -q -e ".[dev]"')
+            print(f"== Python {version} ({interpreter})")
+            outcome = c.run(f"{python} -m invoke test", warn=True)
+        results.append((version, interpreter, bool(outcome and outcome.ok), time.monotonic() - started))
+    print("\n== Python results")
+    for version, interpreter, ok, seconds in results:
+        print(f"Python {version:5} {'ok  ' if ok else 'FAIL'} {seconds:6.0f} s  {interpreter}")
+    if not results or not all(ok for *_, ok, _ in results):
+        raise Exit("No supported Python found, or at least one failed; see above.", code=1)
+
+
 LIBRARIES = ("PlanhatLibrary", "PlanhatLibrary.Simulator")
 # libdoc pages are generated with this one Robot Framework release, whatever the environment runs,
 # so that they are the same on every machine and every version in the matrix (issue 17).
