@@ -64,3 +64,24 @@ def test_the_console_progress_line_has_rate_and_eta(monkeypatch: object) -> None
         "Company chunk 20 of 20: 100,000/100,000 items, 2,000 items/s, 3 failed",
     ]
     assert [bulk._duration(s) for s in (4.4, 185, 4320)] == ["4 s", "3 min 5 s", "1 h 12 min"]
+
+
+def test_the_demo_log_renders_the_tables_in_a_headless_browser(tmp_path: Path) -> None:
+    """Rendered by log.html's own JavaScript, not just present in output.xml. Needs chromium (Debian's
+    package); skipped without it."""
+    import shutil
+
+    import pytest
+
+    browser = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+    if browser is None:
+        pytest.skip("no chromium on this machine (apt-get install chromium)")
+    command = [sys.executable, "-m", "robot", "--outputdir", str(tmp_path), "--expandkeywords"]
+    command += ["name:PlanhatLibrary.*", str(SUITE)]
+    assert subprocess.run(command, capture_output=True, timeout=120, check=False).returncode == 0
+    dump = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=5000", "--dump-dom"]
+    page = subprocess.run(
+        [*dump, (tmp_path / "log.html").as_uri()], capture_output=True, text=True, timeout=120, check=False
+    ).stdout
+    assert page.count('class="planhat-summary"') >= 3
+    assert "Changed fields" in page and "objects returned" in page
