@@ -116,3 +116,9 @@ def test_strict_json_lines_are_kept_verbatim_to_send(codec: str, tmp_path: Path)
     assert pairs[2][0]["n"] == 123456789012345678901234567890  # exact, with orjson or without
     expected_first = b'{"externalId": "A",  "name": "Ann"}' if codec == "orjson" else None
     assert [line for _, line in pairs] == [expected_first, None, None]
+
+
+def test_json_lines_end_only_at_newline(tmp_path: Path) -> None:
+    path = tmp_path / "items.jsonl"
+    path.write_bytes(b'{"externalId": "A",\r"name": "A"}\r\n{"externalId": "B"}\n')
+    assert [item["externalId"] for item in iter_items(path)] == ["A", "B"]

@@ -295,3 +295,72 @@ def test_a_chunk_failing_for_several_reasons_does_not_stop_the_load(sim: Planhat
     sim.add_fault(method="PUT", path="/companies", fail_items=[item["externalId"] for item in items[:99]])
     summary, _ = upsert(sim, items, parallel=1, on_error="continue")
     assert summary.requests == 3 and len(summary.errors) == 100  # 99 injected + 1 unknown _id: two messages
+
+
+# ------------------------------------------------ review findings (hostile review of issue 14)
+@pytest.mark.parametrize("parallel", [1, 4])
+@pytest.mark.parametrize("interrupt", [KeyboardInterrupt, RuntimeError])
+def test_an_interrupted_load_leaves_every_unlanded_item_in_the_file(
+    sim: PlanhatSimulator, tmp_path: Path, parallel: int, interrupt: type[BaseException]
+) -> None:
+    """Ctrl+C or an unexpected error in the middle of a load: the file holds every item not known to have landed."""
+    service = BulkService(session(sim), parallel=parallel)
+    real_send, calls = service.session.send, []
+
+    def send(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 3:
+            raise interrupt("stop")
+        return real_send(*args, **kwargs)
+
+    service.session.send = send  # type: ignore[method-assign]
+    failed = tmp_path / "failed.jsonl"
+    with pytest.raises(interrupt):
+        service.upsert(COMPANIES, companies(1_000), chunk_size=100, failed_items_path=failed)
+    sim.wait_idle()
+    stored = {item["externalId"] for item in sim.entities("companies")}
+    left = {json.loads(line)["externalId"] for line in failed.read_text().splitlines()}
+    assert stored | left == {item["externalId"] for item in companies(1_000)}
+    assert not [name for name in tmp_path.iterdir() if name.suffix == ".partial"]
+
+
+def test_an_interrupt_while_checking_leaves_no_partial_file(sim: PlanhatSimulator, tmp_path: Path) -> None:
+    def items() -> Any:
+        yield from companies(3)
+        raise KeyboardInterrupt
+
+    class Table:  # an RPA.Tables-like input whose rows stop coming
+        def iter_dicts(self, with_index: bool = False) -> Any:
+            return items()
+
+    with pytest.raises(KeyboardInterrupt):
+        BulkService(session(sim)).upsert(COMPANIES, Table(), failed_items_path=tmp_path / "failed.jsonl")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_two_items_naming_one_stored_end_user_by_different_keys_are_refused_before_sending(
+    sim: PlanhatSimulator,
+) -> None:
+    sim.seed_model("companies", [{"_id": "c1", "name": "One", "externalId": "ONE"}])
+    sim.seed_model("endusers", [{"_id": "u1", "email": "bob@one.test", "externalId": "U1", "companyId": "c1"}])
+    items = [
+        {"externalId": "U1", "companyId": "c1", "name": "A"},
+        {"email": "BOB@one.test", "companyId": "c1", "name": "B"},
+    ]
+    sim.clear_requests()
+    with pytest.raises(PlanhatInputError, match=r"item 1: names the same stored EndUser \(u1\) as item 0"):
+        BulkService(session(sim), parallel=2).upsert(ENDUSERS, items, chunk_size=1)
+    assert "PUT /endusers" not in sim.request_counts()
+
+
+def test_ensure_failures_name_input_indexes_and_advise_a_rerun(sim: PlanhatSimulator) -> None:
+    sim.seed_model("companies", companies(10))
+    items = [*companies(10), *companies(6_000, start=10)]  # 0-9 unchanged, then new ones
+    new_keys = [item["externalId"] for item in items[10:5_010]]
+    sim.add_fault(method="PUT", path="/companies", fail_items=new_keys)  # the first write chunk refused whole
+    with pytest.raises(PlanhatBulkError) as error:
+        ensurer(sim).ensure_many(COMPANIES, items, "externalId", on_error="continue")
+    message, errors = str(error.value), error.value.result["errors"]
+    assert errors[0]["index"] == 10 and errors[0]["item"]["externalId"] == "P00010"
+    assert "run Ensure Entities again" in message
+    assert "stop_on_failed_chunk" not in message and "failed-items file" not in message

@@ -138,25 +138,53 @@ class Delivery:
         inflight: deque[tuple[int, list[bytes], Future[Any]]] = deque()
         failure: tuple[PlanhatError, int, int, bool] | None = None
         executor = ThreadPoolExecutor(parallel, "planhat-analytics") if parallel > 1 else None
+        open_parts: list[bytes] | None = None  # being sent or taken in: its fate is not known yet
+        interrupted = False
         try:
             for parts in chunks:
                 self.requests += 1
+                open_parts = parts
                 inflight.append((self.requests, parts, _start(send, parts, self.requests, executor)))
+                open_parts = None
                 while len(inflight) >= parallel and failure is None:
-                    failure = self._take(*inflight.popleft(), settle)
+                    head = inflight.popleft()
+                    open_parts = head[1]
+                    failure = self._take(*head, settle)
+                    open_parts = None
                 if failure is not None:
                     break
             while inflight:  # sent already: each must be counted as landed, unconfirmed or unsent
-                taken = self._take(*inflight.popleft(), settle)
+                head = inflight.popleft()
+                open_parts = head[1]
+                taken = self._take(*head, settle)
+                open_parts = None
                 failure = failure or taken
+        except BaseException:
+            # An interrupt or an unexpected error: what may have landed goes to the unconfirmed file (activities
+            # are not idempotent), what was never sent to the unsent one, so nothing is lost or sent twice blindly.
+            interrupted = True
+            self._keep_unknown([open_parts] if open_parts is not None else [], inflight, chunks)
+            raise
         finally:
             if executor is not None:
-                executor.shutdown(wait=True)
+                executor.shutdown(wait=not interrupted, cancel_futures=interrupted)
         if failure is not None:
-            for rest in chunks:
-                for line in rest:
-                    self.leftovers.write_line(line)
+            self._keep_unknown([], deque(), chunks)
             raise self._failure(*failure) from None
+
+    def _keep_unknown(
+        self,
+        unknown: list[list[bytes]],
+        inflight: deque[tuple[int, list[bytes], Future[Any]]],
+        chunks: Iterator[list[bytes]],
+    ) -> None:
+        """What may have landed to the unconfirmed file, what was never sent to the unsent one."""
+        for parts in [*unknown, *(head[1] for head in inflight)]:
+            for line in parts:
+                self.unconfirmed.write_line(line)
+        for rest in chunks:
+            for line in rest:
+                self.leftovers.write_line(line)
 
     def _take(
         self,

@@ -275,7 +275,7 @@ class BulkService:
             chunks = math.ceil(total / chunk_size)
             if total and resume_from > chunks:
                 raise PlanhatInputError(f"resume_from={resume_from} but the input has only {chunks} chunk(s).")
-        except PlanhatError:
+        except BaseException:  # bad input, or an interrupt while checking: nothing was sent, no file is left
             leftovers.close()
             unconfirmed.close()
             if spool is not None:
@@ -326,37 +326,59 @@ class BulkService:
         inflight: deque[tuple[int, list[bytes], Future[Any]]] = deque()
         stop: _Stop | None = None
         executor = ThreadPoolExecutor(self.parallel, "planhat-bulk") if self.parallel > 1 else None
+        open_chunk: tuple[int, list[bytes]] | None = None  # being sent or taken in: its fate is not known yet
+        interrupted = False
         try:
             for number, lines in enumerate(pending, start=1):
                 if number < summary.first_chunk:
                     continue
                 keyed = number not in spool.unkeyed_chunks
+                open_chunk = (number, lines)
                 inflight.append((number, lines, self._start_chunk(model, lines, number, keyed, summary, executor)))
+                open_chunk = None
                 while len(inflight) >= self.parallel and stop is None:
-                    stop = self._take(
-                        model, *inflight.popleft(), spool, summary, leftovers, unconfirmed, on_error, started
-                    )
+                    head = inflight.popleft()
+                    open_chunk = head[:2]
+                    stop = self._take(model, *head, spool, summary, leftovers, unconfirmed, on_error, started)
+                    open_chunk = None
                 if stop is not None:
                     break
             while inflight:  # sent already: whatever happened to them must be counted and kept
-                taken = self._take(
-                    model, *inflight.popleft(), spool, summary, leftovers, unconfirmed, on_error, started
-                )
+                head = inflight.popleft()
+                open_chunk = head[:2]
+                taken = self._take(model, *head, spool, summary, leftovers, unconfirmed, on_error, started)
+                open_chunk = None
                 stop = stop or taken
+        except BaseException:
+            # An interrupt (Ctrl+C, a stopped robot) or an unexpected error: keep every item whose fate is
+            # not known, so the failed-items file still holds everything that may still need sending.
+            interrupted = True
+            unknown = [open_chunk] if open_chunk is not None else []
+            unknown += [(number, lines) for number, lines, _ in inflight]
+            _keep_unknown(unknown, pending, spool, summary, leftovers, unconfirmed)
+            raise
         finally:
             if executor is not None:
-                executor.shutdown(wait=True)
+                executor.shutdown(wait=not interrupted, cancel_futures=interrupted)
         if stop is None:
             return None
         summary.unsent += _write_rest(pending, leftovers)
+        return self._stop_message(summary, stop)
+
+    def _stop_message(self, summary: BulkSummary, stop: _Stop) -> str:
         if stop.lost is not None:
             return self._transport_failure(summary, stop.number, stop.lost.resendable, stop.lost.cause)
         if stop.reason is not None:
+            advice = (
+                " Fix the cause and send the failed-items file; stop_on_failed_chunk=${False} sends every chunk "
+                "whatever the answers."
+                if self.resumable
+                else ""
+            )
             return (
                 f"Bulk upsert of {summary.model} stopped after chunk {stop.number} of {summary.chunks}: Planhat "
                 f"refused every item of it for one reason: {stop.reason}. The next chunks would most likely fail "
-                f"the same way, so they were not sent. {_landed(summary)} Fix the cause and send the failed-items "
-                "file; stop_on_failed_chunk=${False} sends every chunk whatever the answers."
+                f"the same way, so no further chunk was sent. {_landed(summary)}{advice}"
             )
         return self._stopped_message(summary, stop.number)
 
@@ -677,6 +699,23 @@ class _ChunkLostError(Exception):
         super().__init__(str(cause))
         self.cause = cause
         self.resendable = resendable
+
+
+def _keep_unknown(
+    unknown: list[tuple[int, list[bytes]]],
+    pending: Iterator[list[bytes]],
+    spool: Spool,
+    summary: BulkSummary,
+    leftovers: LeftoverFile,
+    unconfirmed: LeftoverFile,
+) -> None:
+    """After an interrupt: chunks whose fate is not known go to the failed-items file (keyed: sending them again
+    is harmless) or the unconfirmed one (unkeyed), and the chunks never sent to the failed-items file."""
+    for number, lines in unknown:
+        writer = unconfirmed if number in spool.unkeyed_chunks else leftovers
+        for line in lines:
+            writer.write_line(line)
+    summary.unsent += _write_rest(pending, leftovers)
 
 
 def _write_rest(pending: Iterator[list[bytes]], leftovers: LeftoverFile) -> int:

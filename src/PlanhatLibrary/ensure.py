@@ -416,13 +416,18 @@ class EnsureService:
                 model, writes, chunk_size=BULK_LIMIT, on_error="continue", pin_per_company=False
             )
         except PlanhatBulkError as error:
-            advice = "Ensure is safe to repeat: run Ensure Entities again to finish."
-            raise PlanhatBulkError(f"Ensure Entities: {error} {advice}", result=error.result) from None
-        errors = [
-            {**error, "index": positions[error["index"]] if error["index"] is not None else None}
-            for error in summary.errors
-        ]
-        return {"errors": errors, "requests": summary.requests}
+            advice = "Fix the cause; Ensure is safe to repeat: run Ensure Entities again to finish."
+            result = {**error.result, "errors": _at_input(error.result.get("errors") or [], positions)}
+            raise PlanhatBulkError(f"Ensure Entities: {error} {advice}", result=result) from None
+        return {"errors": _at_input(summary.errors, positions), "requests": summary.requests}
+
+
+def _at_input(errors: Sequence[Mapping[str, Any]], positions: list[int]) -> list[dict[str, Any]]:
+    """Bulk errors, whose indexes are positions among the writes, with the input index of each item instead."""
+    return [
+        {**error, "index": positions[error["index"]] if isinstance(error.get("index"), int) else None}
+        for error in errors
+    ]
 
 
 def _company_as_reference(model: Model, item: Mapping[str, Any]) -> Mapping[str, Any]:

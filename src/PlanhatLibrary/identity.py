@@ -157,11 +157,18 @@ class Pins:
         """Read the input (twice: it may be a file) and the stored end users; returns the problems."""
         self.identity.load(item for item in items if isinstance(item, Mapping))
         problems: list[str] = []
+        owners: dict[str, int] = {}  # stored end user's _id -> the first item pinned to it
         for position, item in enumerate(items):
             if not isinstance(item, Mapping):
                 continue
             found = self.identity.match(item)
             if found is not None:
+                earlier = owners.setdefault(found, position)
+                if earlier != position:  # two keys (externalId and email, say) naming one stored end user
+                    problems.append(
+                        f"item {position}: names the same stored {self.identity.model.name} ({found}) as item "
+                        f"{earlier}, by another key; give it once"
+                    )
                 self.pinned[position] = found
                 continue
             problem = self.identity.conflict(item, position)

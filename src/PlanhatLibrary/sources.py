@@ -111,8 +111,11 @@ def _json_items(path: Path) -> Iterator[dict[str, Any]]:
 
 
 def _jsonl_items(path: Path, keep_lines: bool = False) -> Iterator[tuple[dict[str, Any], bytes | None]]:
-    """Each object of a JSON Lines file, and (``keep_lines``) its line when it can be sent as it is."""
-    with path.open(encoding="utf-8-sig") as handle:
+    """Each object of a JSON Lines file, and (``keep_lines``) its line when it can be sent as it is.
+
+    Only ``\\n`` ends a line (``\\r\\n`` too, its ``\\r`` being JSON whitespace): a lone ``\\r`` is whitespace
+    inside a line, as JSON Lines says, not a line break."""
+    with path.open(encoding="utf-8-sig", newline="\n") as handle:
         for number, line in enumerate(handle, start=1):
             try:
                 item, exact = loads_exact_text(line)

@@ -117,7 +117,9 @@ class EnsureKeywords(LibraryComponent):
         read once, in pages (``ceil(existing / page size)`` list requests, selecting only the fields
         the items use). When the first page is full and at most 20 items are not on it, those are
         looked up one by one (``GET .../extid-...``) instead of reading every page; the log says which
-        way was chosen (end users are always read whole, as their keys are unique per company).
+        way was chosen (end users are always read whole, as their keys are unique per company). Those
+        items are then found as `Ensure Entity` finds one: two stored objects sharing the key are
+        detected only when every page is read.
         Then the new items and only the changed fields of the others go out in bulk upserts of up
         to 5000 (``ceil(writes / 5000)`` requests). Unchanged objects cost nothing.
         Company references (``companyId: "extid-..."``) are resolved first (one request, or one
