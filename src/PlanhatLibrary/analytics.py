@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import json
 import re
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
 from robot.api import logger
 
+from .concurrency import check_parallel, send_in_order
 from .entities import EntityService
 from .errors import (
     MAX_LISTED,
@@ -35,7 +35,6 @@ from .payloads import check_items, encoding_problem, json_default
 from .session import PlanhatSession, Target
 from .sources import ItemSource
 
-MAX_PARALLEL = 8  # requests in flight at once, well inside Planhat's 50 parallel requests
 #: Planhat refuses analytics bodies over 32 MB; stay a little under it.
 MAX_BODY_BYTES = 32 * 1024 * 1024 - 64 * 1024
 DEFAULT_CHUNK = 10000
@@ -135,51 +134,34 @@ class Delivery:
     ) -> None:
         """``send`` makes one request (on a worker thread when ``parallel`` > 1); ``settle`` reads its
         answer on this thread, in input order."""
-        inflight: deque[tuple[int, list[bytes], Future[Any]]] = deque()
-        failure: tuple[PlanhatError, int, int, bool] | None = None
-        executor = ThreadPoolExecutor(parallel, "planhat-analytics") if parallel > 1 else None
-        open_parts: list[bytes] | None = None  # being sent or taken in: its fate is not known yet
-        interrupted = False
-        try:
+        failures: list[tuple[PlanhatError, int, int, bool]] = []
+
+        def requests() -> Iterator[tuple[int, list[bytes]]]:
             for parts in chunks:
                 self.requests += 1
-                open_parts = parts
-                inflight.append((self.requests, parts, _start(send, parts, self.requests, executor)))
-                open_parts = None
-                while len(inflight) >= parallel and failure is None:
-                    head = inflight.popleft()
-                    open_parts = head[1]
-                    failure = self._take(*head, settle)
-                    open_parts = None
-                if failure is not None:
-                    break
-            while inflight:  # sent already: each must be counted as landed, unconfirmed or unsent
-                head = inflight.popleft()
-                open_parts = head[1]
-                taken = self._take(*head, settle)
-                open_parts = None
-                failure = failure or taken
-        except BaseException:
+                yield self.requests, parts
+
+        def take(request: tuple[int, list[bytes]], answer: Future[Any]) -> bool:
+            failure = self._take(*request, answer, settle)
+            if failure is not None and not failures:
+                failures.append(failure)
+            return failure is not None
+
+        def unknown(requests: list[tuple[int, list[bytes]]]) -> None:
             # An interrupt or an unexpected error: what may have landed goes to the unconfirmed file (activities
             # are not idempotent), what was never sent to the unsent one, so nothing is lost or sent twice blindly.
-            interrupted = True
-            self._keep_unknown([open_parts] if open_parts is not None else [], inflight, chunks)
-            raise
-        finally:
-            if executor is not None:
-                executor.shutdown(wait=not interrupted, cancel_futures=interrupted)
-        if failure is not None:
-            self._keep_unknown([], deque(), chunks)
-            raise self._failure(*failure) from None
+            self._keep_unknown([parts for _, parts in requests], chunks)
 
-    def _keep_unknown(
-        self,
-        unknown: list[list[bytes]],
-        inflight: deque[tuple[int, list[bytes], Future[Any]]],
-        chunks: Iterator[list[bytes]],
-    ) -> None:
+        send_in_order(
+            requests(), lambda request: send(request[1], request[0]), take, unknown, parallel, "planhat-analytics"
+        )
+        if failures:
+            self._keep_unknown([], chunks)
+            raise self._failure(*failures[0]) from None
+
+    def _keep_unknown(self, unknown: list[list[bytes]], chunks: Iterator[list[bytes]]) -> None:
         """What may have landed to the unconfirmed file, what was never sent to the unsent one."""
-        for parts in [*unknown, *(head[1] for head in inflight)]:
+        for parts in unknown:
             for line in parts:
                 self.unconfirmed.write_line(line)
         for rest in chunks:
@@ -244,19 +226,6 @@ class Delivery:
         return PlanhatBulkError(" ".join(parts), result=self.summary(self.total, (failed_file, unconfirmed_file)))
 
 
-def _start(
-    send: Callable[[list[bytes], int], Any], parts: list[bytes], number: int, executor: ThreadPoolExecutor | None
-) -> Future[Any]:
-    if executor is not None:
-        return executor.submit(send, parts, number)
-    done: Future[Any] = Future()
-    try:
-        done.set_result(send(parts, number))
-    except PlanhatError as error:
-        done.set_exception(error)
-    return done
-
-
 class AnalyticsService:
     def __init__(self, session: PlanhatSession) -> None:
         self.session = session
@@ -308,7 +277,7 @@ class AnalyticsService:
         unsent_items_path: str | Path | None = None,
         parallel: int = 1,
     ) -> dict[str, Any]:
-        _check_parallel(parallel)
+        check_parallel(parallel)
         source = items if isinstance(items, ItemSource) else ItemSource(items, "activities")
         _check_chunk(chunk_size)
         delivery = self._delivery("activities", "Create Bulk Activities", source, unsent_items_path)
@@ -342,7 +311,7 @@ class AnalyticsService:
         unsent_items_path: str | Path | None = None,
         parallel: int = 1,
     ) -> dict[str, Any]:
-        _check_parallel(parallel)
+        check_parallel(parallel)
         if on_error not in ("fail", "continue"):
             raise PlanhatInputError(f"on_error must be 'fail' or 'continue', got {shown_value(on_error)}.")
         source = items if isinstance(items, ItemSource) else ItemSource(items, "metrics")
@@ -409,11 +378,6 @@ def _unknown_reference(item: Mapping[str, Any], emails: set[str], user_ids: set[
     if company and str(company) not in companies:
         return f"no company with externalId {company!r} ({company_field})"
     return ""
-
-
-def _check_parallel(parallel: int) -> None:
-    if not 1 <= parallel <= MAX_PARALLEL:
-        raise PlanhatInputError(f"parallel must be between 1 and {MAX_PARALLEL}, got {parallel}.")
 
 
 def _check_chunk(chunk_size: int) -> None:

@@ -11,15 +11,15 @@ import hashlib
 import json
 import math
 import time
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from enum import Enum
 from itertools import islice
 from pathlib import Path
 from typing import Any
 
+from .concurrency import check_parallel, send_in_order
 from .entities import EntityService, require
 from .errors import (
     MAX_LISTED,
@@ -44,7 +44,6 @@ from .spool import Spool
 from .writes import prepared, problem
 
 ON_ERROR = ("fail", "stop", "continue")
-MAX_PARALLEL = 8  # well inside Planhat's 50 parallel requests and 150 requests/s (docs.planhat.com intro)
 
 
 class OnError(Enum):
@@ -110,7 +109,6 @@ class BulkSummary:
     keep_keys: bool = True  # False: only counts and errors, so memory stays flat for any input size
     resent_chunks: int = 0  # chunks re-sent after a lost answer: their counts are the second attempt's
     landed: list[int] = field(default_factory=list)  # numbers of the chunks that got an answer, in input order
-    parallel: int = 1
 
     @property
     def landed_in_order(self) -> bool:
@@ -239,8 +237,7 @@ class BulkService:
         parallel: int = 1,
         stop_on_failed_chunk: bool = True,
     ) -> None:
-        if not 1 <= parallel <= MAX_PARALLEL:
-            raise PlanhatInputError(f"parallel must be between 1 and {MAX_PARALLEL}, got {parallel}.")
+        check_parallel(parallel)
         self.session = session
         self.progress = progress
         self.resumable = resumable  # False: the caller gives its own advice (ensure is safe to run again)
@@ -281,9 +278,7 @@ class BulkService:
             if spool is not None:
                 spool.close()
             raise
-        summary = BulkSummary(
-            model.name, total, chunk_size, chunks, first_chunk=resume_from, keep_keys=keep_keys, parallel=self.parallel
-        )
+        summary = BulkSummary(model.name, total, chunk_size, chunks, first_chunk=resume_from, keep_keys=keep_keys)
         failure: str | None = None
         try:
             failure = self._send_all(model, spool, summary, leftovers, unconfirmed, on_error)
@@ -323,47 +318,36 @@ class BulkService:
         """
         started = time.monotonic()
         pending = chunked(spool.lines(), summary.chunk_size)
-        inflight: deque[tuple[int, list[bytes], Future[Any]]] = deque()
-        stop: _Stop | None = None
-        executor = ThreadPoolExecutor(self.parallel, "planhat-bulk") if self.parallel > 1 else None
-        open_chunk: tuple[int, list[bytes]] | None = None  # being sent or taken in: its fate is not known yet
-        interrupted = False
-        try:
+        stops: list[_Stop] = []
+
+        def chunks() -> Iterator[tuple[int, list[bytes]]]:
             for number, lines in enumerate(pending, start=1):
-                if number < summary.first_chunk:
-                    continue
-                keyed = number not in spool.unkeyed_chunks
-                open_chunk = (number, lines)
-                inflight.append((number, lines, self._start_chunk(model, lines, number, keyed, summary, executor)))
-                open_chunk = None
-                while len(inflight) >= self.parallel and stop is None:
-                    head = inflight.popleft()
-                    open_chunk = head[:2]
-                    stop = self._take(model, *head, spool, summary, leftovers, unconfirmed, on_error, started)
-                    open_chunk = None
-                if stop is not None:
-                    break
-            while inflight:  # sent already: whatever happened to them must be counted and kept
-                head = inflight.popleft()
-                open_chunk = head[:2]
-                taken = self._take(model, *head, spool, summary, leftovers, unconfirmed, on_error, started)
-                open_chunk = None
-                stop = stop or taken
-        except BaseException:
+                if number >= summary.first_chunk:
+                    summary.requests += 1
+                    yield number, lines
+
+        def send(chunk: tuple[int, list[bytes]]) -> tuple[dict[str, Any], bool]:
+            number, lines = chunk
+            body = self._body(model, lines, number, summary.chunk_size)
+            target = Target(f"Bulk upsert chunk {number} of {summary.chunks} for", model.name)
+            return self._request(model, body, number not in spool.unkeyed_chunks, number, target)
+
+        def take(chunk: tuple[int, list[bytes]], answer: Future[Any]) -> bool:
+            stop = self._take(model, *chunk, answer, spool, summary, leftovers, unconfirmed, on_error, started)
+            if stop is not None and not stops:
+                stops.append(stop)
+            return stop is not None
+
+        def unknown(chunks: list[tuple[int, list[bytes]]]) -> None:
             # An interrupt (Ctrl+C, a stopped robot) or an unexpected error: keep every item whose fate is
             # not known, so the failed-items file still holds everything that may still need sending.
-            interrupted = True
-            unknown = [open_chunk] if open_chunk is not None else []
-            unknown += [(number, lines) for number, lines, _ in inflight]
-            _keep_unknown(unknown, pending, spool, summary, leftovers, unconfirmed)
-            raise
-        finally:
-            if executor is not None:
-                executor.shutdown(wait=not interrupted, cancel_futures=interrupted)
-        if stop is None:
+            _keep_unknown(chunks, pending, spool, summary, leftovers, unconfirmed)
+
+        send_in_order(chunks(), send, take, unknown, self.parallel, "planhat-bulk")
+        if not stops:
             return None
         summary.unsent += _write_rest(pending, leftovers)
-        return self._stop_message(summary, stop)
+        return self._stop_message(summary, stops[0])
 
     def _stop_message(self, summary: BulkSummary, stop: _Stop) -> str:
         if stop.lost is not None:
@@ -381,28 +365,6 @@ class BulkService:
                 f"the same way, so no further chunk was sent. {_landed(summary)}{advice}"
             )
         return self._stopped_message(summary, stop.number)
-
-    def _start_chunk(
-        self,
-        model: Model,
-        lines: list[bytes],
-        number: int,
-        keyed: bool,
-        summary: BulkSummary,
-        executor: ThreadPoolExecutor | None,
-    ) -> Future[Any]:
-        """Send one chunk: in this thread (one at a time) or on the pool. The future holds Planhat's answer."""
-        body = self._body(model, lines, number, summary.chunk_size)
-        target = Target(f"Bulk upsert chunk {number} of {summary.chunks} for", model.name)
-        summary.requests += 1
-        if executor is not None:
-            return executor.submit(self._request, model, body, keyed, number, target)
-        done: Future[Any] = Future()
-        try:
-            done.set_result(self._request(model, body, keyed, number, target))
-        except _ChunkLostError as lost:
-            done.set_exception(lost)
-        return done
 
     def _body(self, model: Model, lines: list[bytes], number: int, chunk_size: int) -> bytes | list[dict[str, Any]]:
         """The request body: the spooled lines joined, or the items changed as Planhat stores them (defaults,

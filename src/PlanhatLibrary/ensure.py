@@ -14,13 +14,13 @@ from typing import Any
 
 from robot.api import logger
 
-from .bulk import MAX_PARALLEL, BulkService, BulkSummary
+from .bulk import BulkService, BulkSummary
+from .concurrency import check_parallel
 from .entities import EntityService, require
 from .errors import (
     PlanhatBulkError,
     PlanhatEnsureError,
     PlanhatError,
-    PlanhatInputError,
     PlanhatNotFoundError,
 )
 from .identifiers import EXTERNAL_PREFIX, SOURCE_PREFIX
@@ -312,8 +312,7 @@ class EnsureService:
     ) -> dict[str, Any]:
         require(model, Operation.LIST)
         require(model, Operation.BULK)
-        if not 1 <= parallel <= MAX_PARALLEL:
-            raise PlanhatInputError(f"parallel must be between 1 and {MAX_PARALLEL}, got {parallel}.")
+        check_parallel(parallel)
         _check_many(model, items, key)
         items = self.resolved(model, items)
         identity = Identity(self.entities, model, self.references) if model.per_company else None

@@ -43,19 +43,11 @@ def _rounded(value: Any) -> bool:
 
 def loads(data: str | bytes) -> Any:
     """``json.loads``, through orjson when it is installed and accepts the text."""
-    if _orjson is not None:
-        try:
-            value = _orjson.loads(data)
-        except _orjson.JSONDecodeError:
-            pass  # read again below, so the result or the error is the standard library's
-        else:
-            if not _rounded(value):
-                return value
-    return json.loads(data)
+    return loads_exact_text(data)[0]
 
 
 def loads_exact_text(data: str | bytes) -> tuple[Any, bool]:
-    """``loads`` for one line of input, and whether the line is strict JSON that can be sent as it is."""
+    """The value (as ``json.loads`` reads it), and whether the text is strict JSON that can be sent as it is."""
     if _orjson is not None:
         try:
             value = _orjson.loads(data)
