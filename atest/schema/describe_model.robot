@@ -56,7 +56,7 @@ A Custom Value That Does Not Fit Fails Before Sending
     ...    Bulk Upsert Entities    companies    ${OUTPUT_DIR}/bad-health.csv
     Run Keyword And Expect Error    *custom.Segment must be one of SMB, Enterprise, got 'Huge'*
     ...    Ensure Entities    companies    [{"externalId": "S-1", "name": "S", "custom": {"Segment": "Huge"}}]
-    Run Keyword And Expect Error    *custom.Helth is not a custom field of Company (did you mean custom.Health?)*
+    Run Keyword And Expect Error    *custom.Helth is not a custom field of Company in this tenant (did you mean custom.Health?)*
     ...    Bulk Upsert Entities    companies    [{"externalId": "T-1", "name": "T", "custom": {"Helth": 3}}]
     Planhat Simulator Request Count Should Be    0    PUT
     Planhat Simulator Request Count Should Be    0    POST

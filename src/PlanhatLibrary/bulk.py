@@ -32,16 +32,16 @@ from .errors import (
     listing,
     may_have_landed,
 )
+from .fields import FieldCheck
 from .identity import Pins
 from .jsoncodec import loads as read_json
 from .leftovers import LeftoverFile, open_leftovers
 from .models import BULK_LIMIT, Model, Operation
 from .payloads import check_items, encoded
-from .schema import CustomFieldCheck
 from .session import PlanhatSession, Target
 from .sources import ItemSource
 from .spool import Spool
-from .writes import prepared, problem
+from .writes import GENERATED_NOT_KEYS, prepared, problem, without_generated
 
 ON_ERROR = ("fail", "stop", "continue")
 
@@ -151,7 +151,7 @@ def validate_items(
     model: Model,
     source: Iterable[Any],
     chunk_size: int = BULK_LIMIT,
-    check: CustomFieldCheck | None = None,
+    check: FieldCheck | None = None,
     whole_input: bool = False,
     spool: Spool | None = None,
 ) -> int:
@@ -178,11 +178,10 @@ def validate_items(
         if type(item) is not dict and not isinstance(item, Mapping):
             return f"not a dictionary ({type(item).__name__})"
         given = item
-        if check is not None:
-            try:
-                item = check.convert(item)
-            except ValueError as error:
-                return str(error)
+        try:
+            item = _as_sent(item, check)
+        except ValueError as error:
+            return str(error)
         line = verbatim[0] if item is given and verbatim[0] is not None else encoded(item)
         if isinstance(line, str):
             return line
@@ -194,6 +193,14 @@ def validate_items(
         return found
 
     return check_items(items(), item_problem, f"{model.name} item(s)")
+
+
+def _as_sent(item: Any, check: FieldCheck | None) -> Any:
+    """An item with its custom values read by type, without what Planhat generates (an exported object
+    loaded again carries ``__v``, ``updatedAt``...); bad custom text raises ValueError."""
+    if check is not None:
+        item = check.convert(item)
+    return item if GENERATED_NOT_KEYS.isdisjoint(item) else without_generated(item)
 
 
 def _item_problem(
@@ -256,7 +263,7 @@ class BulkService:
         resume_from: int = 1,
         keep_keys: bool = True,
         pin_per_company: bool = True,
-        check: CustomFieldCheck | None = None,
+        check: FieldCheck | None = None,
     ) -> BulkSummary:
         """Send ``items`` in chunks. ``pin_per_company=False``: the caller already knows which end users
         its items mean (Ensure); otherwise items keyed by a per-company key are pinned first (``identity``)."""

@@ -23,17 +23,16 @@ from .errors import (
     PlanhatError,
     PlanhatNotFoundError,
 )
+from .fields import FieldCheck
 from .identifiers import EXTERNAL_PREFIX, SOURCE_PREFIX
 from .identity import Identity, company_reference
-from .models import BULK_LIMIT, GENERATED_FIELDS, Model, Operation
+from .models import BULK_LIMIT, Model, Operation
 from .payloads import check_items
 from .references import CompanyReferences, references_in
-from .schema import CustomFieldCheck
 from .values import MISSING, same
-from .writes import merged, prepared, problem, without_generated
+from .writes import GENERATED_NOT_KEYS, merged, prepared, problem, without_generated
 
 KEYABLE_PREFIX = {"_id": "", "externalId": EXTERNAL_PREFIX, "sourceId": SOURCE_PREFIX}
-GENERATED = frozenset(GENERATED_FIELDS) - {"_id"}  # what without_generated removes
 #: Ensure Entities looks up at most this many items one by one (one GET each) rather than reading every page
 #: of a tenant bigger than one page: 20 GETs cost about what 4 pages of 5,000 objects do.
 KEYED_LOOKUPS = 20
@@ -144,7 +143,7 @@ def concurrency_safe(model: Model, data: Mapping[str, Any]) -> bool:
 
 
 class EnsureService:
-    def __init__(self, entities: EntityService, check: CustomFieldCheck | None = None) -> None:
+    def __init__(self, entities: EntityService, check: FieldCheck | None = None) -> None:
         self.entities = entities
         self.session = entities.session
         self.references = CompanyReferences(entities)
@@ -178,7 +177,7 @@ class EnsureService:
     def _as_stored(self, model: Model, item: Mapping[str, Any]) -> dict[str, Any]:
         """One item as Planhat stores it, in one copy for the usual item (no generated fields, no defaults,
         no day fields, no company reference to resolve)."""
-        body = dict(item) if GENERATED.isdisjoint(item) else without_generated(item)
+        body = dict(item) if GENERATED_NOT_KEYS.isdisjoint(item) else without_generated(item)
         if model.defaults or model.day_fields:
             body = prepared(model, body)
         return self.references.apply(model, body) if model.company_field in body else body

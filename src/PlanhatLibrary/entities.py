@@ -11,6 +11,8 @@ from .errors import PlanhatInputError, PlanhatResponseError
 from .identifiers import EXTERNAL_PREFIX, entity_path
 from .models import Model, Operation, resolve_model
 from .payloads import as_object
+from .schema import CUSTOM_FIELDS_CACHE
+from .seen import seen_fields
 from .session import PlanhatSession, Target
 from .values import sort_by
 from .writes import checked, merged, missing_required, prepared, update_body
@@ -41,7 +43,9 @@ class EntityService:
     def get(self, model: Model, ref: str) -> dict[str, Any]:
         require(model, Operation.GET)
         path = entity_path(model, ref)
-        return self._object(self.session.call("GET", path, target=Target("Get", model.name, ref)), "GET", path)
+        found = self._object(self.session.call("GET", path, target=Target("Get", model.name, ref)), "GET", path)
+        seen_fields(self.session.cache).add(model.path, [found])
+        return found
 
     def create(self, model: Model, data: Mapping[str, Any]) -> dict[str, Any]:
         """``POST /{model}``; refused before sending when a required field is missing."""
@@ -54,6 +58,7 @@ class EntityService:
                 "create it. Nothing was sent."
             )
         checked(model, payload, f"Create {model.name}")
+        self._forget_definitions(model)
         target = Target("Create", model.name)
         created = self._object(self.session.call("POST", model.path, json=payload, target=target), "POST", model.path)
         if not created.get("_id"):
@@ -84,6 +89,7 @@ class EntityService:
             current = stored if stored is not None else self.get(model, ref)
             payload["custom"] = merged(current.get("custom"), payload["custom"])
         self._check_unique(model, ref)
+        self._forget_definitions(model)
         target = Target("Update", model.name, ref)
         path = entity_path(model, ref)
         return self._object(self.session.call("PUT", path, json=payload, target=target), "PUT", path)
@@ -91,6 +97,7 @@ class EntityService:
     def delete(self, model: Model, ref: str) -> Any:
         require(model, Operation.DELETE)
         self._check_unique(model, ref)
+        self._forget_definitions(model)
         target = Target("Delete", model.name, ref)
         return self.session.send("DELETE", entity_path(model, ref), target=target, result_optional=True).data
 
@@ -152,17 +159,26 @@ class EntityService:
             target=target,
             confirm_short=not model.cap_known,
         )
+        seen = seen_fields(self.session.cache)
         if wanted_type is None:
-            yield from pages
+            for page in pages:
+                seen.add(model.path, page)
+                yield page
             return
         kept = 0
         for page in pages:
+            seen.add(model.path, page)
             notes = [item for item in page if item.get("type") == wanted_type]
             if limit is not None and kept + len(notes) >= limit:
                 yield notes[: limit - kept]
                 return
             kept += len(notes)
             yield notes
+
+    def _forget_definitions(self, model: Model) -> None:
+        """A write to the tenant's custom field definitions makes the session read them again when next needed."""
+        if model.defines_fields:
+            self.session.cache.pop(CUSTOM_FIELDS_CACHE, None)
 
     def _check_unique(self, model: Model, ref: str) -> None:
         """Refuse a write by ``extid-`` when several objects share that id (end users: unique per company only).

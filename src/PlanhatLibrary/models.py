@@ -35,7 +35,8 @@ BULK_LIMIT = 5000
 #: Keyables tried in this order when a bulk item is matched to a stored object.
 DEFAULT_KEYABLES = ("_id", "sourceId", "externalId")
 #: Fields Planhat generates; an update body must not carry them (the Go client warns of a 400 for ``_id``).
-GENERATED_FIELDS = ("_id", "updatedAt", "companyName", "cName")
+#: ``__v`` is MongoDB's version key, in Planhat's example answers (planhat.com/developers/api/project, /task).
+GENERATED_FIELDS = ("_id", "__v", "createdAt", "updatedAt", "companyName", "cName")
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,8 @@ class Model:
     per_company: tuple[str, ...] = ()
     #: Fields holding whole days since 1970-01-01 (invoices).
     day_fields: tuple[str, ...] = ()
+    #: Its objects define other models' custom fields (a write changes what the field check knows).
+    defines_fields: bool = False
 
     def supports(self, operation: Operation) -> bool:
         return operation in self.operations
@@ -81,6 +84,7 @@ MODELS: tuple[Model, ...] = (
         required=("name", "type", "parent"),
         company_field=None,
         aliases=("custom field", "custom_field"),
+        defines_fields=True,
     ),
     Model("Deal", "deals", cap_known=False),
     Model(

@@ -568,28 +568,24 @@ def _matching(
 
 
 # ---------------------------------------------------------------------- field check
-def check_fields(query: Query, knows: Callable[[str], bool | None], suggest: Callable[[str], list[str]]) -> list[str]:
-    """Fail at the first field of ``select``, ``where`` or ``order by`` the model does not have.
+def check_fields(query: Query, knows: Callable[[str], bool | None], suggest: Callable[[str], list[str]]) -> None:
+    """Fail at the first field of ``select``, ``where`` or ``order by`` that is proven wrong.
 
-    ``knows(name)`` says whether the model has the field (None: it cannot tell); returns the fields it
-    could not tell, so the caller can say so. Runs before any page is fetched.
+    ``knows(name)`` says whether the model has the field: False is a proven mistake (``suggest`` names the
+    field meant), None a field it cannot tell (sent as it is). Runs before any page is fetched.
     """
-    undecided: list[str] = []
     for name in query.named_fields:
-        verdict = None if name == "_id" else knows(name)
-        if verdict is None:
-            undecided.append(name)
-        elif not verdict:
-            close = suggest(name)
-            hint = f"; did you mean {' or '.join(repr(option) for option in close)}?" if close else ""
-            found = re.search(rf"(?<![\w.`]){re.escape(name)}(?![\w.])", query.expression)
-            column = found.start() + 1 if found else 1
-            raise query_error(
-                query.expression,
-                column,
-                f"{query.model.name} has no field '{name}'{hint} (check_fields=${{False}} skips this check)",
-            )
-    return [name for name in undecided if name != "_id"]
+        if name == "_id" or knows(name) is not False:
+            continue
+        close = suggest(name)
+        hint = f"; did you mean {' or '.join(repr(option) for option in close)}?" if close else ""
+        found = re.search(rf"(?<![\w.`]){re.escape(name)}(?![\w.])", query.expression)
+        column = found.start() + 1 if found else 1
+        raise query_error(
+            query.expression,
+            column,
+            f"{query.model.name} has no field '{name}'{hint} (check_fields=${{False}} skips this check)",
+        )
 
 
 def check_types(query: Query, kind_of_field: Callable[[str], str | None]) -> None:

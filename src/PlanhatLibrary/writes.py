@@ -1,7 +1,8 @@
 """What a write body must look like for Planhat, checked or put right before it is sent.
 
-- Update bodies leave out the fields Planhat generates (``_id``, ``updatedAt``, ``companyName``,
-  ``cName``): the Go client warns of a 400 for ``_id`` in a body, robocorp-planhat that some
+- Update bodies leave out the fields Planhat generates (``_id``, ``__v``, ``createdAt``, ``updatedAt``,
+  ``companyName``, ``cName``; bulk items keep ``_id``, which identifies them): the Go client warns of
+  a 400 for ``_id`` in a body, robocorp-planhat that some
   properties cannot be updated. A full object from Get Entity can so be sent back as it is.
 - Invoice dates (``invoiceDate``, ``dueDate``, ``paidDate``) are whole days since 1970-01-01
   (planhat.com/developers/api/invoice, cruds): ISO dates are converted, other text is refused.
@@ -101,6 +102,10 @@ def merged(stored: Any, given: Mapping[str, Any]) -> dict[str, Any]:
     return result
 
 
+#: What ``without_generated`` leaves out.
+GENERATED_NOT_KEYS = frozenset(GENERATED_FIELDS) - {"_id"}
+
+
 def without_generated(item: Mapping[str, Any]) -> dict[str, Any]:
     """``item`` without the fields Planhat generates, except ``_id`` (which may identify it)."""
-    return {key: value for key, value in item.items() if key == "_id" or key not in GENERATED_FIELDS}
+    return {key: value for key, value in item.items() if key not in GENERATED_NOT_KEYS}

@@ -60,6 +60,10 @@ MAX_ANALYTICS_BYTES_SOURCE = INTRO
 #: Server-generated fields an update body must not carry (400). The Go client warns about ``_id``.
 GENERATED_FIELDS = ("_id",)
 GENERATED_FIELDS_SOURCE = f"{GO} README (including _id in an update body may give 400); {ROBOCORP}client.py"
+#: MongoDB's version key: Planhat's example answers carry ``"__v": 0`` on stored objects. What Planhat does
+#: with a ``__v`` in a write body is not documented: the simulator ignores it (a guess).
+VERSION_KEY = "__v"
+VERSION_KEY_SOURCE = f"{API}project and {API}task (example answers); ignoring it in writes: {GUESS}"
 
 
 @dataclass(frozen=True)
@@ -417,6 +421,7 @@ def markdown() -> str:
         f"| bulk upsert items per request | at most {BULK_LIMIT} | {BULK_LIMIT_SOURCE} |",
         f"| keyables, tried in order | {', '.join(KEYABLES)} | {KEYABLES_SOURCE} |",
         f"| update body must not hold | {', '.join(GENERATED_FIELDS)} (400) | {GENERATED_FIELDS_SOURCE} |",
+        f"| stored objects carry | `{VERSION_KEY}: 0` (ignored in writes) | {VERSION_KEY_SOURCE} |",
         f"| analytics body | at most {MAX_ANALYTICS_BYTES // (1024 * 1024)} MB (413) | {MAX_ANALYTICS_BYTES_SOURCE} |",
         f"| metric rows | dimensionId, numeric value, externalId; model one of {', '.join(METRIC_MODELS)} | "
         f"{METRICS_SOURCE} |",

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, TypeVar, cast
 
 from .behaviour import Behaviour
-from .facts import BULK_LIMIT, GENERATED_FIELDS, MODELS, UNMAPPED, ModelFacts, model_named
+from .facts import BULK_LIMIT, GENERATED_FIELDS, MODELS, UNMAPPED, VERSION_KEY, ModelFacts, model_named
 
 Entity = dict[str, Any]
 _T = TypeVar("_T")
@@ -171,6 +171,8 @@ def merge_changes(entity: Entity, changes: Mapping[str, Any], custom_update: str
     """
     changed: list[str] = []
     for key, value in changes.items():
+        if key == VERSION_KEY:  # Planhat keeps its own version key (what it does with a given one: a guess)
+            continue
         stored = entity.get("custom")
         if key == "custom" and isinstance(value, Mapping) and isinstance(stored, dict) and custom_update == "merge":
             diff = [name for name, item in value.items() if stored.get(name, _MISSING) != item]
@@ -426,6 +428,7 @@ class EntityStore:
         entity["_id"] = new_object_id()
         entity.setdefault("createDate", stamp)
         entity["updatedAt"] = stamp
+        entity[VERSION_KEY] = 0
         return entity
 
     def _check_values(self, model: ModelFacts, entity: Mapping[str, Any]) -> None:

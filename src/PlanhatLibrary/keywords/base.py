@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING
 from robot.libraries.BuiltIn import BuiltIn, RobotNotRunningError
 
 from ..entities import EntityService
+from ..fields import FieldCheck
 from ..models import Model
-from ..schema import CustomFieldCheck, SchemaService
+from ..schema import SchemaService
 from ..session import PlanhatSession
 
 if TYPE_CHECKING:
@@ -31,9 +32,9 @@ class LibraryComponent:
     def entities(self) -> EntityService:
         return EntityService(self.library.session)
 
-    def field_check(self, model: Model, enabled: bool = True) -> CustomFieldCheck:
+    def field_check(self, model: Model, enabled: bool = True) -> FieldCheck:
         """The field check of a write keyword (``check_fields``), reading the tenant's custom fields when needed."""
-        return CustomFieldCheck(SchemaService(self.entities), model, enabled)
+        return FieldCheck(SchemaService(self.entities), model, enabled)
 
 
 def output_dir() -> Path:

@@ -12,6 +12,7 @@ from robot.api.deco import keyword
 
 from ..errors import PlanhatInputError
 from ..export import export_format, write_items
+from ..fields import FieldCatalog
 from ..query import Plan, Query, QueryStats, check_fields, check_types, parse, plan, run
 from ..schema import SchemaService
 from .base import LibraryComponent
@@ -27,18 +28,11 @@ def joined(parts: tuple[str, ...]) -> str:
 
 class QueryKeywords(LibraryComponent):
     def _check_fields(self, query: Query) -> None:
-        """Every named field must be one the model has: a typo fails before any page is fetched.
-
-        Custom fields are read from ``/customfields`` (once per session) only when the query names one.
-        """
-        wants_custom = any(name.startswith("custom.") for name in query.named_fields)
-        description = SchemaService(self.entities).describe(query.model, with_custom=wants_custom)
-        undecided = check_fields(query, description.knows, description.suggestions)
-        check_types(query, description.kind_of)
-        if undecided:
-            logger.info(
-                f"Fields not checked (the description of {query.model.name} cannot tell): {', '.join(undecided)}"
-            )
+        """A named field that is a slip of a known one fails before any page is fetched; an unknown one is warned
+        about once (``fields.py``). Custom fields are read from ``/customfields`` only when the query names one."""
+        catalog = FieldCatalog(SchemaService(self.entities), query.model)
+        check_fields(query, catalog.knows, catalog.suggestions)
+        check_types(query, lambda name: _kind(catalog, name))
 
     def _stream(
         self, expression: str, stats: QueryStats, count_only: bool = False, check: bool = True
@@ -149,3 +143,11 @@ class QueryKeywords(LibraryComponent):
             f"({stats.pages} page(s), {stats.scanned} scanned)"
         )
         return count
+
+
+def _kind(catalog: FieldCatalog, name: str) -> str | None:
+    top, _, rest = name.partition(".")
+    if top == "custom" and rest:
+        field = catalog.field_type(rest) if catalog.custom_name(rest.partition(".")[0]) is None else None
+        return field.type if field is not None else None
+    return catalog.description.kind_of(name)
