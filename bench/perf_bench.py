@@ -28,7 +28,7 @@ from typing import Any
 import requests
 
 KEY = "bench-api-key-0000"
-PARTS = ("bulk", "ensure", "memory", "query", "latency", "simulator")
+PARTS = ("keywords", "bulk", "ensure", "memory", "query", "latency", "simulator")
 
 PRELUDE = """
 import json, sys, time
@@ -78,9 +78,14 @@ from PlanhatLibrary.bulk import BulkService
 from PlanhatLibrary.credentials import Credentials
 from PlanhatLibrary.models import resolve_model
 from PlanhatLibrary.session import PlanhatSession
+from PlanhatLibrary.entities import EntityService
+from PlanhatLibrary.fields import FieldCheck
+from PlanhatLibrary.schema import SchemaService
 session = PlanhatSession(Credentials(api_key=KEY, api_url=url, analytics_url=url), timeout=300)
 started = time.perf_counter()
-summary = BulkService(session, parallel=int(option or 1)).upsert(resolve_model("companies"), path, keep_keys=False)
+model = resolve_model("companies")
+check = FieldCheck(SchemaService(EntityService(session)), model)  # what the keyword checks
+summary = BulkService(session, parallel=int(option or 1)).upsert(model, path, keep_keys=False, check=check)
 assert not summary.errors, summary.errors[:3]
 """,
     "bulk-anchor": """
@@ -126,9 +131,33 @@ from PlanhatLibrary.session import PlanhatSession
 from PlanhatLibrary.sources import ItemSource
 session = PlanhatSession(Credentials(api_key=KEY, api_url=url, analytics_url=url), timeout=300)
 started = time.perf_counter()
+from PlanhatLibrary.fields import FieldCheck
+from PlanhatLibrary.schema import SchemaService
 items = list(ItemSource(path))
-result = EnsureService(EntityService(session)).ensure_many(resolve_model("companies"), items, "externalId")
+model, entities = resolve_model("companies"), EntityService(session)
+check = FieldCheck(SchemaService(entities), model)  # what the keyword checks
+result = EnsureService(entities, check).ensure_many(model, items, "externalId")
 assert result["failed"] == 0
+""",
+    "ensure-bare-custom": """
+import requests
+http = requests.Session(); http.headers["Authorization"] = f"Bearer {{KEY}}"
+started = time.perf_counter()
+with open(path, encoding="utf-8") as handle:
+    items = [json.loads(line) for line in handle]
+stored, offset = {{}}, 0
+while True:
+    params = {{"limit": 5000, "offset": offset, "select": "externalId,name,mrr,phase,custom"}}
+    page = http.get(f"{{url}}/companies", params=params, timeout=300).json()
+    stored.update((row["externalId"], row) for row in page)
+    offset += len(page)
+    if not page:
+        break
+changed = [item for item in items
+           if item["externalId"] not in stored
+           or any(stored[item["externalId"]].get(key) != value for key, value in item.items())]
+for start in range(0, len(changed), 5000):
+    http.put(f"{{url}}/companies", json=changed[start:start + 5000], timeout=300).raise_for_status()
 """,
     "query-bare": """
 import requests
@@ -236,6 +265,45 @@ def client(name: str, sim: Simulator, path: Path, option: str = "") -> dict[str,
     return dict(json.loads(run.stdout.strip().splitlines()[-1]))
 
 
+ROBOT_SUITE = """*** Settings ***
+Library    PlanhatLibrary    api_url=${URL}    analytics_url=${URL}
+
+*** Test Cases ***
+Keyword
+    Authorize Planhat    ${KEY}    validate=${False}
+    ${result} =    Run Keyword    ${KEYWORD}    companies    ${PATH}
+    Should Be Equal As Integers    ${result}[failed]    0
+"""
+
+
+def robot_keyword(keyword: str, sim: Simulator, path: Path, tmp: Path) -> dict[str, Any]:
+    """Run ``keyword`` as a user's suite does (``robot`` at its default log level) and return the keyword's
+    elapsed time from output.xml: Robot's start-up is left out, its logging during the keyword is not."""
+    from robot.api import ExecutionResult
+
+    suite = tmp / "keyword.robot"
+    suite.write_text(ROBOT_SUITE, encoding="utf-8")
+    output = tmp / "keyword-output.xml"
+    variables = [f"URL:{sim.url}", f"KEY:{KEY}", f"PATH:{path}", f"KEYWORD:{keyword}"]
+    command = [sys.executable, "-m", "robot", "--output", str(output), "--log", "NONE", "--report", "NONE"]
+    command += [part for variable in variables for part in ("--variable", variable)]
+    run = subprocess.run([*command, str(suite)], capture_output=True, text=True, timeout=1800, check=False)
+    if run.returncode != 0:
+        raise SystemExit(f"robot {keyword} failed:\n{run.stdout[-3000:]}")
+    test = ExecutionResult(str(output)).suite.tests[0]
+    step = next(item for item in test.body if getattr(item, "name", "") == "Run Keyword")
+    inner = next(item for item in step.body if getattr(item, "name", "") == keyword)
+    return {"seconds": inner.elapsed_time.total_seconds(), "peak_rss_mb": float("nan")}
+
+
+def custom_companies(count: int) -> list[dict[str, Any]]:
+    """Companies carrying one custom field each (a number field the tenant defines)."""
+    return [{**item, "custom": {"Health": index % 10}} for index, item in enumerate(companies(count))]
+
+
+HEALTH_FIELD = {"parent": "Company", "name": "Health", "type": "number"}
+
+
 def companies(count: int, change_every: int = 0) -> list[dict[str, Any]]:
     return [
         {
@@ -267,6 +335,48 @@ def table(title: str, header: str, rows: list[str]) -> None:
 
 
 # ----------------------------------------------------------------------------------------- parts
+def part_keywords(sim: Simulator, tmp: Path, items: int, runs: int) -> None:
+    """The keywords as users run them (through Robot), beside the services and a bare loop, in one run: items
+    carry a custom field the tenant defines, so the field check does its full work."""
+    path = write_jsonl(tmp / "custom.jsonl", custom_companies(items))
+    rows = []
+    for label, keyword, bare, service, seeded in (
+        ("Bulk Upsert Entities (new companies)", "Bulk Upsert Entities", "bulk-bare-json", "bulk-ours", False),
+        ("Ensure Entities (all unchanged)", "Ensure Entities", "ensure-bare-custom", "ensure-ours", True),
+    ):
+
+        def prepare(seeded: bool = seeded) -> None:
+            sim.reset()
+            sim.control("POST", "seed", json={"customfields": [HEALTH_FIELD]})
+            if seeded:
+                sim.seed(custom_companies(items))
+            sim.counts()
+
+        def measure(run: Callable[[], dict[str, Any]]) -> Callable[[], dict[str, Any]]:
+            def once() -> dict[str, Any]:
+                prepare()
+                return run()
+
+            return once
+
+        results = {
+            "bare": median_of(runs, measure(lambda bare=bare: client(bare, sim, path))),
+            "service": median_of(runs, measure(lambda service=service: client(service, sim, path))),
+            "keyword": median_of(runs, measure(lambda keyword=keyword: robot_keyword(keyword, sim, path, tmp))),
+        }
+        base = results["bare"]["seconds"]
+        rows.append(
+            f"| {label} | {base:.2f} | {results['service']['seconds']:.2f} | "
+            f"{results['service']['seconds'] / base:.2f} | {results['keyword']['seconds']:.2f} | "
+            f"{results['keyword']['seconds'] / base:.2f} |"
+        )
+    table(
+        f"Keywords through Robot: {items:,} companies from JSON Lines, one custom field each (median of {runs})",
+        "| keyword | bare loop s | service s | service x bare | keyword (Robot) s | keyword x bare |",
+        rows,
+    )
+
+
 def part_bulk(sim: Simulator, tmp: Path, items: int, runs: int, anchor: bool) -> None:
     path = write_jsonl(tmp / "bulk.jsonl", companies(items))
     results: dict[str, dict[str, Any]] = {}
@@ -492,6 +602,8 @@ def main() -> int:
         tmp = Path(folder)
         sim = Simulator()
         try:
+            if "keywords" in parts:
+                part_keywords(sim, tmp, args.items, args.runs)
             if "bulk" in parts:
                 part_bulk(sim, tmp, args.items, args.runs, anchor)
             if "ensure" in parts:

@@ -72,7 +72,7 @@ class ItemSource:
         if self.path is not None:
             return iter_items(self.path)
         if self._table is not None:
-            return (dict(row) for row in self._table.iter_dicts(with_index=False))
+            return _table_items(self._table)
         return iter(self._items or [])
 
     def __str__(self) -> str:
@@ -134,7 +134,7 @@ def _csv_items(path: Path) -> Iterator[dict[str, Any]]:
         header = next(reader, None)
         if not header or not any(name.strip() for name in header):
             raise PlanhatInputError(f"'{path}' has no header row.")
-        columns = _columns(path, header)
+        columns = _columns(f"'{path}'", header)
         for row in reader:
             if not any(cell.strip() for cell in row):
                 continue
@@ -142,37 +142,53 @@ def _csv_items(path: Path) -> Iterator[dict[str, Any]]:
                 raise PlanhatInputError(
                     f"'{path}' line {reader.line_num} has {len(row)} values but the header has {len(columns)}."
                 )
-            values = {}
-            for (name, kind), cell in zip(columns, row, strict=True):
-                if name and cell != "":
-                    values[name] = _typed(cell, kind, f"'{path}' line {reader.line_num} column {name}")
-            yield _nested(values)
+            yield _row_item(columns, row, f"'{path}' line {reader.line_num}")
+
+
+def _table_items(table: Any) -> Iterator[dict[str, Any]]:
+    """The rows of an ``RPA.Tables`` table, read like the CSV file it came from (``Read Table From CSV``):
+    typed headers (``mrr:number``) convert their column, empty cells are left out, ``custom.X`` nests."""
+    headers: dict[tuple[Any, ...], list[tuple[str, str]]] = {}
+    for number, row in enumerate(table.iter_dicts(with_index=False)):
+        names = tuple(row)
+        if names not in headers:  # a table has one header; rows of other table-likes may differ
+            headers[names] = _columns("the table", [str(name) for name in names])
+        yield _row_item(headers[names], list(row.values()), f"table row {number}")
+
+
+def _row_item(columns: list[tuple[str, str]], cells: list[Any], where: str) -> dict[str, Any]:
+    """One row as an item: each non-empty cell under its column's name, text read by the column's type."""
+    values = {}
+    for (name, kind), cell in zip(columns, cells, strict=True):
+        if name and cell not in ("", None):
+            values[name] = _typed(cell, kind, f"{where} column {name}") if isinstance(cell, str) else cell
+    return _nested(values)
 
 
 CSV_TYPES = ("text", "number", "int", "float", "bool", "json")
 
 
-def _columns(path: Path, header: list[str]) -> list[tuple[str, str]]:
+def _columns(where: str, header: list[str]) -> list[tuple[str, str]]:
     """The (name, type) of each column; a repeated name, or a name that is also a parent, is refused."""
-    columns = [_column(path, name.strip()) for name in header]
+    columns = [_column(where, name.strip()) for name in header]
     names = [name for name, _ in columns if name]
     repeated = sorted({name for name in names if names.count(name) > 1})
     if repeated:
-        raise PlanhatInputError(f"'{path}' header repeats column(s) {', '.join(repeated)}: which one holds the value?")
+        raise PlanhatInputError(f"{where} header repeats column(s) {', '.join(repeated)}: which one holds the value?")
     parents = sorted({name for name in names for other in names if other.startswith(name + ".")})
     if parents:
         raise PlanhatInputError(
-            f"'{path}' header has both {parents[0]} and {parents[0]}.<field> columns: a value cannot be both text "
+            f"{where} header has both {parents[0]} and {parents[0]}.<field> columns: a value cannot be both text "
             "and an object; keep one form."
         )
     return columns
 
 
-def _column(path: Path, header: str) -> tuple[str, str]:
+def _column(where: str, header: str) -> tuple[str, str]:
     name, _, kind = header.partition(":")
     kind = kind.strip().lower() or "text"
     if kind not in CSV_TYPES:
-        raise PlanhatInputError(f"'{path}' header '{header}': unknown type '{kind}' (use {', '.join(CSV_TYPES)}).")
+        raise PlanhatInputError(f"{where} header '{header}': unknown type '{kind}' (use {', '.join(CSV_TYPES)}).")
     return name.strip(), kind
 
 
@@ -197,7 +213,7 @@ def _typed(cell: str, kind: str, where: str) -> Any:
     return cell
 
 
-def _nested(flat: dict[str, str]) -> dict[str, Any]:
+def _nested(flat: dict[str, Any]) -> dict[str, Any]:
     item: dict[str, Any] = {}
     for name, value in flat.items():
         head, dot, rest = name.partition(".")
