@@ -417,3 +417,22 @@ def test_what_planhat_returns_can_be_written_back(
         result = library.run_keyword("bulk_upsert_entities", [model_name, str(path)], {})
         assert result["failed"] == 0 and result["created"] == 0
     assert [message for message in warnings if "sent as given" in message] == []
+
+
+def test_the_collector_pause_restores_what_it_found() -> None:
+    import gc
+
+    from PlanhatLibrary.gcpause import paused_gc
+
+    assert gc.isenabled()
+    with pytest.raises(KeyboardInterrupt), paused_gc():
+        assert not gc.isenabled()
+        raise KeyboardInterrupt
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with paused_gc():
+            pass
+        assert not gc.isenabled()  # paused by someone else: left paused
+    finally:
+        gc.enable()

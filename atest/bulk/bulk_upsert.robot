@@ -102,6 +102,19 @@ Items From An RPA Tables Table
     Should Be Empty    ${result}[upserted_ids]
     Planhat Simulator Entity Should Exist    companies    external_id=T-2
 
+A Table Read From CSV Keeps The Typed Headers Of The CSV
+    Create File    ${OUTPUT_DIR}/typed.csv    externalId,name,mrr:number,seats:int\nTT-1,Typed,1200.5,3\nTT-2,Blank,,\n
+    ${table} =    Read Table From CSV    ${OUTPUT_DIR}/typed.csv    header=${True}
+    Bulk Upsert Entities    companies    ${table}
+    ${typed} =    Planhat Simulator Entity Should Exist    companies    external_id=TT-1
+    Should Be Equal    ${typed}[mrr]    ${1200.5}
+    Should Be Equal    ${typed}[seats]    ${3}
+    Dictionary Should Not Contain Key    ${typed}    mrr:number
+    ${blank} =    Planhat Simulator Entity Should Exist    companies    external_id=TT-2
+    Dictionary Should Not Contain Key    ${blank}    mrr
+    ${again} =    Ensure Entities    companies    ${table}
+    Should Be Equal As Integers    ${again}[unchanged]    2
+
 Invalid Items Fail Before Anything Is Sent
     ${items} =    Evaluate
     ...    [{"name": "A", "externalId": "X"}, {"phase": "live"}, "oops", {"name": "B", "externalId": "X"}]

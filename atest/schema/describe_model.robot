@@ -56,8 +56,11 @@ A Custom Value That Does Not Fit Fails Before Sending
     ...    Bulk Upsert Entities    companies    ${OUTPUT_DIR}/bad-health.csv
     Run Keyword And Expect Error    *custom.Segment must be one of SMB, Enterprise, got 'Huge'*
     ...    Ensure Entities    companies    [{"externalId": "S-1", "name": "S", "custom": {"Segment": "Huge"}}]
-    Run Keyword And Expect Error    *custom.Helth is not a custom field of Company in this tenant (did you mean custom.Health?)*
-    ...    Bulk Upsert Entities    companies    [{"externalId": "T-1", "name": "T", "custom": {"Helth": 3}}]
+    Run Keyword And Expect Error
+    ...    *custom.Helth is not a custom field of Company in this tenant (did you mean custom.Health?)*
+    ...    Bulk Upsert Entities
+    ...    companies
+    ...    [{"externalId": "T-1", "name": "T", "custom": {"Helth": 3}}]
     Planhat Simulator Request Count Should Be    0    PUT
     Planhat Simulator Request Count Should Be    0    POST
 
@@ -99,6 +102,27 @@ Checks Leave Real Data Alone And Can Be Turned Off
     Should Be Equal    ${dotted}[custom]    ${{ {"Health": 7} }}
     Run Keyword And Expect Error    *custom must be an object of custom fields, got str*
     ...    Bulk Upsert Entities    companies    [{"externalId": "S-2", "name": "S", "custom": "Health=3"}]
+
+An Unknown Field Is Sent And Warned About Once
+    ${made} =    Create Entity    companies    name=Loyal    loyaltyTier=gold
+    Should Be Equal    ${made}[loyaltyTier]    gold
+    Create Entity    companies    name=Loyal 2    loyaltyTier=silver
+    Run Keyword And Expect Error    *phse is not a field of Company (did you mean phase?)*
+    ...    Create Entity    companies    name=Typo    phse=live
+    Run Keyword And Expect Error    *Health is not a field of Company (did you mean custom.Health?)*
+    ...    Create Entity    companies    name=Typo    Health=3
+
+What Planhat Returns Can Be Written Back
+    Seed Planhat Simulator    companies    [{"_id": "c9", "name": "C9"}]
+    Create Entity    projects    name=Rollout    companyId=c9    externalId=P-1
+    ${project} =    Get Entity    projects    external_id=P-1
+    Should Be Equal    ${project}[__v]    ${0}
+    ${updated} =    Update Entity    projects    ${project}[_id]    ${project}
+    ${outcome} =    Ensure Entity    projects    ${updated}    identifying_keys=_id
+    Should Be Equal    ${outcome}[action]    unchanged
+    Export Entities    projects    path=${OUTPUT_DIR}/projects.jsonl
+    ${again} =    Bulk Upsert Entities    projects    ${OUTPUT_DIR}/projects.jsonl
+    Should Be Equal As Integers    ${again}[failed]    0
 
 Search Finds Objects Holding Every Term
     Seed Planhat Simulator    companies

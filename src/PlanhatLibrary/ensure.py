@@ -24,6 +24,7 @@ from .errors import (
     PlanhatNotFoundError,
 )
 from .fields import FieldCheck
+from .gcpause import paused_gc
 from .identifiers import EXTERNAL_PREFIX, SOURCE_PREFIX
 from .identity import Identity, company_reference
 from .models import BULK_LIMIT, Model, Operation
@@ -64,8 +65,16 @@ def changes(given: Mapping[str, Any], stored: Mapping[str, Any], prefix: str = "
 
 
 def _plainly_equal(given: dict[str, Any]) -> bool:
-    """Whether ``==`` on these values means what ``same`` means (it says ``True == 1``; nested values may hide that)."""
-    return _NOT_PLAIN.isdisjoint(map(type, given.values()))
+    """Whether ``==`` on these values means what ``same`` means (it says ``True == 1``; lists may hide that, and
+    so may dictionaries, such as ``custom``, unless their own values are plain)."""
+    for value in given.values():
+        kind = type(value)
+        if kind is dict:
+            if not _NOT_PLAIN.isdisjoint(map(type, value.values())):
+                return False
+        elif kind is bool or kind is list:
+            return False
+    return True
 
 
 _NOT_PLAIN = frozenset({bool, dict, list})
@@ -300,6 +309,7 @@ class EnsureService:
         return True
 
     # ----------------------------------------------------------------- many
+    @paused_gc()
     def ensure_many(
         self,
         model: Model,

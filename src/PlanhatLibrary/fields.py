@@ -122,7 +122,7 @@ class FieldCatalog:
 
     def _custom_defined(self, name: str) -> CustomField | None:
         fields = self.custom or {}
-        if name not in fields and fields and not self._refreshed:  # it may have been created since the read
+        if name not in fields and not self._refreshed:  # it may have been created since the read
             self._refreshed = True
             self._custom = self.schema.describe(self.model, refresh=True).custom
             fields = self.custom or {}
@@ -204,29 +204,24 @@ class FieldCheck:
 
     def __init__(self, schema: SchemaService, model: Model, enabled: bool = True) -> None:
         self.schema, self.model, self.enabled = schema, model, enabled
-        self._catalog: FieldCatalog | None = None
-
-    @property
-    def catalog(self) -> FieldCatalog:
-        if self._catalog is None:
-            self._catalog = FieldCatalog(self.schema, self.model)
-        return self._catalog
+        self.catalog = FieldCatalog(schema, model)  # no request: custom fields are read on first need
+        #: Names proven fields; with the check off, none (so every item is looked at for ``custom.X`` keys).
+        self.known = self.catalog.known if enabled else frozenset()
+        self._custom_plan: dict[str, tuple[Refusal | None, CustomField | None]] = {}
 
     def convert(self, item: Any) -> Any:
         """``item`` with ``custom.X`` keys nested under ``custom`` and, when checking, the text values of its
         custom fields read by their type; bad text raises ValueError. An item needing neither is returned as is."""
-        if not isinstance(item, dict):
+        if type(item) is not dict:
             return item
-        if not (self.enabled and item.keys() <= self.catalog.known) and any(
-            str(key).startswith(CUSTOM + ".") for key in item
-        ):
+        if not item.keys() <= self.known and any(str(key).startswith(CUSTOM + ".") for key in item):
             item = nested_custom(item, f"{self.model.name} item")
         custom = item.get(CUSTOM)
-        if not self.enabled or not isinstance(custom, dict) or not custom:
+        if not self.enabled or type(custom) is not dict or not custom:
             return item
         values: dict[str, Any] | None = None
         for name, value in custom.items():
-            if not isinstance(value, str):
+            if type(value) is not str:
                 continue
             field = self.catalog.field_type(name)
             if field is None:
@@ -242,10 +237,10 @@ class FieldCheck:
 
     def problem(self, item: Any, creating: bool = False) -> str | None:
         """Why the item's fields cannot be written, or None (see the module's rules)."""
-        if not self.enabled or not isinstance(item, dict):
+        if not self.enabled or type(item) is not dict:
             return None
         catalog = self.catalog
-        if not item.keys() <= catalog.known:
+        if not item.keys() <= self.known:
             for name in item:
                 refusal = catalog.top_level(str(name))
                 if refusal is not None:
@@ -256,11 +251,14 @@ class FieldCheck:
         return self._custom_problem(custom or {}) or (self._mandatory(custom or {}) if creating else None)
 
     def _custom_problem(self, custom: dict[str, Any]) -> str | None:
+        plan = self._custom_plan
         for name, value in custom.items():
-            refusal = self.catalog.custom_name(str(name))
+            entry = plan.get(name)
+            if entry is None:  # worked out once per name and call
+                entry = plan[name] = (self.catalog.custom_name(str(name)), self.catalog.field_type(str(name)))
+            refusal, field = entry
             if refusal is not None:
                 return str(refusal)
-            field = self.catalog.field_type(str(name))
             reason = value_problem(field, value) if field is not None else None
             if reason:
                 return f"custom.{name} {reason}"
@@ -311,7 +309,10 @@ def value_problem(field: CustomField, value: Any) -> str | None:
         return None
     if field.formula:
         return "is a formula field: Planhat computes it, it cannot be written"
-    if field.type in NUMBER_TYPES and (isinstance(value, bool) or not isinstance(value, int | float)):
+    if field.type in NUMBER_TYPES:
+        kind = type(value)
+        if kind is int or kind is float or (kind is not bool and isinstance(value, int | float)):
+            return None
         return f"is a number field, got {type(value).__name__} {value!r}"
     if field.type == "checkbox" and not isinstance(value, bool):
         return f"is a checkbox field, got {type(value).__name__} {value!r}"

@@ -25,10 +25,10 @@ class SeenFields:
         top = self.top.setdefault(path, set())
         custom = self.custom.setdefault(path, set())
         for row in rows:
-            if isinstance(row, Mapping):
+            if type(row) is dict or isinstance(row, Mapping):
                 top.update(row)
                 values = row.get(CUSTOM)
-                if values and isinstance(values, Mapping):
+                if values and (type(values) is dict or isinstance(values, Mapping)):
                     custom.update(values)
 
     def top_level(self, path: str) -> frozenset[str]:

@@ -26,6 +26,8 @@ EPOCH = date(1970, 1, 1)
 ARRAY_OPERATIONS = frozenset({"add", "replace", "remove", "$add", "$replace", "$remove"})
 
 
+#: Values that cannot be a multipicklist operation (skipped without the slower Mapping check).
+_PLAIN = frozenset({str, int, float, bool, list, type(None)})
 #: Day numbers beyond this are not dates (year 4707): a typo, not an invoice.
 MAX_DAYS = 1_000_000
 
@@ -53,8 +55,10 @@ def problem(model: Model, item: Mapping[str, Any]) -> str | None:
         if item.get(name) is not None and day_number(item[name]) is None:
             return f"{name} must be a date or a whole number of days since 1970-01-01, got {shown_value(item[name])}"
     custom = item.get("custom")
-    if isinstance(custom, Mapping):
+    if type(custom) is dict or isinstance(custom, Mapping):
         for name, value in custom.items():
+            if type(value) in _PLAIN:
+                continue
             if isinstance(value, Mapping) and value and set(map(str, value)) <= ARRAY_OPERATIONS:
                 return (
                     f"custom.{name} looks like a multipicklist add/replace/remove operation, which this library "

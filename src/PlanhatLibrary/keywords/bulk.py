@@ -48,8 +48,11 @@ class BulkKeywords(LibraryComponent):
         error) count as failed, with ``kind`` ``ignored``.
 
         Custom fields are checked against the tenant's ``/customfields`` (read once per session, when
-        an item has ``custom``): an unknown field (with suggestions), a value of the wrong type, one
-        not among a list field's values, or a formula field fails before anything is sent. A CSV
+        an item has ``custom``, and once more before refusing a name): an undefined field (with the one
+        meant), a value of the wrong type, one not among a list field's values, or a formula field fails
+        before anything is sent; a token that may not read them gets one warning. ``items`` may also be
+        an ``RPA.Tables`` table (``Read Table From CSV``): it is read like the CSV file, typed headers
+        included. Generated fields of exported objects (``__v``, ``updatedAt``...) are left out. A CSV
         column ``custom.Health`` without a typed header is read by the field's type (a number field's
         cells as numbers); a cell that does not fit fails naming its item and column.
 
@@ -98,9 +101,11 @@ class BulkKeywords(LibraryComponent):
         run stops and says which chunks landed; rerun with ``resume_from=<chunk>`` to send only
         the rest.
 
-        Fields are checked against `Describe Model` before anything is sent: a field the model's
-        documented table (read whole) does not list, an unknown custom field, or a custom value of the
-        wrong type fails; ``check_fields=${False}`` sends them unchecked.
+        Fields are checked before anything is sent, refusing only what is proven wrong: a slip of a
+        known field (``phse``, ``Name``, ``Health`` for ``custom.Health``; the message names the field
+        meant) or a custom field, type or list value the tenant's ``/customfields`` contradicts. Any
+        other unknown field is sent, with one warning per model and field; fields of objects read from
+        the tenant are known. ``check_fields=${False}`` turns every check off.
 
         Example:
         | ${result} = | `Bulk Upsert Entities` | companies | ${CURDIR}/companies.csv | | |

@@ -12,6 +12,7 @@ from ..ensure import EnsureService, concurrency_safe
 from ..ensure import identifying_keys as identifying_keys_of
 from ..entities import model_named
 from ..errors import PlanhatBulkError, PlanhatInputError
+from ..gcpause import paused_gc
 from ..models import Model
 from ..payloads import as_names, with_properties
 from ..sources import ItemSource
@@ -67,9 +68,11 @@ class EnsureKeywords(LibraryComponent):
 
         The log says what happened and which fields changed.
 
-        Fields are checked against `Describe Model` before anything is sent: a field the model's
-        documented table (read whole) does not list, an unknown custom field, or a custom value of the
-        wrong type fails; ``check_fields=${False}`` sends them unchecked.
+        Fields are checked before anything is sent, refusing only what is proven wrong: a slip of a
+        known field (``phse``, ``Name``, ``Health`` for ``custom.Health``; the message names the field
+        meant) or a custom field, type or list value the tenant's ``/customfields`` contradicts. Any
+        other unknown field is sent, with one warning per model and field; fields of objects read from
+        the tenant are known. ``check_fields=${False}`` turns every check off.
 
         Example:
         | ${outcome} = | `Ensure Entity` | companies | {"externalId": "ACME-1", "name": "Acme", "phase": "live"} | |
@@ -132,9 +135,11 @@ class EnsureKeywords(LibraryComponent):
         ``writes``, ``requests``, ``failed``, ``errors`` (with input indexes) and ``dry_run``. With
         ``dry_run=True`` nothing is written and the counts say what would be.
 
-        Fields are checked against `Describe Model` before anything is sent: a field the model's
-        documented table (read whole) does not list, an unknown custom field, or a custom value of the
-        wrong type fails; ``check_fields=${False}`` sends them unchecked.
+        Fields are checked before anything is sent, refusing only what is proven wrong: a slip of a
+        known field (``phse``, ``Name``, ``Health`` for ``custom.Health``; the message names the field
+        meant) or a custom field, type or list value the tenant's ``/customfields`` contradicts. Any
+        other unknown field is sent, with one warning per model and field; fields of objects read from
+        the tenant are known. ``check_fields=${False}`` turns every check off.
 
         ``parallel`` (1 to 8, default 1) sends that many bulk writes at a time, as in
         `Bulk Upsert Entities`. Only the stored objects the items name are kept while reading, so
@@ -151,13 +156,14 @@ class EnsureKeywords(LibraryComponent):
             raise PlanhatInputError(
                 f"Ensure Entities matches on one identifying key, got {len(keys)}: {', '.join(keys) or 'none'}."
             )
-        rows = list(ItemSource(items, "items"))
         check = self.field_check(entity_model, check_fields)
         caption = f"{'Dry run: ' if dry_run else ''}Ensure {entity_model.name}"
         try:
-            result = EnsureService(self.entities, check).ensure_many(
-                entity_model, rows, keys[0], dry_run, on_error.value, parallel=parallel
-            )
+            with paused_gc():  # the items are read whole: see gcpause.py
+                rows = list(ItemSource(items, "items"))
+                result = EnsureService(self.entities, check).ensure_many(
+                    entity_model, rows, keys[0], dry_run, on_error.value, parallel=parallel
+                )
         except PlanhatBulkError as error:
             log_load(caption, error.result)
             raise

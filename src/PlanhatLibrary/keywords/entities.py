@@ -66,9 +66,11 @@ class EntityKeywords(LibraryComponent):
         A create is never retried after a server error or lost connection (it may have
         happened); to create safely more than once, use an ensure or bulk upsert keyword.
 
-        Fields are checked against `Describe Model` before anything is sent: a field the model's
-        documented table (read whole) does not list, an unknown custom field, or a custom value of the
-        wrong type fails; ``check_fields=${False}`` sends them unchecked.
+        Fields are checked before anything is sent, refusing only what is proven wrong: a slip of a
+        known field (``phse``, ``Name``, ``Health`` for ``custom.Health``; the message names the field
+        meant) or a custom field, type or list value the tenant's ``/customfields`` contradicts. Any
+        other unknown field is sent, with one warning per model and field; fields of objects read from
+        the tenant are known. ``check_fields=${False}`` turns every check off.
 
         Example:
         | ${company} = | `Create Entity` | companies | name=Acme Inc | externalId=ACME-1 |
@@ -108,9 +110,11 @@ class EntityKeywords(LibraryComponent):
         because Planhat does not document whether it merges or replaces ``custom``. Multipicklist
         add/replace/remove operations are refused: give the whole list.
 
-        Fields are checked against `Describe Model` before anything is sent: a field the model's
-        documented table (read whole) does not list, an unknown custom field, or a custom value of the
-        wrong type fails; ``check_fields=${False}`` sends them unchecked.
+        Fields are checked before anything is sent, refusing only what is proven wrong: a slip of a
+        known field (``phse``, ``Name``, ``Health`` for ``custom.Health``; the message names the field
+        meant) or a custom field, type or list value the tenant's ``/customfields`` contradicts. Any
+        other unknown field is sent, with one warning per model and field; fields of objects read from
+        the tenant are known. ``check_fields=${False}`` turns every check off.
 
         Example:
         | ${company} = | `Update Entity` | companies | ${id} | {"phase": "live"} |

@@ -63,9 +63,11 @@ class SchemaKeywords(LibraryComponent):
         | ``identifying_keys`` | the keys a bulk upsert matches on, in order |
         | ``required`` | fields a create needs (checked before sending) |
         | ``page_size`` | rows asked for per list page |
-        | ``standard_fields`` | field name -> type, from Planhat's API page of the model |
-        | ``standard_fields_complete`` | whether that page's table was read whole |
+        | ``standard_fields`` | field name -> type, from Planhat's API page of the model and other public sources |
+        | ``standard_fields_complete`` | always ``False``: no source says its table is complete |
+        | ``seen_fields`` | fields of objects this session read from the tenant that the tables lack |
         | ``custom_fields`` | the tenant's custom fields: ``type``, ``mandatory``, ``formula``, ``values`` |
+        | ``custom_fields_readable`` | ``False`` when the token may not read ``/customfields`` (403/404) |
         | ``source`` | the API page the standard fields come from |
 
         Custom fields come from ``/customfields``: one request per session, whatever the number of
