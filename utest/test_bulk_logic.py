@@ -4,22 +4,34 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from PlanhatLibrary.analytics import activity_problem, body, encoded_chunks, metric_problem
-from PlanhatLibrary.bulk import BulkSummary, _item_errors, chunked, failure_message, validate_items
+from PlanhatLibrary.analytics import activity_problem, body, metric_problem
+from PlanhatLibrary.bulk import BulkSummary, _item_errors, failure_message, validate_items
 from PlanhatLibrary.errors import PlanhatInputError
+from PlanhatLibrary.loadrun import chunks_of
 from PlanhatLibrary.models import resolve_model
 from PlanhatLibrary.sources import ItemSource, iter_items
+from PlanhatLibrary.spool import Spool
 
 COMPANY = resolve_model("companies")
 
 
-def test_chunked_never_yields_an_empty_chunk() -> None:
-    assert [len(chunk) for chunk in chunked(range(12001), 5000)] == [5000, 5000, 2001]
-    assert [len(chunk) for chunk in chunked(range(10000), 5000)] == [5000, 5000]
-    assert list(chunked([], 5000)) == []
+def spooled(items: list[Any]) -> Spool:
+    spool = Spool()
+    for item in items:
+        spool.add(json.dumps(item).encode(), keyed=True, chunk=0)
+    return spool
+
+
+def test_chunks_never_are_empty_and_skip_what_resume_from_skips() -> None:
+    assert [len(chunk.lines) for chunk in chunks_of(spooled(list(range(12001))), 5000)] == [5000, 5000, 2001]
+    assert [len(chunk.lines) for chunk in chunks_of(spooled(list(range(10000))), 5000)] == [5000, 5000]
+    assert list(chunks_of(spooled([]), 5000)) == []
+    resumed = list(chunks_of(spooled(list(range(12001))), 5000, first=2))
+    assert [(chunk.number, chunk.start) for chunk in resumed] == [(2, 5000), (3, 10000)]
 
 
 def test_validation_counts_and_accepts_good_items() -> None:
@@ -75,16 +87,16 @@ def test_failure_message_names_indexes_counts_and_file() -> None:
     )
 
 
-def test_encoded_chunks_respect_count_and_bytes() -> None:
+def test_chunks_respect_count_and_bytes() -> None:
     items = [{"email": f"user{i}@x.test", "pad": "x" * 100} for i in range(100)]
-    by_count = list(encoded_chunks(items, max_items=30))
-    assert [len(parts) for parts in by_count] == [30, 30, 30, 10]
-    assert json.loads(body(by_count[0])) == items[:30]
-    by_bytes = list(encoded_chunks(items, max_items=1000, max_bytes=1500))
-    assert all(len(body(parts)) <= 1500 for parts in by_bytes)
-    assert sum(len(parts) for parts in by_bytes) == 100
-    with pytest.raises(PlanhatInputError, match="over the 50 byte body limit"):
-        list(encoded_chunks(items, max_items=10, max_bytes=50))
+    by_count = list(chunks_of(spooled(items), 30))
+    assert [len(chunk.lines) for chunk in by_count] == [30, 30, 30, 10]
+    assert json.loads(body(by_count[0].lines)) == items[:30]
+    by_bytes = list(chunks_of(spooled(items), 1000, max_bytes=1500))
+    assert all(len(body(chunk.lines)) <= 1500 for chunk in by_bytes)
+    assert sum(len(chunk.lines) for chunk in by_bytes) == 100
+    starts = [sum(len(chunk.lines) for chunk in by_bytes[:index]) for index in range(len(by_bytes))]
+    assert [chunk.start for chunk in by_bytes] == starts
 
 
 def test_activity_and_metric_rules() -> None:

@@ -6,7 +6,6 @@ dropped without an error, so this module checks what can be checked before anyth
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future
@@ -15,7 +14,7 @@ from typing import Any
 
 from robot.api import logger
 
-from .concurrency import check_parallel, send_in_order
+from .concurrency import check_parallel
 from .entities import EntityService
 from .errors import (
     MAX_LISTED,
@@ -30,10 +29,12 @@ from .errors import (
     shown_value,
 )
 from .leftovers import LeftoverFile, open_leftovers
+from .loadrun import Chunk, LoadRun, chunks_of
 from .models import resolve_model
-from .payloads import check_items, encoding_problem, json_default
+from .payloads import check_items, encoded, encoding_problem
 from .session import PlanhatSession, Target
 from .sources import ItemSource
+from .spool import Spool
 
 #: Planhat refuses analytics bodies over 32 MB; stay a little under it.
 MAX_BODY_BYTES = 32 * 1024 * 1024 - 64 * 1024
@@ -90,83 +91,82 @@ def check_all(source: Iterable[Any], problem: Any, what: str) -> int:
     return check_items(source, lambda _, item: problem(item) or encoding_problem(item, MAX_BODY_BYTES), what)
 
 
-def encoded_chunks(items: Iterable[Any], max_items: int, max_bytes: int = MAX_BODY_BYTES) -> Iterator[list[bytes]]:
-    """The encoded items of each request: at most ``max_items`` of them, and a JSON array under ``max_bytes``."""
-    parts: list[bytes] = []
-    size = 2
-    for item in items:
-        encoded = json.dumps(item, default=json_default, allow_nan=False).encode("utf-8")
-        if len(encoded) + 2 > max_bytes:
-            raise PlanhatInputError(f"One item is {len(encoded)} bytes, over the {max_bytes} byte body limit.")
-        if parts and (len(parts) >= max_items or size + len(encoded) + 1 > max_bytes):
-            yield parts
-            parts, size = [], 2
-        parts.append(encoded)
-        size += len(encoded) + 1
-    if parts:
-        yield parts
-
-
 def body(parts: list[bytes]) -> bytes:
     return b"[" + b",".join(parts) + b"]"
 
 
 class Delivery:
-    """Sends encoded chunks (at most ``parallel`` at a time) and takes the answers in input order; on a
-    failure sends nothing more, waits for what is in flight, writes what did not land, and says so."""
+    """One analytics load on the load engine (``loadrun.py``): every item checked and spooled first, then sent
+    in requests of at most ``chunk_size`` items and ``MAX_BODY_BYTES``; on a failure nothing more is sent,
+    what is in flight is taken in, and what did not land is written to the unsent or unconfirmed file."""
 
-    def __init__(self, what: str, keyword: str, leftovers: LeftoverFile, unconfirmed: LeftoverFile) -> None:
+    def __init__(
+        self, what: str, keyword: str, session: PlanhatSession, leftovers: LeftoverFile, unconfirmed: LeftoverFile
+    ) -> None:
         self.what = what
         self.keyword = keyword
+        self.session = session
         self.leftovers = leftovers
         self.unconfirmed = unconfirmed
+        self.spool: Spool | None = None
         self.sent_items = 0
         self.requests = 0
         self.landed: list[int] = []  # numbers of the requests Planhat answered
         self.total = 0  # items in the input, once checked
 
+    def check(self, source: Iterable[Any], problem: Callable[[Any], str | None]) -> int:
+        """Check every item (and that it can be sent as JSON) before anything is sent, keeping each one's JSON."""
+        spool = self.spool = Spool()
+
+        def item_problem(_: int, item: Any) -> str | None:
+            found = problem(item)
+            if found:
+                return found
+            line = encoded(item)
+            if isinstance(line, str):
+                return line
+            if len(line) + 2 > MAX_BODY_BYTES:
+                return f"{len(line)} bytes as JSON, over the {MAX_BODY_BYTES} byte body limit"
+            spool.add(line, keyed=False, chunk=0)
+            return None
+
+        self.total = check_items(source, item_problem, self.what)
+        return self.total
+
     def run(
         self,
-        chunks: Iterator[list[bytes]],
+        chunk_size: int,
         send: Callable[[list[bytes], int], Any],
         settle: Callable[[list[bytes], int, Any], None] | None = None,
         parallel: int = 1,
     ) -> None:
-        """``send`` makes one request (on a worker thread when ``parallel`` > 1); ``settle`` reads its
-        answer on this thread, in input order."""
+        """``send`` makes one request (on a worker thread); ``settle`` reads its answer here, in input order."""
+        assert self.spool is not None, "check() first"
         failures: list[tuple[PlanhatError, int, int, bool]] = []
+        run = LoadRun(
+            self.spool,
+            self.leftovers,
+            self.unconfirmed,
+            parallel=parallel,
+            name="planhat-analytics",
+            stopping=self.session.stopping,
+        )
 
-        def requests() -> Iterator[tuple[int, list[bytes]]]:
-            for parts in chunks:
+        def requests() -> Iterator[Chunk]:
+            for chunk in chunks_of(self.spool, chunk_size, MAX_BODY_BYTES):  # type: ignore[arg-type]
                 self.requests += 1
-                yield self.requests, parts
+                yield chunk
 
-        def take(request: tuple[int, list[bytes]], answer: Future[Any]) -> bool:
-            failure = self._take(*request, answer, settle)
+        def take(chunk: Chunk, answer: Future[Any]) -> bool:
+            failure = self._take(chunk.number, chunk.lines, answer, settle)
             if failure is not None and not failures:
                 failures.append(failure)
             return failure is not None
 
-        def unknown(requests: list[tuple[int, list[bytes]]]) -> None:
-            # An interrupt or an unexpected error: what may have landed goes to the unconfirmed file (activities
-            # are not idempotent), what was never sent to the unsent one, so nothing is lost or sent twice blindly.
-            self._keep_unknown([parts for _, parts in requests], chunks)
-
-        send_in_order(
-            requests(), lambda request: send(request[1], request[0]), take, unknown, parallel, "planhat-analytics"
-        )
+        # activities and metrics are not idempotent: what may have landed is never resent blindly
+        run.run(requests(), lambda chunk: send(chunk.lines, chunk.number), take, lambda _: False)
         if failures:
-            self._keep_unknown([], chunks)
             raise self._failure(*failures[0]) from None
-
-    def _keep_unknown(self, unknown: list[list[bytes]], chunks: Iterator[list[bytes]]) -> None:
-        """What may have landed to the unconfirmed file, what was never sent to the unsent one."""
-        for parts in unknown:
-            for line in parts:
-                self.unconfirmed.write_line(line)
-        for rest in chunks:
-            for line in rest:
-                self.leftovers.write_line(line)
 
     def _take(
         self,
@@ -189,6 +189,8 @@ class Delivery:
         return None
 
     def close(self) -> tuple[str | None, str | None]:
+        if self.spool is not None:
+            self.spool.close()
         return self.leftovers.close(), self.unconfirmed.close()
 
     def summary(self, total: int, files: tuple[str | None, str | None] = (None, None)) -> dict[str, Any]:
@@ -282,11 +284,11 @@ class AnalyticsService:
         _check_chunk(chunk_size)
         delivery = self._delivery("activities", "Create Bulk Activities", source, unsent_items_path)
         try:
-            total = check_all(source, activity_problem, "activities")
+            total = delivery.check(source, activity_problem)
             if check_references:
                 self.check_references(source)
             path = self.session.analytics_path("analytics/bulk")
-        except PlanhatError:
+        except BaseException:  # bad input, or an interrupt while checking: nothing was sent, no file is left
             delivery.close()
             raise
 
@@ -298,7 +300,7 @@ class AnalyticsService:
 
         delivery.total = total
         try:
-            delivery.run(encoded_chunks(source, chunk_size), send, parallel=parallel)
+            delivery.run(chunk_size, send, parallel=parallel)
         finally:
             files = delivery.close()
         return delivery.summary(total, files)
@@ -318,9 +320,9 @@ class AnalyticsService:
         _check_chunk(chunk_size)
         delivery = self._delivery("metrics", "Push Metrics", source, unsent_items_path)
         try:
-            total = check_all(source, metric_problem, "metrics")
+            total = delivery.check(source, metric_problem)
             path = self.session.analytics_path("dimensiondata")
-        except PlanhatError:
+        except BaseException:  # bad input, or an interrupt while checking: nothing was sent, no file is left
             delivery.close()
             raise
         result: dict[str, Any] = {"processed": 0, "unreported": 0, "failed": 0, "errors": []}
@@ -350,7 +352,7 @@ class AnalyticsService:
                 result["errors"].extend(errors)
 
         try:
-            delivery.run(encoded_chunks(source, chunk_size), send, settle, parallel)
+            delivery.run(chunk_size, send, settle, parallel)
         except PlanhatBulkError as error:
             error.result = {**error.result, **result, "failed": len(result["errors"])}
             raise
@@ -365,7 +367,7 @@ class AnalyticsService:
         return result
 
     def _delivery(self, what: str, keyword: str, source: ItemSource, path: str | Path | None) -> Delivery:
-        return Delivery(what, keyword, *open_leftovers(path, "unsent", what, source.path))
+        return Delivery(what, keyword, self.session, *open_leftovers(path, "unsent", what, source.path))
 
 
 def _unknown_reference(item: Mapping[str, Any], emails: set[str], user_ids: set[str], companies: set[str]) -> str:

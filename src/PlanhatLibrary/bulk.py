@@ -15,11 +15,10 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from enum import Enum
-from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from .concurrency import check_parallel, send_in_order
+from .concurrency import check_parallel
 from .entities import EntityService, require
 from .errors import (
     MAX_LISTED,
@@ -36,6 +35,7 @@ from .fields import FieldCheck
 from .identity import Pins
 from .jsoncodec import loads as read_json
 from .leftovers import LeftoverFile, open_leftovers
+from .loadrun import Chunk, LoadRun, chunks_of
 from .models import BULK_LIMIT, Model, Operation
 from .payloads import check_items, encoded
 from .session import PlanhatSession, Target
@@ -109,6 +109,7 @@ class BulkSummary:
     keep_keys: bool = True  # False: only counts and errors, so memory stays flat for any input size
     resent_chunks: int = 0  # chunks re-sent after a lost answer: their counts are the second attempt's
     landed: list[int] = field(default_factory=list)  # numbers of the chunks that got an answer, in input order
+    unplaced: int = 0  # items of chunks whose answer has an error naming no item: in the failed/unconfirmed file
 
     @property
     def landed_in_order(self) -> bool:
@@ -227,12 +228,6 @@ def _item_problem(
     return None
 
 
-def chunked(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
-    iterator = iter(items)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
-
-
 class BulkService:
     """Runs one bulk upsert through a session."""
 
@@ -324,37 +319,38 @@ class BulkService:
         run stopped, or None.
         """
         started = time.monotonic()
-        pending = chunked(spool.lines(), summary.chunk_size)
         stops: list[_Stop] = []
+        run = LoadRun(
+            spool,
+            leftovers,
+            unconfirmed,
+            parallel=self.parallel,
+            name="planhat-bulk",
+            stopping=self.session.stopping,
+            first_line=(summary.first_chunk - 1) * summary.chunk_size,
+        )
 
-        def chunks() -> Iterator[tuple[int, list[bytes]]]:
-            for number, lines in enumerate(pending, start=1):
-                if number >= summary.first_chunk:
-                    summary.requests += 1
-                    yield number, lines
+        def chunks() -> Iterator[Chunk]:
+            for chunk in chunks_of(spool, summary.chunk_size, first=summary.first_chunk):
+                summary.requests += 1
+                yield chunk
 
-        def send(chunk: tuple[int, list[bytes]]) -> tuple[dict[str, Any], bool]:
-            number, lines = chunk
-            body = self._body(model, lines, number, summary.chunk_size)
-            target = Target(f"Bulk upsert chunk {number} of {summary.chunks} for", model.name)
-            return self._request(model, body, number not in spool.unkeyed_chunks, number, target)
+        def send(chunk: Chunk) -> tuple[dict[str, Any], bool]:
+            body = self._body(model, chunk.lines, chunk.number, summary.chunk_size)
+            target = Target(f"Bulk upsert chunk {chunk.number} of {summary.chunks} for", model.name)
+            return self._request(model, body, chunk.number not in spool.unkeyed_chunks, chunk.number, target)
 
-        def take(chunk: tuple[int, list[bytes]], answer: Future[Any]) -> bool:
-            stop = self._take(model, *chunk, answer, spool, summary, leftovers, unconfirmed, on_error, started)
+        def take(chunk: Chunk, answer: Future[Any]) -> bool:
+            stop = self._take(model, chunk, answer, spool, summary, leftovers, unconfirmed, on_error, started)
             if stop is not None and not stops:
                 stops.append(stop)
             return stop is not None
 
-        def unknown(chunks: list[tuple[int, list[bytes]]]) -> None:
-            # An interrupt (Ctrl+C, a stopped robot) or an unexpected error: keep every item whose fate is
-            # not known, so the failed-items file still holds everything that may still need sending.
-            _keep_unknown(chunks, pending, spool, summary, leftovers, unconfirmed)
-
-        send_in_order(chunks(), send, take, unknown, self.parallel, "planhat-bulk")
-        if not stops:
-            return None
-        summary.unsent += _write_rest(pending, leftovers)
-        return self._stop_message(summary, stops[0])
+        try:
+            run.run(chunks(), send, take, lambda chunk: chunk.number not in spool.unkeyed_chunks)
+        finally:
+            summary.unsent += run.rest.unsent + run.rest.resendable
+        return self._stop_message(summary, stops[0]) if stops else None
 
     def _stop_message(self, summary: BulkSummary, stop: _Stop) -> str:
         if stop.lost is not None:
@@ -406,8 +402,7 @@ class BulkService:
     def _take(
         self,
         model: Model,
-        number: int,
-        lines: list[bytes],
+        chunk: Chunk,
         answer: Future[Any],
         spool: Spool,
         summary: BulkSummary,
@@ -417,11 +412,12 @@ class BulkService:
         started: float,
     ) -> _Stop | None:
         """Take one chunk's answer in: counts, item errors, progress. Returns why to stop, or None."""
+        number, lines = chunk.number, chunk.lines
         before = len(summary.errors)
         try:
             result, answer_lost = answer.result()
             summary.resent_chunks += int(answer_lost)
-            self._record(model, lines, number, result, summary, leftovers, number not in spool.unkeyed_chunks)
+            self._record(model, chunk, result, summary, (leftovers, unconfirmed), number not in spool.unkeyed_chunks)
         except _ChunkLostError as lost:
             writer = leftovers if lost.resendable else unconfirmed
             for line in lines:
@@ -441,32 +437,39 @@ class BulkService:
     def _record(
         self,
         model: Model,
-        lines: list[bytes],
-        number: int,
+        chunk: Chunk,
         result: dict[str, Any],
         summary: BulkSummary,
-        writer: LeftoverFile,
+        files: tuple[LeftoverFile, LeftoverFile],
         keyed: bool,
     ) -> None:
+        """Count one chunk's result and write its failed items: to the failed file when the answer names them,
+        and, when an error names no item, every item the answer does not account for to the failed file
+        (keyed: sending again is harmless) or the unconfirmed one."""
+        lines, number = chunk.lines, chunk.number
         try:
             summary.add(result, summary.keep_keys)
             # the items are read again only when the answer names failures or leaves some unaccounted for
-            chunk = [read_json(line) for line in lines] if _needs_items(result, len(lines)) else []
-            errors = list(_item_errors(model, result, chunk))
-            errors.extend(_ignored(model, result, chunk, errors))
+            items = [read_json(line) for line in lines] if _needs_items(result, len(lines)) else []
+            errors = list(_item_errors(model, result, items))
+            errors.extend(_ignored(model, result, items, errors))
+            unplaced = _unplaced(model, result, items, errors)
         except (TypeError, ValueError, OverflowError, AttributeError) as error:
             message = f"Bulk upsert chunk {number}: Planhat's bulk result cannot be read ({type(error).__name__})."
             raise _ChunkLostError(
                 PlanhatResponseError(message, status=200, method="PUT", url=model.path), keyed
             ) from None
-        offset = (number - 1) * summary.chunk_size
+        failed, unconfirmed = files
         written: set[int] = set()
         for error_item in errors:
             index = error_item.pop("chunk_index")
-            summary.errors.append({"index": offset + index if index is not None else None, **error_item})
+            summary.errors.append({"index": chunk.start + index if index is not None else None, **error_item})
             if index is not None and index not in written:  # one item may be named by two error lists
                 written.add(index)
-                writer.write_line(lines[index])
+                failed.write_line(lines[index])
+        for index in unplaced:
+            (failed if keyed else unconfirmed).write_line(lines[index])
+        summary.unplaced += len(unplaced)
 
     def _report(self, summary: BulkSummary, number: int, size: int, started: float) -> None:
         if self.progress is None:
@@ -607,6 +610,17 @@ def _ignored(
     return found
 
 
+def _unplaced(
+    model: Model, result: Mapping[str, Any], chunk: list[dict[str, Any]], errors: list[dict[str, Any]]
+) -> list[int]:
+    """Positions of the items an error may be about when some error names no item: every item neither named
+    by an error nor shown landed by the answer's keys or ids (none when every error names its item)."""
+    if all(error["chunk_index"] is not None for error in errors):
+        return []
+    named = _named(model, result, chunk, errors)
+    return [index for index in range(len(chunk)) if index not in named]
+
+
 def _named(
     model: Model, result: Mapping[str, Any], chunk: list[dict[str, Any]], errors: list[dict[str, Any]]
 ) -> set[int]:
@@ -668,33 +682,6 @@ class _ChunkLostError(Exception):
         super().__init__(str(cause))
         self.cause = cause
         self.resendable = resendable
-
-
-def _keep_unknown(
-    unknown: list[tuple[int, list[bytes]]],
-    pending: Iterator[list[bytes]],
-    spool: Spool,
-    summary: BulkSummary,
-    leftovers: LeftoverFile,
-    unconfirmed: LeftoverFile,
-) -> None:
-    """After an interrupt: chunks whose fate is not known go to the failed-items file (keyed: sending them again
-    is harmless) or the unconfirmed one (unkeyed), and the chunks never sent to the failed-items file."""
-    for number, lines in unknown:
-        writer = unconfirmed if number in spool.unkeyed_chunks else leftovers
-        for line in lines:
-            writer.write_line(line)
-    summary.unsent += _write_rest(pending, leftovers)
-
-
-def _write_rest(pending: Iterator[list[bytes]], leftovers: LeftoverFile) -> int:
-    """Write the chunks that were never sent; returns how many items they held."""
-    count = 0
-    for lines in pending:
-        for line in lines:
-            leftovers.write_line(line)
-        count += len(lines)
-    return count
 
 
 def _one_reason(errors: list[dict[str, Any]], size: int) -> str | None:

@@ -8,6 +8,7 @@ error messages, URLs) has the API key and the tenant UUID replaced by ``***``.
 from __future__ import annotations
 
 import json as jsonlib
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
@@ -115,6 +116,8 @@ class PlanhatSession:
             }
         )
         self.retries_done = 0
+        #: Set by a load that is ending early (an interrupt, a timeout): no new attempt starts, waits end at once.
+        self.stopping = threading.Event()
         self.cache: dict[str, Any] = {}  # what services read once per session (the tenant's custom fields)
         protect(credentials.secrets)
 
@@ -161,7 +164,16 @@ class PlanhatSession:
         slept = 0.0  # counted apart from the clock, so a test's instant sleeps still spend the budget
         retry_number = 0
         answer_lost = False
+        attempt: Attempt | None = None
         while True:
+            if self.stopping.is_set():
+                earlier = attempt is not None and (answer_lost or (attempt.status or 0) >= 500)
+                raise PlanhatConnectionError(
+                    f"{shown}: {'no retry' if retry_number else 'not sent'}: the load is stopping",
+                    method=method,
+                    url=shown,
+                    sent=earlier,  # an earlier attempt may have landed
+                )
             self.pacer.wait()
             attempt, reply = self._attempt(
                 method, url, params=params, data=data, idempotent=idempotent, shown=shown, lenient=result_optional
@@ -191,7 +203,7 @@ class PlanhatSession:
                 )
             else:
                 logger.info(f"{shown}: {reason}; retry {retry_number} of {self.retry.max_retries} in {delay:.2f} s")
-            self._sleep(delay)
+            self._pause(delay)
             slept += delay
 
     def pages(
@@ -245,6 +257,13 @@ class PlanhatSession:
 
     def redact(self, text: str) -> str:
         return self.redactor.text(text)
+
+    def _pause(self, seconds: float) -> None:
+        """Wait before a retry; a load that is stopping ends the wait at once (the injected ``sleep`` in tests)."""
+        if self._sleep is time.sleep:
+            self.stopping.wait(seconds)
+        else:
+            self._sleep(seconds)
 
     # ----------------------------------------------------------------- private
     def _attempt(

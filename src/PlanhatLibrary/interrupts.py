@@ -1,0 +1,58 @@
+"""Holding back Ctrl+C and Robot's timeouts for the few milliseconds a load needs to write down where its
+items are.
+
+Robot stops a keyword at its ``[Timeout]`` with ``SIGALRM`` and a run with ``SIGINT`` (Ctrl+C twice):
+each raises an exception in the main thread wherever it is. A load that is taking a chunk's answer in
+(counting it, writing its failed items) must not be cut half-way, or a rerun would send items twice or
+not at all. Inside ``deferred_signals()`` those signals are noted, and delivered to the handler that was
+there before (raising as they would have) as soon as the block ends.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from types import FrameType
+from typing import Any
+
+HELD = tuple(
+    getattr(signal, name) for name in ("SIGINT", "SIGALRM", "SIGTERM") if hasattr(signal, name)
+)  # SIGALRM: Robot's timeouts on POSIX; SIGTERM: a Control Room worker being stopped
+
+
+@contextmanager
+def deferred_signals() -> Iterator[None]:
+    """Run the block without being interrupted by the signals in ``HELD``; deliver any that came afterwards.
+
+    Only the main thread receives Python signal handlers, so elsewhere this does nothing."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[tuple[int, FrameType | None]] = []
+    previous: dict[int, Any] = {}
+
+    def hold(signum: int, frame: FrameType | None) -> None:
+        caught.append((signum, frame))
+
+    for number in HELD:
+        previous[number] = signal.getsignal(number)
+        signal.signal(number, hold)
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler if handler is not None else signal.SIG_DFL)
+        for number, frame in caught[:1]:  # one is enough: it ends the keyword
+            _deliver(previous[number], number, frame)
+
+
+def _deliver(handler: Any, number: int, frame: FrameType | None) -> None:
+    if callable(handler):
+        call: Callable[[int, FrameType | None], Any] = handler
+        call(number, frame)
+    elif number == signal.SIGINT:
+        raise KeyboardInterrupt
+    elif handler != signal.SIG_IGN:
+        signal.raise_signal(number)

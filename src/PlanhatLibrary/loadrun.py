@@ -1,0 +1,188 @@
+"""The one engine of every load (Bulk Upsert Entities, Ensure Entities, Create Bulk Activities, Push Metrics):
+chunks of checked items sent a few at a time, answers taken in input order, and every item accounted for.
+
+Every item of a load is written, encoded, to a spool file before the first request (``spool.py``). A
+chunk is a range of the spool. At every moment each item is either in a chunk whose answer was taken
+(it landed, or the keyword's ``take`` wrote it to the failed or unconfirmed file), in a chunk in flight,
+or not sent yet. Whatever ends the load early (a stop the keyword asks for, Ctrl+C, Robot's timeout,
+an unexpected error), the engine then:
+
+1. sends nothing more, and tells the session to start no retry (``PlanhatSession.stopping``);
+2. waits for the requests in flight (each ends within its HTTP timeout) and takes their answers in as
+   usual: they landed, failed, or may have landed;
+3. writes every item of the rest from the spool, never from a half-read generator: chunks in flight whose
+   fate is unknown to the failed file (``resendable``: keyed, safe to send again) or the unconfirmed one,
+   chunks never sent to the failed file.
+
+Requests run on worker threads even one at a time, so an interrupt never lands inside ``requests`` or
+``urllib3`` (which would leave a connection pool's lock held), and taking an answer in runs with Ctrl+C and
+timeouts held back (``interrupts.py``), so it is never cut half-way.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from typing import Any
+
+from .interrupts import deferred_signals
+from .leftovers import LeftoverFile
+from .spool import Spool
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """One request's items: ``lines`` are the spool's lines ``start`` to ``start + len(lines)``."""
+
+    number: int  # counts from 1 over the whole input
+    start: int
+    lines: list[bytes]
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.lines)
+
+
+def chunks_of(spool: Spool, size: int, max_bytes: int | None = None, first: int = 1) -> Iterator[Chunk]:
+    """The spool's items in chunks of at most ``size`` items (and, with ``max_bytes``, JSON arrays under that
+    many bytes). Chunks before ``first`` (``resume_from``) are counted but not yielded."""
+    lines: list[bytes] = []
+    number, start, length = 1, 0, 2
+    for index, line in enumerate(spool.lines()):
+        if lines and (len(lines) >= size or (max_bytes is not None and length + len(line) + 1 > max_bytes)):
+            if number >= first:
+                yield Chunk(number, start, lines)
+            number, start, lines, length = number + 1, index, [], 2
+        lines.append(line)
+        length += len(line) + 1
+    if lines and number >= first:
+        yield Chunk(number, start, lines)
+
+
+@dataclass
+class Rest:
+    """What the engine wrote after a load ended early."""
+
+    unsent: int = 0  # items of chunks never sent: in the failed file
+    resendable: int = 0  # items of chunks in flight whose fate is unknown, safe to send again: in the failed file
+    unconfirmed: int = 0  # items of chunks in flight that may have landed: in the unconfirmed file
+
+
+class LoadRun:
+    """One load's sending: see the module's description."""
+
+    def __init__(
+        self,
+        spool: Spool,
+        leftovers: LeftoverFile,
+        unconfirmed: LeftoverFile,
+        *,
+        parallel: int = 1,
+        name: str = "planhat",
+        stopping: threading.Event | None = None,
+        first_line: int = 0,
+    ) -> None:
+        """``first_line``: the spool line this run starts at (``resume_from`` skips the chunks before it)."""
+        self.spool = spool
+        self.leftovers = leftovers
+        self.unconfirmed = unconfirmed
+        self.parallel = parallel
+        self.name = name
+        self.stopping = stopping if stopping is not None else threading.Event()
+        self.settled: set[int] = set()  # chunks whose answer was taken in
+        self.started: list[Chunk] = []  # chunks sent, in order
+        self.first_line = first_line
+        self.rest = Rest()
+
+    def run(
+        self,
+        chunks: Iterator[Chunk],
+        send: Callable[[Chunk], Any],
+        take: Callable[[Chunk, Future[Any]], bool],
+        resendable: Callable[[Chunk], bool],
+    ) -> bool:
+        """Send every chunk (``send`` runs on a worker thread) and ``take`` each answer here, in input order;
+        ``take`` returning True stops sending. Returns whether the load stopped early; on any exception the
+        rest is written (see the module) and the exception goes on."""
+        inflight: deque[tuple[Chunk, Future[Any]]] = deque()
+        executor = ThreadPoolExecutor(self.parallel, self.name)
+        stopped = False
+        try:
+            for chunk in chunks:
+                with deferred_signals():  # a request is either sent and known, or not sent
+                    inflight.append((chunk, executor.submit(send, chunk)))
+                    self.started.append(chunk)
+                while len(inflight) >= self.parallel and not stopped:
+                    stopped = self._take_next(inflight, take)
+                if stopped:
+                    break
+            while inflight:
+                stopped = self._take_next(inflight, take) or stopped
+        except BaseException:
+            self._end_early(inflight, take, resendable)
+            raise
+        finally:
+            executor.shutdown(wait=True)
+            self.stopping.clear()
+        if stopped:
+            with deferred_signals():
+                self._write_rest(resendable)
+        return stopped
+
+    def _take_next(
+        self, inflight: deque[tuple[Chunk, Future[Any]]], take: Callable[[Chunk, Future[Any]], bool]
+    ) -> bool:
+        chunk, answer = inflight[0]
+        wait([answer])  # interruptible: the chunk stays in flight until its answer is taken in
+        with deferred_signals():
+            stop = take(chunk, answer)
+            self.settled.add(chunk.number)
+            inflight.popleft()
+        return stop
+
+    def _end_early(
+        self,
+        inflight: deque[tuple[Chunk, Future[Any]]],
+        take: Callable[[Chunk, Future[Any]], bool],
+        resendable: Callable[[Chunk], bool],
+    ) -> None:
+        """After an interrupt or an unexpected error: no retry, the answers in flight taken in, the rest written."""
+        self.stopping.set()
+        with deferred_signals():
+            wait([answer for _, answer in inflight])
+            for chunk, answer in inflight:
+                if chunk.number in self.settled or answer.cancelled():
+                    continue
+                try:
+                    take(chunk, answer)
+                except BaseException:  # noqa: BLE001 - its items are then written as of unknown fate, below
+                    continue
+                self.settled.add(chunk.number)
+            self._write_rest(resendable)
+
+    def _write_rest(self, resendable: Callable[[Chunk], bool]) -> None:
+        """Every item of this run not in a settled chunk, read again from the spool: chunks sent whose answer
+        was not taken to the failed (resendable) or unconfirmed file, chunks never sent to the failed file."""
+        start = self.first_line
+        open_chunks = [chunk for chunk in self.started if chunk.number not in self.settled]
+        sent_end = self.started[-1].end if self.started else start
+        pending = iter(open_chunks)
+        current = next(pending, None)
+        for index, line in enumerate(self.spool.lines()):
+            if index < start:
+                continue
+            while current is not None and index >= current.end:
+                current = next(pending, None)
+            if index >= sent_end:
+                self.leftovers.write_line(line)
+                self.rest.unsent += 1
+            elif current is not None and current.start <= index:
+                if resendable(current):
+                    self.leftovers.write_line(line)
+                    self.rest.resendable += 1
+                else:
+                    self.unconfirmed.write_line(line)
+                    self.rest.unconfirmed += 1
