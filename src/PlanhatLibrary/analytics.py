@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -28,8 +29,9 @@ from .errors import (
     shorten,
     shown_value,
 )
+from .interrupts import deferred_signals
 from .leftovers import LeftoverFile, open_leftovers
-from .loadrun import Chunk, LoadRun, chunks_of
+from .loadrun import Chunk, LoadRun, chunks_of, interrupted_note
 from .models import resolve_model
 from .payloads import check_items, encoded, encoding_problem
 from .session import PlanhatSession, Target
@@ -113,6 +115,7 @@ class Delivery:
         self.requests = 0
         self.landed: list[int] = []  # numbers of the requests Planhat answered
         self.total = 0  # items in the input, once checked
+        self.files: tuple[str | None, str | None] = (None, None)  # the unsent and unconfirmed files, once closed
 
     def check(self, source: Iterable[Any], problem: Callable[[Any], str | None]) -> int:
         """Check every item (and that it can be sent as JSON) before anything is sent, keeping each one's JSON."""
@@ -191,7 +194,25 @@ class Delivery:
     def close(self) -> tuple[str | None, str | None]:
         if self.spool is not None:
             self.spool.close()
-        return self.leftovers.close(), self.unconfirmed.close()
+        self.files = (self.leftovers.close(), self.unconfirmed.close())
+        return self.files
+
+    @contextmanager
+    def closing(self) -> Iterator[None]:
+        """Close the files when the load ends; when something interrupts it, say which files hold what."""
+        try:
+            yield
+        except PlanhatError:
+            with deferred_signals():
+                self.close()
+            raise
+        except BaseException as error:
+            with deferred_signals():
+                self.close()
+                logger.warn(interrupted_note(self.keyword, error, self.files, self.what))
+            raise
+        with deferred_signals():
+            self.close()
 
     def summary(self, total: int, files: tuple[str | None, str | None] = (None, None)) -> dict[str, Any]:
         """The keys every analytics result has, on success and on failure alike."""
@@ -299,11 +320,9 @@ class AnalyticsService:
             )
 
         delivery.total = total
-        try:
+        with delivery.closing():
             delivery.run(chunk_size, send, parallel=parallel)
-        finally:
-            files = delivery.close()
-        return delivery.summary(total, files)
+        return delivery.summary(total, delivery.files)
 
     def push_metrics(
         self,
@@ -352,13 +371,12 @@ class AnalyticsService:
                 result["errors"].extend(errors)
 
         try:
-            delivery.run(chunk_size, send, settle, parallel)
+            with delivery.closing():
+                delivery.run(chunk_size, send, settle, parallel)
         except PlanhatBulkError as error:
             error.result = {**error.result, **result, "failed": len(result["errors"])}
             raise
-        finally:
-            files = delivery.close()
-        result = {**delivery.summary(total, files), **result, "failed": len(result["errors"])}
+        result = {**delivery.summary(total, delivery.files), **result, "failed": len(result["errors"])}
         if result["errors"] and on_error == "fail":
             listed = "; ".join(_metric_error_text(error) for error in result["errors"][:MAX_LISTED])
             raise PlanhatBulkError(

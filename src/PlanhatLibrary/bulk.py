@@ -18,6 +18,8 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
+from robot.api import logger
+
 from .concurrency import check_parallel
 from .entities import EntityService, require
 from .errors import (
@@ -33,9 +35,10 @@ from .errors import (
 )
 from .fields import FieldCheck
 from .identity import Pins
+from .interrupts import deferred_signals
 from .jsoncodec import loads as read_json
 from .leftovers import LeftoverFile, open_leftovers
-from .loadrun import Chunk, LoadRun, chunks_of
+from .loadrun import Chunk, LoadRun, chunks_of, interrupted_note
 from .models import BULK_LIMIT, Model, Operation
 from .payloads import check_items, encoded
 from .session import PlanhatSession, Target
@@ -284,15 +287,25 @@ class BulkService:
         failure: str | None = None
         try:
             failure = self._send_all(model, spool, summary, leftovers, unconfirmed, on_error)
-        finally:
-            spool.close()
-            summary.failed_items_file = leftovers.close()
-            summary.unconfirmed_items_file = unconfirmed.close()
+        except BaseException as error:
+            with deferred_signals():
+                self._close(spool, summary, leftovers, unconfirmed)
+                files = (summary.failed_items_file, summary.unconfirmed_items_file)
+                logger.warn(interrupted_note("Bulk Upsert Entities", error, files, f"{model.name} items"))
+            raise
+        with deferred_signals():
+            self._close(spool, summary, leftovers, unconfirmed)
         if failure is not None:
             raise PlanhatBulkError(self._recovery(failure, summary), result=summary.to_dict())
         if summary.errors and on_error != "continue":
             raise PlanhatBulkError(failure_message(summary), result=summary.to_dict())
         return summary
+
+    @staticmethod
+    def _close(spool: Spool, summary: BulkSummary, leftovers: LeftoverFile, unconfirmed: LeftoverFile) -> None:
+        spool.close()
+        summary.failed_items_file = leftovers.close()
+        summary.unconfirmed_items_file = unconfirmed.close()
 
     def _pins(self, model: Model, source: ItemSource) -> Pins:
         pins = Pins(EntityService(self.session), model)

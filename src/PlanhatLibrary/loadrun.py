@@ -28,6 +28,7 @@ from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Any
 
+from .errors import PlanhatInputError
 from .interrupts import deferred_signals
 from .leftovers import LeftoverFile
 from .spool import Spool
@@ -171,18 +172,45 @@ class LoadRun:
         sent_end = self.started[-1].end if self.started else start
         pending = iter(open_chunks)
         current = next(pending, None)
-        for index, line in enumerate(self.spool.lines()):
-            if index < start:
-                continue
-            while current is not None and index >= current.end:
-                current = next(pending, None)
-            if index >= sent_end:
-                self.leftovers.write_line(line)
-                self.rest.unsent += 1
-            elif current is not None and current.start <= index:
-                if resendable(current):
+        index = start
+        try:
+            for index, line in enumerate(self.spool.lines()):
+                if index < start:
+                    continue
+                while current is not None and index >= current.end:
+                    current = next(pending, None)
+                if index >= sent_end:
                     self.leftovers.write_line(line)
-                    self.rest.resendable += 1
-                else:
-                    self.unconfirmed.write_line(line)
-                    self.rest.unconfirmed += 1
+                    self.rest.unsent += 1
+                elif current is not None and current.start <= index:
+                    self._write_unknown(line, resendable(current))
+        except PlanhatInputError as error:  # the disk is full: say exactly which items are in no file
+            raise PlanhatInputError(
+                f"{error} The items from input index {index} on that did not land are in no file: the input still "
+                f"holds them (items {index} to {self.spool.count - 1})."
+            ) from None
+
+    def _write_unknown(self, line: bytes, resendable: bool) -> None:
+        if resendable:
+            self.leftovers.write_line(line)
+            self.rest.resendable += 1
+        else:
+            self.unconfirmed.write_line(line)
+            self.rest.unconfirmed += 1
+
+
+def interrupted_note(keyword: str, error: BaseException, files: tuple[str | None, str | None], what: str) -> str:
+    """What a load that was interrupted (Ctrl+C, a timeout, an unexpected error) left, and where: logged as a
+    warning, since the exception that ends the keyword says nothing of files."""
+    failed, unconfirmed = files
+    parts = [f"{keyword} was interrupted ({type(error).__name__}): nothing more was sent."]
+    if failed:
+        parts.append(f"{failed} holds the {what} still to send: pass that file to {keyword} to finish the load.")
+    if unconfirmed:
+        parts.append(
+            f"{unconfirmed} holds the {what} that may or may not have landed: check them in Planhat before "
+            "sending them again."
+        )
+    if not failed and not unconfirmed:
+        parts.append(f"No failed-items file was given, so the {what} that did not land are in no file.")
+    return " ".join(parts)
