@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
+import stat
 from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
@@ -144,12 +146,16 @@ class Simulator:
         except (OSError, ValueError) as error:
             raise SimulatorError(f"Cannot start the Planhat simulator: {error}") from None
         url = simulator.start()
+        if secrets_file:
+            try:
+                self._write_secrets(
+                    Path(secrets_file), vault_secret_name, {"api_key": key, "tenant_uuid": tenant, "url": url}
+                )
+            except BaseException:  # no simulator left running that nothing points at
+                simulator.stop()
+                raise
         self._simulators[alias] = simulator
         self._current = alias
-        if secrets_file:
-            self._write_secrets(
-                Path(secrets_file), vault_secret_name, {"api_key": key, "tenant_uuid": tenant, "url": url}
-            )
         logger.info(f"Planhat simulator '{alias}' listening on {url}")
         return url
 
@@ -492,6 +498,10 @@ class Simulator:
             raise SimulatorError(str(error)) from None
 
     def _write_secrets(self, path: Path, name: str, values: Mapping[str, str]) -> None:
+        """Add the simulator's secret to a Vault FileSecrets file, keeping its other entries.
+
+        The file is replaced in one step (a new one is readable by its owner only); an entry of the same
+        name that another simulator did not write (a real key) is never replaced."""
         url = values["url"]
         secret = {
             "api_key": values["api_key"],
@@ -499,18 +509,79 @@ class Simulator:
             "api_url": url,
             "analytics_url": url,
         }
-        data: dict[str, Any] = {}
-        if path.is_file():
-            try:
-                data = json.loads(path.read_text(encoding="utf-8"))
-            except json.JSONDecodeError:
-                data = {}
-        data[name] = secret
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(data, indent=2), encoding="utf-8")
+        path = Path(os.path.realpath(path)) if path.is_symlink() else path
+        data = _read_secrets(path)
+        if data.get(name) == secret:
+            logger.info(f"Vault secret '{name}' in {path} already points at the simulator")
+        elif name in data and not _simulator_secret(data[name]):
+            raise PlanhatInputError(
+                f"Cannot write the simulator's Vault secret '{name}' to '{path}': the file already holds a "
+                f"'{name}' entry the simulator did not write, which is left as it is. Give another "
+                "vault_secret_name= (and the same to Authorize Planhat) or another secrets_file=."
+            )
+        else:
+            data[name] = secret
+            _write_private(path, json.dumps(data, indent=2))
+            logger.info(f"Wrote Vault secret '{name}' for the simulator to {path}")
         os.environ["RPA_SECRET_MANAGER"] = "RPA.Robocorp.Vault.FileSecrets"
         os.environ["RPA_SECRET_FILE"] = str(path.resolve())
-        logger.info(f"Wrote Vault secret '{name}' for the simulator to {path}")
+
+
+_SIMULATOR_URL = re.compile(r"http://127\.0\.0\.1:\d+")
+
+
+def _simulator_secret(entry: object) -> bool:
+    """Whether a secrets file entry is one a simulator wrote: its four keys, both URLs a port of 127.0.0.1."""
+    return (
+        isinstance(entry, dict)
+        and set(entry) == {"api_key", "tenant_uuid", "api_url", "analytics_url"}
+        and entry["api_url"] == entry["analytics_url"]
+        and isinstance(entry["api_url"], str)
+        and _SIMULATOR_URL.fullmatch(entry["api_url"]) is not None
+    )
+
+
+def _read_secrets(path: Path) -> dict[str, Any]:
+    """The entries of an existing secrets file ({} when there is none); a file that is not a JSON object is
+    refused rather than overwritten."""
+    if not os.path.lexists(path):
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as error:
+        problem = error.strerror if isinstance(error, OSError) and error.strerror else "not valid JSON"
+        raise PlanhatInputError(
+            f"Cannot add the simulator's Vault secret to '{path}': {problem}. It is left as it is; "
+            "give another secrets_file=."
+        ) from None
+    if not isinstance(data, dict):
+        raise PlanhatInputError(
+            f"Cannot add the simulator's Vault secret to '{path}': it holds a JSON {type(data).__name__}, not "
+            "an object of secrets. It is left as it is; give another secrets_file=."
+        )
+    return data
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text`` in one step: a temporary file beside it, renamed onto it. A new file
+    is readable by its owner only (0600); an existing one keeps its mode."""
+    temporary = path.with_name(f".{path.name[:100]}.{secrets.token_hex(4)}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else 0o600
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with open(descriptor, "w", encoding="utf-8") as handle:
+                handle.write(text)
+            os.chmod(temporary, mode)
+            os.replace(temporary, path)
+        except BaseException:
+            temporary.unlink(missing_ok=True)
+            raise
+    except OSError as error:
+        raise PlanhatInputError(
+            f"Cannot write the simulator's secrets file '{path}': {error.strerror or error}."
+        ) from None
 
 
 def _plain(value: SecretText | Secret | str | None) -> str | None:

@@ -248,6 +248,7 @@ class BulkService:
         self.resumable = resumable  # False: the caller gives its own advice (ensure is safe to run again)
         self.parallel = parallel  # chunks in flight at once; 1 sends them one after another
         self.stop_on_failed_chunk = stop_on_failed_chunk  # a chunk refused whole for one reason ends the load
+        self.keyword = "Bulk Upsert Entities" if resumable else "Ensure Entities"
         self.pins: Pins | None = None
 
     def upsert(
@@ -277,11 +278,13 @@ class BulkService:
             chunks = math.ceil(total / chunk_size)
             if total and resume_from > chunks:
                 raise PlanhatInputError(f"resume_from={resume_from} but the input has only {chunks} chunk(s).")
-        except BaseException:  # bad input, or an interrupt while checking: nothing was sent, no file is left
+        except BaseException as error:  # bad input, or an interrupt while checking: nothing was sent, no file is left
             leftovers.close()
             unconfirmed.close()
             if spool is not None:
                 spool.close()
+            if not isinstance(error, PlanhatError):
+                logger.warn(f"{self.keyword} was interrupted while checking the items: nothing was sent.")
             raise
         summary = BulkSummary(model.name, total, chunk_size, chunks, first_chunk=resume_from, keep_keys=keep_keys)
         failure: str | None = None
@@ -291,7 +294,13 @@ class BulkService:
             with deferred_signals():
                 self._close(spool, summary, leftovers, unconfirmed)
                 files = (summary.failed_items_file, summary.unconfirmed_items_file)
-                logger.warn(interrupted_note("Bulk Upsert Entities", error, files, f"{model.name} items"))
+                if self.resumable:
+                    logger.warn(interrupted_note(self.keyword, error, files, f"{model.name} items"))
+                else:  # Ensure: its input is the record, and running it again sends only what still differs
+                    logger.warn(
+                        f"Ensure Entities was interrupted ({type(error).__name__}): nothing more was sent. Run it "
+                        "again with the same input: it sends only what still differs."
+                    )
             raise
         with deferred_signals():
             self._close(spool, summary, leftovers, unconfirmed)

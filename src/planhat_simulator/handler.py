@@ -12,6 +12,7 @@ import struct
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from email.message import Message
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler
 from typing import TYPE_CHECKING, Any
@@ -20,6 +21,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from .analytics import list_metrics, record_activities, record_metrics
 from .control import handle_control
 from .facts import BULK_UPSERT, ROUTES, ModelFacts, model_at
+from .loopback import addressed_here, names_for, origin_here
 from .store import StoreError, permission_denied
 
 if TYPE_CHECKING:
@@ -27,6 +29,11 @@ if TYPE_CHECKING:
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _NO_BODY = object()
+#: Request bodies are read this many bytes at a time, so memory follows what arrives, not what is announced.
+READ_CHUNK = 1 << 16
+#: After answering a request whose body was not read, what the client still sends is dropped for at most this
+#: long before the connection closes, so that a client still sending sees the answer rather than a reset.
+LINGER_SECONDS = 2.0
 
 
 class DroppedConnectionError(Exception):
@@ -77,8 +84,11 @@ class PlanhatRequestHandler(BaseHTTPRequestHandler):
 
     # ------------------------------------------------------------------ flow
     def _handle(self, method: str) -> None:
+        self._body_pending = "Transfer-Encoding" in self.headers or _length_text(self.headers) not in ("", "0")
         with self.state.busy:
             self._handle_one(method)
+        if self._body_pending:  # refused before its body was read: the stream cannot carry another request
+            self._linger()
 
     def _handle_one(self, method: str) -> None:
         url = urlsplit(self.path)
@@ -89,8 +99,7 @@ class PlanhatRequestHandler(BaseHTTPRequestHandler):
         try:
             if control:
                 self._guard_control()
-            raw = self._read_body()
-            body = self._json(raw)
+            body = self._json(self._read_body()) if self._wants_body(url.path, control) else _NO_BODY
             if control:
                 status, payload = handle_control(self.state, method, url.path, query, body)
             else:
@@ -100,6 +109,8 @@ class PlanhatRequestHandler(BaseHTTPRequestHandler):
             self.state.log.add(method, mask(url.path), mask(url.query), 0, _logged(body))
             self._close_now()
             return
+        except ConnectionError:
+            raise  # the client is gone: nobody to answer (the server logs one line)
         except StoreError as error:
             status, payload = error.status, {"error": error.message}
         except Exception as error:  # noqa: BLE001 - the server must answer, whatever went wrong
@@ -156,28 +167,41 @@ class PlanhatRequestHandler(BaseHTTPRequestHandler):
         """The control API resets data and changes keys: only for the test that owns the simulator.
 
         With a control token (always when listening beyond loopback) the request must carry it. Without
-        one, the Host must be a loopback name (no DNS rebinding), and a browser's cross-site request
-        (an ``Origin`` of another site) is refused either way.
+        one, the Host must be exactly a loopback name (``127.attacker.example`` is not: no DNS rebinding),
+        with no port or the server's. A browser's cross-site request (an ``Origin`` of another site) is
+        refused either way.
         """
         config = self.state.config
-        host = _host_name(self.headers.get("Host", ""))
-        origin = self.headers.get("Origin")
-        if origin is not None and _host_name(urlsplit(origin).netloc) != host:
+        host, origin = self.headers.get("Host", ""), self.headers.get("Origin")
+        if config.control_token is None:
+            local_address, port = self.connection.getsockname()[:2]
+            names = names_for(str(local_address))
+            if not addressed_here(host, int(port), names):
+                raise StoreError(403, "The simulator control API answers only requests addressed to a loopback host")
+            if origin is not None and not origin_here(origin, int(port), names):
+                raise StoreError(403, "Cross-site requests to the simulator control API are refused")
+            return
+        if origin is not None and _host_name(urlsplit(origin).netloc) != _host_name(host):
             raise StoreError(403, "Cross-site requests to the simulator control API are refused")
-        if config.control_token is not None:
-            given = self.headers.get("X-Simulator-Token", "")
-            if not hmac.compare_digest(given.encode(), config.control_token.encode()):
-                raise StoreError(403, "The simulator control API needs the X-Simulator-Token header")
-        elif host not in ("127.0.0.1", "localhost", "::1") and not host.startswith("127."):
-            raise StoreError(403, "The simulator control API answers only requests addressed to a loopback host")
+        given = self.headers.get("X-Simulator-Token", "")
+        if not hmac.compare_digest(given.encode(), config.control_token.encode()):
+            raise StoreError(403, "The simulator control API needs the X-Simulator-Token header")
+
+    def _authorized(self) -> bool:
+        """True when the request carries the API key or the read-only key."""
+        key = _key_from_header(self.headers.get("Authorization", ""))
+        config = self.state.config
+        return key is not None and key in (config.api_key, config.read_only_key)
 
     def _authorize(self) -> bool:
         """Check the token; True when it is the read-only one."""
-        key = _key_from_header(self.headers.get("Authorization", ""))
-        config = self.state.config
-        if key is None or key not in (config.api_key, config.read_only_key):
+        if not self._authorized():
             raise StoreError(401, "Unauthorized: missing or invalid API access token")
-        return key != config.api_key
+        return _key_from_header(self.headers.get("Authorization", "")) != self.state.config.api_key
+
+    def _wants_body(self, path: str, control: bool) -> bool:
+        """False for a main-API request without a valid key: it gets 401, so its body is never read."""
+        return control or _is_analytics(path) or self._authorized()
 
     # ------------------------------------------------------------------- api
     def _api(self, call: ApiCall) -> tuple[int, Any]:
@@ -242,34 +266,44 @@ class PlanhatRequestHandler(BaseHTTPRequestHandler):
         return 200, self._no_result(record_activities(store, [_object(body)]))
 
     # -------------------------------------------------------------- plumbing
-    def _read_body(self) -> bytes:
-        length_header = self.headers.get("Content-Length")
-        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+    def _read_body(self) -> bytes | bytearray:
+        """The body, read only when its size is known and within the limit; refusals leave it unread."""
+        if "Transfer-Encoding" in self.headers:
             raise StoreError(411, "Chunked request bodies are not supported; send a Content-Length")
-        if not length_header:
+        length_text = _length_text(self.headers)
+        if not length_text:
             return b""
-        try:
-            length = int(length_header)
-        except ValueError:
-            length = -1
-        if length < 0:
-            self.close_connection = True  # the rest of the stream cannot be framed
-            raise StoreError(400, f"Invalid Content-Length '{length_header[:40]}'")
-        limit = self.state.config.max_body_bytes
+        if not (length_text.isascii() and length_text.isdigit()):
+            raise StoreError(400, f"Invalid Content-Length '{length_text[:40]}'")
+        length, limit = int(length_text), self.state.config.max_body_bytes
         if length > limit:
-            self._discard(length)
             raise StoreError(413, f"Request body of {length} bytes exceeds the {limit // (1024 * 1024)} MB limit")
-        return self.rfile.read(length)
-
-    def _discard(self, length: int) -> None:
-        remaining = length
-        while remaining > 0:
-            chunk = self.rfile.read(min(remaining, 1 << 20))
+        body = bytearray()
+        while len(body) < length:
+            chunk = self.rfile.read(min(length - len(body), READ_CHUNK))
             if not chunk:
-                break
-            remaining -= len(chunk)
+                break  # the client stopped short: the JSON check will say so
+            body += chunk
+        self._body_pending = False
+        return body
 
-    def _json(self, raw: bytes) -> Any:
+    def _linger(self) -> None:
+        """Close a connection whose request body was not read, after dropping what the client still sends.
+
+        The answer is out and the sending side shut, so the client reads it and then sees the end of the
+        stream; what it sends meanwhile goes into one fixed buffer, for at most :data:`LINGER_SECONDS`.
+        """
+        self.close_connection = True
+        sock, sink = self.connection, bytearray(READ_CHUNK)
+        deadline = time.monotonic() + LINGER_SECONDS
+        with contextlib.suppress(OSError):  # a reset, a timeout or a socket already closed: done either way
+            sock.shutdown(socket.SHUT_WR)
+            while (left := deadline - time.monotonic()) > 0:
+                sock.settimeout(left)
+                if not sock.recv_into(sink):
+                    break
+
+    def _json(self, raw: bytes | bytearray) -> Any:
         if not raw:
             return _NO_BODY
         content_type = self.headers.get("Content-Type", "")
@@ -290,6 +324,8 @@ class PlanhatRequestHandler(BaseHTTPRequestHandler):
         self.send_response(status, _reason(status))
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
+        if self._body_pending:
+            self.send_header("Connection", "close")  # its body is still on the way: no request can follow
         for name, value in (headers or {}).items():
             self.send_header(name, value)
         try:
@@ -300,7 +336,7 @@ class PlanhatRequestHandler(BaseHTTPRequestHandler):
 
     def _close_now(self) -> None:
         """Reset the connection without answering, as a crashed proxy would."""
-        self.close_connection = True
+        self.close_connection, self._body_pending = True, False
         self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         self.connection.close()
 
@@ -311,6 +347,10 @@ def _host_name(netloc: str) -> str:
     if netloc.startswith("["):
         return netloc[1:].partition("]")[0]
     return netloc.rpartition(":")[0] if netloc.count(":") == 1 else netloc
+
+
+def _length_text(headers: Message) -> str:
+    return str(headers.get("Content-Length", "")).strip()
 
 
 def _logged(body: Any) -> Any:

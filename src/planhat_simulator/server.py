@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import secrets
+import socket
+import sys
 import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -18,6 +20,7 @@ from .facts import UnknownModelError, model_named
 from .faults import FaultBook, FaultSpecError, parse_fault
 from .handler import PlanhatRequestHandler
 from .latency import Latency
+from .loopback import is_loopback
 from .ratelimit import RateLimiter, parse_rate
 from .requestlog import RequestLog
 from .store import EntityStore, StoreError
@@ -25,7 +28,6 @@ from .store import EntityStore, StoreError
 MAX_BODY_BYTES = 32 * 1024 * 1024
 #: A connection that sends nothing for this long is closed, so half-open connections cannot pin threads.
 IDLE_TIMEOUT = 30.0
-LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
 class SimulatorInputError(ValueError):
@@ -110,6 +112,16 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
     request_queue_size = 1024
+
+    def handle_error(self, request: socket.socket | tuple[bytes, socket.socket], client_address: Any) -> None:
+        """One line for a client that reset or dropped its connection; a traceback only for a real fault."""
+        error = sys.exc_info()[1]
+        if not isinstance(error, ConnectionError):
+            super().handle_error(request, client_address)
+            return
+        host, port = client_address[:2]
+        sys.stderr.write(f"planhat-simulator: connection from {host}:{port} reset\n")
+        sys.stderr.flush()
 
 
 class PlanhatSimulator:
@@ -347,10 +359,6 @@ def _input_errors() -> Iterator[None]:
         raise SimulatorInputError(str(error)) from None
     except StoreError as error:
         raise SimulatorInputError(error.message) from None
-
-
-def is_loopback(host: str) -> bool:
-    return host in LOOPBACK_HOSTS or host.startswith("127.")
 
 
 @contextmanager

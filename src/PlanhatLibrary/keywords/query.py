@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 from robot.api import logger
 from robot.api.deco import keyword
 
 from ..errors import PlanhatInputError
-from ..export import export_format, write_items
+from ..export import export_format, export_path, write_items
 from ..fields import FieldCatalog
 from ..query import Plan, Query, QueryStats, check_fields, check_types, parse, plan, run
 from ..schema import SchemaService
@@ -122,7 +121,12 @@ class QueryKeywords(LibraryComponent):
         is ``jsonl``, ``json`` (an array) or ``csv``, by default taken from the file name. CSV
         columns are ``_id`` and the ``select`` fields, or the first objects' fields; headers carry
         the column's type (``mrr:number``) so `Ensure Entities` and `Bulk Upsert Entities` read the
-        file back unchanged; nested values are written as JSON.
+        file back unchanged; nested values are written as JSON. A CSV text cell starting with ``=``,
+        ``+``, ``-``, ``@``, a tab or a carriage return gets a leading ``'`` so a spreadsheet shows it
+        instead of running it as a formula (numbers stay numbers; the library's CSV reader removes the ``'``).
+
+        The file is written under a temporary name beside it and takes its place only when the export
+        is complete: a failed or interrupted export leaves the file that was there untouched.
 
         The expression may be split over several arguments, as in `Query Entities`; the file is
         always named: ``path=``.
@@ -132,7 +136,7 @@ class QueryKeywords(LibraryComponent):
         | `Export Entities` | select name, externalId, mrr from companies | path=${OUTPUT_DIR}/companies.csv | |
         """
         expression_text = joined(expression)
-        target = Path(path)
+        target = export_path(path)  # a path that cannot be written fails before any page is fetched
         kind = export_format(target, format)
         stats = QueryStats()
         query_plan, stream = self._stream(expression_text, stats, check=check_fields)
