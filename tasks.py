@@ -226,6 +226,13 @@ def test(c: Context) -> None:
     print("All checks passed.")
 
 
+@task(help={"runs": "interrupted loads to run (default 1000)", "seed": "random seed"})
+def stress(c: Context, runs: int = 1000, seed: int = 1) -> None:
+    """Interrupt every load keyword at random moments (SIGALRM, SIGINT) and check no item is ever lost."""
+    with c.cd(str(ROOT)):
+        c.run(f"{PY} bench/interrupt_stress.py --runs {runs} --seed {seed}")
+
+
 @task
 def demo(c: Context) -> None:
     """Start the simulator with seed data and run the example robot against it."""

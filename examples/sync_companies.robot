@@ -33,4 +33,4 @@ Log Product Activities In Bulk
     @{users} =    Get Entities    endusers    select=email
     ${activities} =    Evaluate    [{"email": user["email"], "action": "Logged in", "weight": 1} for user in $users]
     ${sent} =    Create Bulk Activities    ${activities}
-    Log    Sent ${sent}[sent] activities in ${sent}[requests] request(s)    console=True
+    Log    Sent ${sent}[landed] of ${sent}[total] activities in ${sent}[requests] request(s)    console=True

@@ -161,7 +161,7 @@ def test_a_lost_activity_request_says_what_landed_and_keeps_the_rest(
     unconfirmed = tmp_path / "unsent-unconfirmed.jsonl"
     assert [item["email"] for item in iter_items(unconfirmed)] == [f"u{i}@x.test" for i in range(10, 20)]
     assert [item["email"] for item in iter_items(unsent)] == [f"u{i}@x.test" for i in range(20, 25)]
-    assert (caught.value.result["sent"], caught.value.result["landed"]) == (25, 10)
+    assert (caught.value.result["total"], caught.value.result["landed"]) == (25, 10)
     api.control("DELETE", "faults")
     service.bulk_activities(str(unsent), unsent_items_path=tmp_path / "again.jsonl")
     emails = [activity["email"] for activity in api.control("GET", "activities")]

@@ -52,7 +52,7 @@ def test_activities_answered_with_ok_or_nothing_landed_and_are_not_resent(sim: P
     service = AnalyticsService(session(sim))
     activities = [{"email": f"u{i}@acme.test", "action": "Logged in"} for i in range(5)]
     result = service.bulk_activities(activities, chunk_size=2)
-    assert (result["sent"], result["landed"], result["requests"], result["unsent"]) == (5, 5, 3, 0)
+    assert (result["total"], result["landed"], result["requests"], result["unsent"]) == (5, 5, 3, 0)
     assert service.create_activity({"email": "one@acme.test"}) is None
     assert len(sim.activities()) == 6
     assert len(sim.requests("POST")) == 4
@@ -285,7 +285,7 @@ def test_bulk_activities_accept_every_documented_user_field(sim: PlanhatSimulato
     sim.seed_model("endusers", [{"email": "ann@one.test", "externalId": "U1", "companyId": "c-one"}])
     service = AnalyticsService(session(sim))
     activity = {**user, "cId": "ONE", "action": "Logged in", "count": 2}
-    assert service.bulk_activities([activity], check_references=True)["sent"] == 1
+    assert service.bulk_activities([activity], check_references=True)["total"] == 1
     assert len(sim.activities()) == 1
     with pytest.raises(PlanhatInputError, match="no company with externalId 'GONE' \\(cId\\)"):
         service.bulk_activities([{**activity, "cId": "GONE"}], check_references=True)

@@ -148,9 +148,9 @@ def test_a_key_repeated_in_two_chunks_is_refused_only_when_chunks_race(sim: Plan
 
 @pytest.mark.parametrize("parallel", [0, 9, -1])
 def test_parallel_out_of_range_is_refused(sim: PlanhatSimulator, parallel: int) -> None:
-    with pytest.raises(PlanhatInputError, match="parallel must be between 1 and 8"):
+    with pytest.raises(PlanhatInputError, match="parallel must be a whole number between 1 and 8"):
         BulkService(session(sim), parallel=parallel)
-    with pytest.raises(PlanhatInputError, match="parallel must be between 1 and 8"):
+    with pytest.raises(PlanhatInputError, match="parallel must be a whole number between 1 and 8"):
         AnalyticsService(session(sim)).bulk_activities([{"email": "a@b.test", "action": "x"}], parallel=parallel)
 
 

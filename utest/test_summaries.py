@@ -13,23 +13,22 @@ from PlanhatLibrary.credentials import Credentials
 from PlanhatLibrary.ensure import EnsureService
 from PlanhatLibrary.entities import EntityService, model_named
 from PlanhatLibrary.errors import PlanhatBulkError
+from PlanhatLibrary.results import EnsureResult, LoadResult, MetricsResult, UpsertResult
 from PlanhatLibrary.retry import RetryPolicy
 from PlanhatLibrary.session import PlanhatSession
 
 from conftest import API_KEY, TENANT
 
 COMPANIES = model_named("companies")
-BULK_KEYS = {
-    "model", "total", "created", "updated", "unchanged", "failed", "errors", "upserted_ids", "inserts_keys",
-    "updates_keys", "chunks", "chunks_landed", "requests", "resent_chunks", "unsent", "failed_items_file",
-    "unconfirmed_items_file",
+LOAD_KEYS = set(LoadResult.__annotations__)  # every load keyword's result has these (issue 23)
+BULK_KEYS = LOAD_KEYS | {
+    "model", "created", "updated", "unchanged", "upserted_ids", "inserts_keys", "updates_keys", "chunks",
+    "chunks_landed", "resent_chunks",
 }  # fmt: skip
-ENSURE_MANY_KEYS = {
-    "created", "updated", "unchanged", "failed", "errors", "changed_fields", "writes", "requests", "dry_run"
-}  # fmt: skip
+ENSURE_MANY_KEYS = LOAD_KEYS | {"created", "updated", "unchanged", "changed_fields", "writes", "dry_run"}
 ENSURE_ONE_KEYS = {"action", "changed", "entity", "payload", "dry_run"}
-DELIVERY_KEYS = {"sent", "landed", "requests", "unsent", "unsent_items_file", "unconfirmed_items_file"}
-METRICS_KEYS = DELIVERY_KEYS | {"processed", "unreported", "failed", "errors"}
+DELIVERY_KEYS = LOAD_KEYS
+METRICS_KEYS = DELIVERY_KEYS | {"processed", "unreported"}
 
 
 def session(sim: PlanhatSimulator) -> PlanhatSession:
@@ -107,3 +106,10 @@ def test_push_metrics_and_activities_summary_keys(sim: PlanhatSimulator, tmp_pat
     with pytest.raises(PlanhatBulkError) as activities_failed:
         service.bulk_activities([{"email": "a@x.test"}], unsent_items_path=tmp_path / "a.jsonl")
     assert set(activities_failed.value.result) == DELIVERY_KEYS
+
+
+def test_the_typed_results_name_every_key() -> None:
+    """The TypedDicts libdoc shows are the keys the keywords return."""
+    assert set(UpsertResult.__annotations__) | LOAD_KEYS == BULK_KEYS
+    assert set(EnsureResult.__annotations__) | LOAD_KEYS == ENSURE_MANY_KEYS
+    assert set(MetricsResult.__annotations__) | LOAD_KEYS == METRICS_KEYS

@@ -54,7 +54,7 @@ Reference Check Stops Activities Planhat Would Drop
     Should Contain    ${error}    item 2: no end user with email 'x@y.test'
     Planhat Simulator Request Count Should Be    0    POST
     ${sent} =    Create Bulk Activities    ${items}[:1]    check_references=${True}
-    Should Be Equal As Integers    ${sent}[sent]    1
+    Should Be Equal As Integers    ${sent}[total]    1
     Create Activity    external_id=U-1    action=Login    company_external_id=ACME-1    check_references=${True}
     Planhat Simulator Activity Count Should Be    2
 

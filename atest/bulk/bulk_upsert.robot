@@ -126,7 +126,7 @@ Invalid Items Fail Before Anything Is Sent
     Planhat Simulator Request Count Should Be    0
 
 Bad Options And Inputs Fail Before Anything Is Sent
-    Run Keyword And Expect Error    chunk_size must be between 1 and 5000*
+    Run Keyword And Expect Error    chunk_size must be a whole number between 1 and 5000*
     ...    Bulk Upsert Entities    companies    [{"name": "A"}]    chunk_size=5001
     Run Keyword And Expect Error    *on_error*
     ...    Bulk Upsert Entities    companies    [{"name": "A"}]    on_error=explode
@@ -166,7 +166,7 @@ A Key Repeated Across Parallel Chunks Fails Before Sending
     ...    chunk_size=100
     ...    parallel=2
     Planhat Simulator Request Count Should Be    0    PUT    /companies
-    Run Keyword And Expect Error    *parallel must be between 1 and 8, got 12*
+    Run Keyword And Expect Error    *parallel must be a whole number between 1 and 8, got 12*
     ...    Bulk Upsert Entities    companies    ${items}    parallel=12
 
 A Chunk Refused Whole Stops The Load And Says Why

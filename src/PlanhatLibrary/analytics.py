@@ -215,13 +215,16 @@ class Delivery:
             self.close()
 
     def summary(self, total: int, files: tuple[str | None, str | None] = (None, None)) -> dict[str, Any]:
-        """The keys every analytics result has, on success and on failure alike."""
+        """The keys every load result has (``results.LoadResult``), on success and on failure alike."""
         return {
-            "sent": total,  # items in the input
+            "total": total,  # items in the input
             "landed": self.sent_items,  # items of requests Planhat answered
+            "failed": 0,
+            "errors": [],
             "requests": self.requests,
             "unsent": self.leftovers.count,
-            "unsent_items_file": files[0],
+            "unconfirmed": self.unconfirmed.count,
+            "failed_items_file": files[0],
             "unconfirmed_items_file": files[1],
         }
 
@@ -401,8 +404,8 @@ def _unknown_reference(item: Mapping[str, Any], emails: set[str], user_ids: set[
 
 
 def _check_chunk(chunk_size: int) -> None:
-    if chunk_size < 1:
-        raise PlanhatInputError(f"chunk_size must be at least 1, got {chunk_size}.")
+    if type(chunk_size) is not int or chunk_size < 1:
+        raise PlanhatInputError(f"chunk_size must be a whole number of at least 1, got {chunk_size!r}.")
 
 
 def _metric_error_text(error: Any) -> str:

@@ -113,6 +113,8 @@ class BulkSummary:
     resent_chunks: int = 0  # chunks re-sent after a lost answer: their counts are the second attempt's
     landed: list[int] = field(default_factory=list)  # numbers of the chunks that got an answer, in input order
     unplaced: int = 0  # items of chunks whose answer has an error naming no item: in the failed/unconfirmed file
+    unconfirmed: int = 0  # items that may or may not have landed: in unconfirmed_items_file
+    landed_items: int = 0  # items of the chunks Planhat answered
 
     @property
     def landed_in_order(self) -> bool:
@@ -136,8 +138,10 @@ class BulkSummary:
             "requests": self.requests,
             "failed_items_file": self.failed_items_file,
             "unsent": self.unsent,
+            "unconfirmed": self.unconfirmed,
             "unconfirmed_items_file": self.unconfirmed_items_file,
             "resent_chunks": self.resent_chunks,
+            "landed": self.landed_items,
         }
 
     def add(self, result: Mapping[str, Any], keep_keys: bool = True) -> None:
@@ -313,6 +317,7 @@ class BulkService:
     @staticmethod
     def _close(spool: Spool, summary: BulkSummary, leftovers: LeftoverFile, unconfirmed: LeftoverFile) -> None:
         spool.close()
+        summary.unconfirmed = unconfirmed.count
         summary.failed_items_file = leftovers.close()
         summary.unconfirmed_items_file = unconfirmed.close()
 
@@ -447,6 +452,7 @@ class BulkService:
             summary.unsent += len(lines) if lost.resendable else 0
             return _Stop(number, lost)
         summary.chunks_landed += 1
+        summary.landed_items += len(lines)
         summary.landed.append(number)
         self._report(summary, number, len(lines), started)
         reason = _one_reason(summary.errors[before:], len(lines)) if self.stop_on_failed_chunk else None
@@ -569,12 +575,14 @@ def _landed(summary: BulkSummary) -> str:
 
 
 def _check_options(chunk_size: int, on_error: str, resume_from: int) -> None:
-    if not 1 <= chunk_size <= BULK_LIMIT:
-        raise PlanhatInputError(f"chunk_size must be between 1 and {BULK_LIMIT} (Planhat's limit), got {chunk_size}.")
+    if type(chunk_size) is not int or not 1 <= chunk_size <= BULK_LIMIT:
+        raise PlanhatInputError(
+            f"chunk_size must be a whole number between 1 and {BULK_LIMIT} (Planhat's limit), got {chunk_size!r}."
+        )
     if on_error not in ON_ERROR:
         raise PlanhatInputError(f"on_error must be one of {', '.join(ON_ERROR)}, got '{on_error}'.")
-    if resume_from < 1:
-        raise PlanhatInputError(f"resume_from counts chunks from 1, got {resume_from}.")
+    if type(resume_from) is not int or resume_from < 1:
+        raise PlanhatInputError(f"resume_from counts chunks from 1 (a whole number), got {resume_from!r}.")
 
 
 def _is_bulk_result(body: Any) -> bool:

@@ -9,5 +9,5 @@ MAX_PARALLEL = 8
 
 
 def check_parallel(parallel: int) -> None:
-    if not 1 <= parallel <= MAX_PARALLEL:
-        raise PlanhatInputError(f"parallel must be between 1 and {MAX_PARALLEL}, got {parallel}.")
+    if type(parallel) is not int or not 1 <= parallel <= MAX_PARALLEL:
+        raise PlanhatInputError(f"parallel must be a whole number between 1 and {MAX_PARALLEL}, got {parallel!r}.")

@@ -22,6 +22,7 @@ from .errors import (
     PlanhatEnsureError,
     PlanhatError,
     PlanhatNotFoundError,
+    PlanhatResponseError,
 )
 from .fields import FieldCheck
 from .gcpause import paused_gc
@@ -30,6 +31,7 @@ from .identity import Identity, company_reference
 from .models import BULK_LIMIT, Model, Operation
 from .payloads import check_items
 from .references import CompanyReferences, references_in
+from .results import no_files
 from .values import MISSING, same
 from .writes import GENERATED_NOT_KEYS, merged, prepared, problem, without_generated
 
@@ -336,7 +338,7 @@ class EnsureService:
                 identity.claim(item, position)
             plan.add(position, item, stored, single)
         if dry_run or not plan.writes_count:
-            return {**plan.report([]), "dry_run": dry_run, "failed": 0, "errors": [], "requests": 0}
+            return _result(plan, {"errors": [], "requests": 0}, len(items), dry_run)
         result = self._write(model, plan.writes, plan.positions, parallel) if plan.writes else _no_writes()
         for position, item in plan.singles:  # POST never matches an existing object
             try:
@@ -349,9 +351,9 @@ class EnsureService:
             listed = "; ".join(f"item {error['index']}: {error['message']}" for error in errors[:10])
             raise PlanhatBulkError(
                 f"Ensure Entities of {model.name}: {len(errors)} of {plan.writes_count} write(s) failed: {listed}",
-                result={**plan.report(errors), "dry_run": False, "failed": len(errors), **result},
+                result=_result(plan, result, len(items)),
             )
-        return {**plan.report(errors), "dry_run": False, "failed": len(errors), **result}
+        return _result(plan, result, len(items))
 
     def _stored(self, model: Model, items: Sequence[Mapping[str, Any]], key: str, identity: Identity | None) -> _Index:
         """The stored objects the items name, read in one listing of the fields they give (and the keys)."""
@@ -428,6 +430,22 @@ class EnsureService:
             result = {**error.result, "errors": _at_input(error.result.get("errors") or [], positions)}
             raise PlanhatBulkError(f"Ensure Entities: {error} {advice}", result=result) from None
         return {"errors": _at_input(summary.errors, positions), "requests": summary.requests}
+
+
+def _result(plan: _Plan, written: dict[str, Any], total: int, dry_run: bool = False) -> dict[str, Any]:
+    """Ensure Entities' result (``results.EnsureResult``): the plan's counts and what the writes did."""
+    errors = written["errors"]
+    counts = plan.report(errors)
+    landed = 0 if dry_run else counts["created"] + counts["updated"] + counts["unchanged"] + len(errors)
+    return {
+        **counts,
+        "dry_run": dry_run,
+        "failed": len(errors),
+        **written,
+        "total": total,
+        "landed": landed,
+        **no_files(),
+    }
 
 
 def _at_input(errors: Sequence[Mapping[str, Any]], positions: list[int]) -> list[dict[str, Any]]:
@@ -526,6 +544,14 @@ class _Index:
             text = value if type(value) is str else str(value)
             if text not in wanted:
                 continue
+            if item.get("_id") in (None, ""):
+                raise PlanhatResponseError(
+                    f"Planhat listed an object with {key} {text!r} but without an _id: it cannot be updated, and "
+                    "Ensure cannot tell whether it is the one meant. Nothing was written.",
+                    status=200,
+                    method="GET",
+                    url="(list)",
+                )
             company = str(item.get(scope)) if scope else ""
             entry = (text, company)
             if entry in found:

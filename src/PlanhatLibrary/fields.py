@@ -28,7 +28,7 @@ from typing import Any
 from robot.api import logger
 
 from .models import Model
-from .payloads import nested_custom
+from .payloads import key_problem, nested_custom
 from .schema import CUSTOM_FIELDS_CACHE, CustomField, ModelDescription, SchemaService
 from .seen import CUSTOM
 
@@ -237,10 +237,15 @@ class FieldCheck:
 
     def problem(self, item: Any, creating: bool = False) -> str | None:
         """Why the item's fields cannot be written, or None (see the module's rules)."""
-        if not self.enabled or type(item) is not dict:
+        if type(item) is not dict:
             return None
+        if not self.enabled:
+            return key_problem(item)
         catalog = self.catalog
         if not item.keys() <= self.known:
+            wrong = key_problem(item)
+            if wrong:
+                return wrong
             for name in item:
                 refusal = catalog.top_level(str(name))
                 if refusal is not None:
@@ -248,6 +253,8 @@ class FieldCheck:
         custom = item.get(CUSTOM)
         if custom is not None and not isinstance(custom, dict):
             return f"custom must be an object of custom fields, got {type(custom).__name__}"
+        if custom and not all(type(name) is str for name in custom):
+            return key_problem(item)
         return self._custom_problem(custom or {}) or (self._mandatory(custom or {}) if creating else None)
 
     def _custom_problem(self, custom: dict[str, Any]) -> str | None:

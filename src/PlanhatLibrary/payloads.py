@@ -57,16 +57,33 @@ def with_properties(data: Any, properties: dict[str, Any], what: str) -> dict[st
 def nested_custom(data: Mapping[str, Any], what: str) -> dict[str, Any]:
     """``custom.Tier=Gold`` as ``{"custom": {"Tier": "Gold"}}`` (the notation of queries and CSV headers);
     ``custom`` given as JSON text is read; any other ``custom`` that is not a dictionary is refused."""
-    result = {key: value for key, value in data.items() if not key.startswith("custom.")}
+    result = {key: value for key, value in data.items() if not _dotted_custom(key)}
     custom = result.get("custom")
     if isinstance(custom, str):
         custom = parse_json(custom, f"{what}: custom")
     if custom is not None and not isinstance(custom, Mapping):
         raise PlanhatInputError(f"{what}: custom must be a dictionary of custom fields, got {type(custom).__name__}.")
-    dotted = {key.removeprefix("custom."): value for key, value in data.items() if key.startswith("custom.")}
+    dotted = {key.removeprefix("custom."): value for key, value in data.items() if _dotted_custom(key)}
     if custom is not None or dotted:
         result["custom"] = {**(custom or {}), **dotted}
     return result
+
+
+def _dotted_custom(key: Any) -> bool:
+    return isinstance(key, str) and key.startswith("custom.")
+
+
+def key_problem(item: Mapping[Any, Any]) -> str | None:
+    """Why an item's field names cannot be sent (JSON names are text: ``{1: ...}`` would arrive as ``"1"``)."""
+    for key in item:
+        if not isinstance(key, str):
+            return f"field names must be text, got {type(key).__name__} {key!r}"
+    custom = item.get("custom")
+    if isinstance(custom, Mapping):
+        for key in custom:
+            if not isinstance(key, str):
+                return f"custom field names must be text, got {type(key).__name__} {key!r}"
+    return None
 
 
 def as_json_body(value: Any, what: str) -> Any:

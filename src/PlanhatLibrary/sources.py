@@ -52,8 +52,8 @@ class ItemSource:
         if isinstance(items, str | Path):
             self.path = Path(items)
             file_format(self.path)
-            if not self.path.is_file():
-                raise PlanhatInputError(f"Cannot read {what}: no such file '{self.path}'.")
+            if not _is_file(self.path):
+                raise PlanhatInputError(f"Cannot read {what}: no such file {shown_value(str(self.path))}.")
         elif hasattr(items, "iter_dicts"):
             self._table = items
         elif isinstance(items, list | tuple):
@@ -84,12 +84,20 @@ class ItemSource:
         return f"'{self.path}'" if self.path else self.what
 
 
+def _is_file(path: Path) -> bool:
+    """Whether ``path`` names a readable file; a name no file can have (NUL, too long) names none."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
+
+
 def iter_items(path: str | Path) -> Iterator[dict[str, Any]]:
     """Yield each item of a JSON, JSON Lines or CSV file as a dictionary."""
     path = Path(path)
     kind = file_format(path)
-    if not path.is_file():
-        raise PlanhatInputError(f"Cannot read items: no such file '{path}'.")
+    if not _is_file(path):
+        raise PlanhatInputError(f"Cannot read items: no such file {shown_value(str(path))}.")
     if kind == "jsonl":
         yield from (item for item, _ in _guarded(path, _jsonl_items(path)))
         return

@@ -62,7 +62,7 @@ def same(left: Any, right: Any) -> bool:
     elif isinstance(right, str) and isinstance(left, Mapping):
         left = reference_id(left)
     if is_number(left) and is_number(right):
-        return float(left) == float(right)
+        return bool(left == right)  # exact between int and float, and no float() that overflows past 1e308
     left_instant, right_instant = as_instant(left), as_instant(right)
     if left_instant is not None and right_instant is not None:
         return left_instant == right_instant
@@ -96,7 +96,7 @@ def _same_scalars(left: Any, right: Any) -> bool | None:
 def ordering_key(value: Any) -> tuple[int, Any] | None:
     """A key that orders numbers, instants and text within their own kind; None for the rest."""
     if is_number(value):
-        return (0, float(value))
+        return (0, value)  # ints and floats order exactly among themselves, however large
     instant = as_instant(value)
     if instant is not None:
         return (1, instant)

@@ -559,13 +559,13 @@ def _sorted(items: list[Entity], sort: str) -> list[Entity]:
     descending = sort.startswith("-")
     key = sort.lstrip("-+")
 
-    def sort_key(item: Entity) -> tuple[int, str, float, str]:
+    def sort_key(item: Entity) -> tuple[int, str, int | float, str]:
         value = item.get(key)
         if value is None:
-            return (1, "", 0.0, "")
+            return (1, "", 0, "")
         if isinstance(value, bool | int | float):
-            return (0, "n", float(value), "")
-        return (0, "s", 0.0, str(value))
+            return (0, "n", value, "")  # int and float compare exactly: no float() that overflows past 1e308
+        return (0, "s", 0, str(value))
 
     present = [item for item in items if item.get(key) is not None]
     absent = [item for item in items if item.get(key) is None]

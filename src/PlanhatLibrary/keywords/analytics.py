@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from robot.api import logger
 from robot.api.deco import keyword
@@ -11,6 +11,7 @@ from robot.api.deco import keyword
 from ..analytics import DEFAULT_CHUNK, AnalyticsService
 from ..bulk import FailOrContinue
 from ..payloads import as_object
+from ..results import LoadResult, MetricsResult
 from .base import LibraryComponent, output_file
 from .types import EntityData, Items
 
@@ -78,12 +79,13 @@ class AnalyticsKeywords(LibraryComponent):
         check_references: bool = False,
         unsent_items_file: str | None = None,
         parallel: int = 1,
-    ) -> dict[str, Any]:
+    ) -> LoadResult:
         """Record many activities (``POST /analytics/bulk/{tenant}``) and return a summary.
 
-        The summary (also the ``result`` of the error when a request fails): ``sent`` (items in the
-        input), ``landed`` (items of requests Planhat answered), ``requests``, ``unsent``,
-        ``unsent_items_file`` and ``unconfirmed_items_file``.
+        The summary (also the ``result`` of the error when a request fails) has the keys of every load
+        (``LoadResult``): ``total`` (items in the input), ``landed`` (items of requests Planhat
+        answered), ``failed``, ``errors``, ``requests``, ``unsent`` and ``unconfirmed`` (items in the
+        two files), ``failed_items_file`` (the unsent activities) and ``unconfirmed_items_file``.
 
         ``activities`` is a list of dictionaries (keys as in `Create Activity`: ``email`` or
         ``externalId``, ``action``, ``companyExternalId``, ``weight``, ``date``, ``info``, and
@@ -116,8 +118,8 @@ class AnalyticsKeywords(LibraryComponent):
         """
         path = unsent_items_file or output_file("planhat-unsent-activities")
         result = self.analytics.bulk_activities(activities, chunk_size, check_references, path, parallel)
-        logger.info(f"Sent {result['sent']} activities in {result['requests']} request(s)")
-        return result
+        logger.info(f"Sent {result['landed']} of {result['total']} activities in {result['requests']} request(s)")
+        return cast(LoadResult, result)
 
     @keyword
     def push_metrics(
@@ -127,7 +129,7 @@ class AnalyticsKeywords(LibraryComponent):
         on_error: FailOrContinue = FailOrContinue.FAIL,
         unsent_items_file: str | None = None,
         parallel: int = 1,
-    ) -> dict[str, Any]:
+    ) -> MetricsResult:
         """Push metric values (``POST /dimensiondata/{tenant}``) and return ``processed`` and ``errors``.
 
         Each metric has ``dimensionId`` (no spaces), a numeric ``value``, the object's
@@ -150,5 +152,5 @@ class AnalyticsKeywords(LibraryComponent):
         rows: Any = [metrics] if isinstance(metrics, dict) else metrics
         path = unsent_items_file or output_file("planhat-unsent-metrics")
         result = self.analytics.push_metrics(rows, chunk_size, on_error.value, path, parallel)
-        logger.info(f"Pushed {result['processed']} of {result['sent']} metric(s) in {result['requests']} request(s)")
-        return result
+        logger.info(f"Pushed {result['processed']} of {result['total']} metric(s) in {result['requests']} request(s)")
+        return cast(MetricsResult, result)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from robot.api import logger
 from robot.api.deco import keyword
@@ -11,6 +11,7 @@ from ..bulk import BulkService, ChunkReport, OnError
 from ..entities import model_named
 from ..errors import PlanhatBulkError
 from ..models import BULK_LIMIT
+from ..results import UpsertResult
 from .base import LibraryComponent, output_file
 from .report import log_load
 from .types import Items
@@ -30,7 +31,7 @@ class BulkKeywords(LibraryComponent):
         check_fields: bool = True,
         parallel: int = 1,
         stop_on_failed_chunk: bool = True,
-    ) -> dict[str, Any]:
+    ) -> UpsertResult:
         """Create or update many objects with Planhat's bulk upsert and return the summed result.
 
         ``items`` is a list of dictionaries, the path of a ``.json`` (array), ``.jsonl`` or ``.csv``
@@ -150,7 +151,7 @@ class BulkKeywords(LibraryComponent):
             )
         if summary.errors:
             logger.warn(f"{len(summary.errors)} {summary.model} item(s) failed; see {summary.failed_items_file}")
-        return summary.to_dict()
+        return cast(UpsertResult, summary.to_dict())
 
 
 def _progress(model: str) -> Any:

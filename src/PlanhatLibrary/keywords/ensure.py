@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from robot.api import logger
 from robot.api.deco import keyword
@@ -15,6 +15,7 @@ from ..errors import PlanhatBulkError, PlanhatInputError
 from ..gcpause import paused_gc
 from ..models import Model
 from ..payloads import as_names, with_properties
+from ..results import EnsureResult
 from ..sources import ItemSource
 from .base import LibraryComponent
 from .report import log_load
@@ -111,7 +112,7 @@ class EnsureKeywords(LibraryComponent):
         on_error: FailOrContinue = FailOrContinue.FAIL,
         check_fields: bool = True,
         parallel: int = 1,
-    ) -> dict[str, Any]:
+    ) -> EnsureResult:
         """Ensure many objects at once: create the missing, update what differs, skip the unchanged.
 
         ``items`` is a list of dictionaries, or a ``.json``, ``.jsonl`` or ``.csv`` file. Each item needs
@@ -173,4 +174,4 @@ class EnsureKeywords(LibraryComponent):
             f"{result['updated']} updated, {result['unchanged']} unchanged; {result['writes']} write(s) in "
             f"{result['requests']} bulk request(s); changed fields: {result['changed_fields'] or 'none'}"
         )
-        return result
+        return cast(EnsureResult, result)
