@@ -8,7 +8,8 @@ random delay with a real signal, as Robot does: ``SIGALRM`` raising a timeout er
 
 - every input item is landed (in the simulator), in the failed (unsent) file or in the unconfirmed file
   (or nothing at all was sent: an interrupt while the items are checked leaves the input as the record);
-- no request reaches the simulator after the keyword has ended (stop means stop);
+- no write reaches the simulator after the keyword has ended (stop means stop; a read already sent may
+  still be answered);
 - sending the files again (the failed file; keyed items' unconfirmed file too), or running Ensure again
   with its input, ends with every item stored exactly once.
 
@@ -141,9 +142,9 @@ class Stress:
         except PlanhatError:
             ended = "failed"
         outcome = Outcome(kind, parallel, how, delay, ended, len(items))
-        before = sum(self.sim.request_counts().values())
+        before = self._writes()
         time.sleep(0.05)
-        outcome.late_requests = sum(self.sim.request_counts().values()) - before
+        outcome.late_requests = self._writes() - before  # a read in flight may still be answered: never a write
         self._check(kind, items, failed, outcome)
         return outcome
 
@@ -178,6 +179,9 @@ class Stress:
         )
 
     # ------------------------------------------------------------------ checks
+    def _writes(self) -> int:
+        return sum(n for name, n in self.sim.request_counts().items() if name.startswith(("PUT", "POST", "DELETE")))
+
     def _stored(self, kind: str) -> list[str]:
         if kind.startswith(("bulk", "ensure")):
             return [row["name"] for row in self.sim.entities("companies") if row.get("name", "").startswith("R")]
@@ -193,8 +197,7 @@ class Stress:
         stored = self._stored(kind)
         outcome.landed = len(set(stored))
         outcome.in_failed, outcome.in_unconfirmed = len(in_failed), len(in_unconfirmed)
-        writes = sum(n for name, n in self.sim.request_counts().items() if name.startswith(("PUT", "POST")))
-        if kind == "ensure" or not writes:  # nothing sent (or Ensure): the input is the record, run it again
+        if kind == "ensure" or not self._writes():  # nothing sent (or Ensure): the input is the record, run it again
             self._resend(kind, items)
         else:
             known = set(stored) | set(in_failed) | set(in_unconfirmed)

@@ -22,7 +22,7 @@ from PlanhatLibrary.bulk import BulkService
 from PlanhatLibrary.credentials import Credentials
 from PlanhatLibrary.entities import EntityService
 from PlanhatLibrary.errors import PlanhatInputError, PlanhatQueryError
-from PlanhatLibrary.fields import FieldCatalog, FieldCheck, slip_of
+from PlanhatLibrary.fields import MAX_WARNINGS, FieldCatalog, FieldCheck, slip_of
 from PlanhatLibrary.library import PlanhatLibrary
 from PlanhatLibrary.models import MODELS, resolve_model
 from PlanhatLibrary.schema import ModelDescription, SchemaService, table_of
@@ -318,8 +318,8 @@ def test_one_misspelt_custom_field_in_20000_rows_with_300_fields_is_judged_once(
     rows = "".join(f"R-{i},Row {i},{i % 7},1\n" for i in range(20_000))
     path.write_text("externalId,name,custom.Field 001,custom.Feild 002\n" + rows, encoding="utf-8")
     judged: list[str] = []
-    original = fields_module.slip_of
-    monkeypatch.setattr(fields_module, "slip_of", lambda name, known: judged.append(name) or original(name, known))
+    original = fields_module.Names.slip_of
+    monkeypatch.setattr(fields_module.Names, "slip_of", lambda self, name: judged.append(name) or original(self, name))
     session = session_for(sim)
     check = FieldCheck(SchemaService(EntityService(session)), resolve_model("companies"))
     with pytest.raises(PlanhatInputError, match=r"20000 of 20000 .* \(did you mean custom.Field 002\?\)"):
@@ -436,3 +436,80 @@ def test_the_collector_pause_restores_what_it_found() -> None:
         assert not gc.isenabled()  # paused by someone else: left paused
     finally:
         gc.enable()
+
+
+# ---------------------------------------------------------------------- hostile review of issue 22
+def authorized(sim: PlanhatSimulator) -> PlanhatLibrary:
+    library = PlanhatLibrary(api_url=sim.url, analytics_url=sim.url)
+    library.run_keyword("authorize_planhat", [API_KEY], {"validate": False})
+    return library
+
+
+def test_robot_dictionaries_are_checked_like_plain_ones(tenant: PlanhatSimulator) -> None:
+    from robot.utils import DotDict
+
+    library = authorized(tenant)
+    typo = DotDict(name="Acme", externalId="A1", phse="live")
+    with pytest.raises(PlanhatInputError, match=r"did you mean phase\?"):
+        library.run_keyword("bulk_upsert_entities", ["companies", [typo]], {})
+    dotted = DotDict({"name": "Acme", "externalId": "A2", "custom.Health": "4", "custom": DotDict(Segment="SMB")})
+    library.run_keyword("bulk_upsert_entities", ["companies", [dotted]], {})
+    assert tenant.find("companies", "extid-A2")["custom"] == {"Health": 4, "Segment": "SMB"}
+    with pytest.raises(PlanhatInputError, match=r"custom.Tierr is not a custom field"):
+        library.run_keyword("ensure_entities", ["companies", [DotDict({"externalId": "A3", "custom.Tierr": "x"})]], {})
+
+
+@pytest.mark.parametrize(
+    ("typo", "meant"), [("external_id", "externalId"), ("first_name", "firstName"), (" name", "name")]
+)
+def test_separators_and_spaces_are_slips_too(
+    schema: SchemaService, tenant: PlanhatSimulator, typo: str, meant: str
+) -> None:
+    problem = FieldCheck(schema, resolve_model("endusers")).problem({typo: "x"})
+    assert problem is not None and f"did you mean {meant}?" in problem
+
+
+def test_custom_fields_that_fail_to_be_read_warn_once_and_do_not_block(
+    tenant: PlanhatSimulator, warnings: list[str]
+) -> None:
+    tenant.add_fault(method="GET", path="/customfields", status=500, times=None)
+    library = PlanhatLibrary(api_url=tenant.url, analytics_url=tenant.url, max_retries=0)
+    library.run_keyword("authorize_planhat", [API_KEY], {"validate": False})
+    library.run_keyword("bulk_upsert_entities", ["companies", [{"name": "A", "externalId": "x", "foo": 1}]], {})
+    library.run_keyword("create_entity", ["companies"], {"name": "B", "custom.Whatever": "1"})
+    assert sum("Cannot read the tenant's custom fields (500)" in message for message in warnings) == 1
+    assert tenant.find("companies", "extid-x")["foo"] == 1
+
+
+def test_custom_fields_changed_elsewhere_are_read_again_before_a_value_is_refused(tenant: PlanhatSimulator) -> None:
+    library = authorized(tenant)
+    library.run_keyword("create_entity", ["companies"], {"name": "A", "custom.Segment": "SMB"})  # reads the fields
+    field = next(row for row in tenant.entities("customfields") if row["name"] == "Segment")
+    library.run_keyword(
+        "send_planhat_request", ["PUT", f"customfields/{field['_id']}", {"listValues": ["SMB", "Mid"]}], {}
+    )
+    library.run_keyword("create_entity", ["companies"], {"name": "B", "custom.Segment": "Mid"})
+    tenant.seed_model("customfields", [{"parent": "Company", "name": "Stage", "type": "list", "listValues": ["a"]}])
+    store = tenant.state.store
+    with store.lock:  # another client adds a list value, behind the session's back
+        for row in store.collections["customfields"].by_id.values():
+            if row["name"] == "Stage":
+                row["listValues"] = ["a", "b"]
+    library.run_keyword("create_entity", ["companies"], {"name": "C", "custom.Stage": "b"})
+
+
+def test_a_custom_field_with_a_dot_in_its_name_can_be_queried(sim: PlanhatSimulator) -> None:
+    sim.seed_model("customfields", [{"parent": "Company", "name": "Plan v2.0", "type": "number"}])
+    sim.seed_model("companies", [{"name": "A", "custom": {"Plan v2.0": 3}}])
+    assert authorized(sim).run_keyword("count_entities", ["companies where `custom.Plan v2.0` = 3"], {}) == 1
+
+
+def test_messages_stay_short_and_warnings_are_capped(tenant: PlanhatSimulator, warnings: list[str]) -> None:
+    library = authorized(tenant)
+    with pytest.raises(PlanhatInputError) as caught:
+        library.run_keyword("create_entity", ["companies"], {"name": "A", "custom.Health": [1] * 200_000})
+    assert len(str(caught.value)) < 400
+    items = [{"name": f"C{i}", "externalId": f"e{i}", f"zqfield{i}": i, "x" * 100_000: 1} for i in range(50)]
+    library.run_keyword("bulk_upsert_entities", ["companies", items], {})
+    assert len(warnings) == MAX_WARNINGS + 1
+    assert max(len(message) for message in warnings) < 600

@@ -52,7 +52,7 @@ A CSV Without Typed Headers Is Read By The Custom Field Types
 
 A Custom Value That Does Not Fit Fails Before Sending
     Create File    ${OUTPUT_DIR}/bad-health.csv    externalId,name,custom.Health\nB-1,Good,3\nB-2,Bad,high\n
-    Run Keyword And Expect Error    *item 1: column custom.Health: 'high' is not a number*
+    Run Keyword And Expect Error    *item 1: custom.Health: 'high' is not a number*
     ...    Bulk Upsert Entities    companies    ${OUTPUT_DIR}/bad-health.csv
     Run Keyword And Expect Error    *custom.Segment must be one of SMB, Enterprise, got 'Huge'*
     ...    Ensure Entities    companies    [{"externalId": "S-1", "name": "S", "custom": {"Segment": "Huge"}}]
@@ -67,7 +67,7 @@ A Custom Value That Does Not Fit Fails Before Sending
 Single Writes Read And Check Custom Fields Too
     ${made} =    Create Entity    companies    name=Typed    externalId=TY-1    custom.Health=4
     Should Be Equal    ${made}[custom][Health]    ${4}
-    Run Keyword And Expect Error    Company data: column custom.Health: 'ok' is not a number. Nothing was sent.
+    Run Keyword And Expect Error    Company data: custom.Health: 'ok' is not a number. Nothing was sent.
     ...    Update Entity    companies    external_id=TY-1    custom.Health=ok
     Seed Planhat Simulator
     ...    customfields

@@ -21,12 +21,13 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from robot.api import logger
 
+from .errors import shown_value
 from .models import Model
 from .payloads import key_problem, nested_custom
 from .schema import CUSTOM_FIELDS_CACHE, CustomField, ModelDescription, SchemaService
@@ -34,6 +35,10 @@ from .seen import CUSTOM
 
 #: Shorter names are only matched by case: ``arr`` and ``mrr`` are both real fields.
 MIN_TYPO_LENGTH = 4
+#: Unknown fields warned about one by one in a keyword call; past this, one warning says how many more.
+MAX_WARNINGS = 10
+#: Values of a list field named in a refusal.
+MAX_LISTED_VALUES = 20
 _UNSET: Any = object()
 
 
@@ -63,25 +68,48 @@ def skeleton(name: str) -> str:
     return name[:1].lower() + "".join(char for char in name[1:] if char.isupper() or char.isdigit())
 
 
+def squashed(name: str) -> str:
+    """A name without case, spaces, ``_`` and ``-``: ``external_id``, ``External ID`` and ``externalId`` are one."""
+    return _SEPARATORS.sub("", name).lower()
+
+
+_SEPARATORS = re.compile(r"[\s_\-]+")
+
+
+class Names:
+    """Known names indexed for slip look-ups (by lower case, by squashed form, by skeleton), built once per call,
+    so judging a name costs a few dictionary look-ups however many names are known."""
+
+    def __init__(self, names: Iterable[str]) -> None:
+        self.names = frozenset(name for name in names if isinstance(name, str))
+        self._lower: dict[str, str] = {}
+        self._squashed: dict[str, str] = {}
+        self._shapes: dict[str, list[str]] = {}
+        for name in sorted(self.names):
+            self._lower.setdefault(name.lower(), name)
+            self._squashed.setdefault(squashed(name), name)
+            if len(name) >= MIN_TYPO_LENGTH:
+                self._shapes.setdefault(skeleton(name), []).append(name)
+
+    def __bool__(self) -> bool:
+        return bool(self.names)
+
+    def slip_of(self, name: str) -> str | None:
+        """The known name ``name`` is a slip of: the same but for case, spaces, ``_`` or ``-``, or one edit away (a
+        letter left out, added, changed or swapped with its neighbour) with the same first letter, capitals and
+        digits; edits are never counted in names under four letters."""
+        found = self._lower.get(name.lower()) or self._squashed.get(squashed(name))
+        if found is not None or len(name) < MIN_TYPO_LENGTH:
+            return found
+        for candidate in self._shapes.get(skeleton(name), ()):
+            if edit_distance(name, candidate, 1) <= 1:
+                return candidate
+        return None
+
+
 def slip_of(name: str, known: Iterable[str]) -> str | None:
-    """The known name ``name`` is a slip of: the same but for case, or one edit away (a letter left out, added,
-    changed or swapped with its neighbour) with the same first letter, capitals and digits; never for names under
-    four letters."""
-    lowered = name.lower()
-    shape = skeleton(name)
-    found: str | None = None
-    for candidate in sorted(known):
-        if candidate.lower() == lowered:
-            return candidate
-        if (
-            found is None
-            and len(name) >= MIN_TYPO_LENGTH
-            and len(candidate) >= MIN_TYPO_LENGTH
-            and skeleton(candidate) == shape
-            and edit_distance(name, candidate, 1) <= 1
-        ):
-            found = candidate
-    return found
+    """``Names(known).slip_of(name)``, for one look-up."""
+    return Names(known).slip_of(name)
 
 
 def closest(name: str, known: Iterable[str]) -> list[str]:
@@ -102,13 +130,17 @@ class Refusal:
 class FieldCatalog:
     """What one model's fields are, for one keyword call: the verdict on each name, worked out once."""
 
-    def __init__(self, schema: SchemaService, model: Model) -> None:
+    def __init__(self, schema: SchemaService, model: Model, *, querying: bool = False) -> None:
         self.schema, self.model = schema, model
         self.description: ModelDescription = schema.describe(model, with_custom=False)
         self.known = self.description.known
+        self.names = Names(self.known)
+        self.querying = querying
         self._custom: Any = _UNSET
+        self._custom_names = Names(())
         self._refreshed = False
         self._verdicts: dict[str, Refusal | None] = {}
+        self._warnings = 0
 
     # ------------------------------------------------------------------ custom fields
     @property
@@ -116,17 +148,22 @@ class FieldCatalog:
         """The tenant's custom fields of the model (read on first need); None when they cannot be read."""
         if self._custom is _UNSET:
             self._refreshed = CUSTOM_FIELDS_CACHE not in self.schema.session.cache  # read now: fresh already
-            self._custom = self.schema.describe(self.model).custom
+            self._set_custom(self.schema.describe(self.model).custom)
         result: dict[str, CustomField] | None = self._custom
         return result
 
-    def _custom_defined(self, name: str) -> CustomField | None:
-        fields = self.custom or {}
-        if name not in fields and not self._refreshed:  # it may have been created since the read
-            self._refreshed = True
-            self._custom = self.schema.describe(self.model, refresh=True).custom
-            fields = self.custom or {}
-        return fields.get(name)
+    def _set_custom(self, fields: dict[str, CustomField] | None) -> None:
+        self._custom = fields
+        self._custom_names = Names(fields or ())
+
+    def read_again(self) -> bool:
+        """Read the tenant's custom fields once more in this call (one may have been made or changed since the
+        session read them); False when they were read fresh in this call already."""
+        if self._refreshed:
+            return False
+        self._refreshed = True
+        self._set_custom(self.schema.describe(self.model, refresh=True).custom)
+        return True
 
     # ------------------------------------------------------------------ verdicts
     def top_level(self, name: str) -> Refusal | None:
@@ -148,55 +185,76 @@ class FieldCatalog:
         return fields.get(name) if fields else None
 
     def _judge_top(self, name: str) -> Refusal | None:
-        meant = slip_of(name, self.known)
-        defined = (self.custom or {}) if meant is None else {}
-        as_custom = slip_of(name, defined) if defined else None
-        if meant is None and as_custom is not None:
-            meant = f"{CUSTOM}.{as_custom}"
+        meant = self.names.slip_of(name)
+        if meant is None and self.custom:
+            as_custom = self._custom_names.slip_of(name)
+            meant = f"{CUSTOM}.{as_custom}" if as_custom is not None else None
         if meant is not None:
-            return Refusal(f"{name} is not a field of {self.model.name}", meant)
-        self._warn(name, closest(name, self.known))
+            return Refusal(f"{_shown(name)} is not a field of {self.model.name}", meant)
+        self._warn(name)
         return None
 
     def _judge_custom(self, name: str) -> Refusal | None:
         if self.custom is None or name in self.description.seen_custom:
             return None  # cannot be judged (warned once), or the tenant returned it
-        if self._custom_defined(name) is not None:
-            return None
+        if name not in (self.custom or {}):
+            self.read_again()
         defined = self.custom or {}
-        if not defined:
-            self._warn(f"{CUSTOM}.{name}", [], "the tenant defines no custom field for it")
+        if name in defined:
             return None
-        meant = slip_of(name, defined) or next(iter(closest(name, defined)), None)
+        if not defined:
+            self._warn(f"{CUSTOM}.{name}", "the tenant defines no custom field for it")
+            return None
+        meant = self._custom_names.slip_of(name) or next(iter(closest(name, defined)), None)
         return Refusal(
-            f"{CUSTOM}.{name} is not a custom field of {self.model.name} in this tenant",
+            f"{CUSTOM}.{_shown(name)} is not a custom field of {self.model.name} in this tenant",
             f"{CUSTOM}.{meant}" if meant else None,
         )
 
-    def _warn(self, name: str, close: list[str], why: str = "") -> None:
+    def _warn(self, name: str, why: str = "") -> None:
         warned: set[tuple[str, str]] = self.schema.session.cache.setdefault("warned_fields", set())
         if (self.model.path, name) in warned:
             return
         warned.add((self.model.path, name))
+        self._warnings += 1
+        if self._warnings > MAX_WARNINGS:
+            if self._warnings == MAX_WARNINGS + 1:
+                logger.warn(f"More fields of {self.model.name} unknown to the library are sent as given: not listed.")
+            return
+        close = closest(name, self.known) if not why else []
         hint = f"; closest known: {', '.join(close)}" if close else ""
         reason = why or "the library's field tables and the objects read from this tenant do not list it"
-        logger.warn(
-            f"{self.model.name} field '{name}' is sent as given: {reason}{hint}. "
-            "If it is a typo, Planhat may store it as a new field."
-        )
+        effect = "the query may match nothing" if self.querying else "if it is a typo, Planhat may store it as a field"
+        logger.warn(f"{self.model.name} field {shown_value(name)} is sent as given: {reason}{hint}; {effect}.")
 
     # ------------------------------------------------------------------ queries
     def knows(self, name: str) -> bool | None:
         """For queries: True (known), False (a proven mistake: see ``suggestions``), None (unknown, warned)."""
         top, _, rest = name.partition(".")
         if top == CUSTOM and rest:
-            return self.custom_name(rest.partition(".")[0]) is None
+            return self.custom_name(self._custom_part(rest)) is None
         return self.top_level(top) is None
+
+    def _custom_part(self, rest: str) -> str:
+        """The custom field a dotted path names: the whole rest when a field has that name (``Plan v2.0``), else its
+        first part (``Address.city``)."""
+        defined = self.custom or {}
+        if rest in defined or rest in self.description.seen_custom:
+            return rest
+        return rest.partition(".")[0]
 
     def suggestions(self, name: str) -> list[str]:
         top, _, rest = name.partition(".")
-        refusal = self._verdicts.get(f"{CUSTOM}.{rest.partition('.')[0]}" if top == CUSTOM else top)
+        refusal = self._verdicts.get(f"{CUSTOM}.{self._custom_part(rest)}" if top == CUSTOM else top)
         return [refusal.meant] if refusal is not None and refusal.meant else []
+
+
+def _shown(name: str) -> str:
+    """A field name for a message: as it is, or cut (a 1 MB name stays a short message)."""
+    return name if len(name) <= SHOWN_NAME else f"{name[: SHOWN_NAME - 3]}... ({len(name)} characters)"
+
+
+SHOWN_NAME = 80
 
 
 class FieldCheck:
@@ -211,13 +269,16 @@ class FieldCheck:
 
     def convert(self, item: Any) -> Any:
         """``item`` with ``custom.X`` keys nested under ``custom`` and, when checking, the text values of its
-        custom fields read by their type; bad text raises ValueError. An item needing neither is returned as is."""
+        custom fields read by their type; bad text raises ValueError. An item needing neither is returned as is;
+        a mapping that is not a plain dict (Robot's dictionaries) is read as one."""
         if type(item) is not dict:
-            return item
-        if not item.keys() <= self.known and any(str(key).startswith(CUSTOM + ".") for key in item):
+            if not isinstance(item, Mapping):
+                return item
+            item = _plain(item)
+        if not item.keys() <= self.known and any(isinstance(key, str) and key.startswith("custom.") for key in item):
             item = nested_custom(item, f"{self.model.name} item")
         custom = item.get(CUSTOM)
-        if not self.enabled or type(custom) is not dict or not custom:
+        if not self.enabled or not isinstance(custom, dict) or not custom:
             return item
         values: dict[str, Any] | None = None
         for name, value in custom.items():
@@ -229,7 +290,7 @@ class FieldCheck:
             try:
                 typed = converted(field, value)
             except ValueError as error:
-                raise ValueError(f"column custom.{name}: {error}") from None
+                raise ValueError(f"custom.{_shown(str(name))}: {error}") from None
             if typed is not value:
                 values = values if values is not None else dict(custom)
                 values[name] = typed
@@ -237,7 +298,7 @@ class FieldCheck:
 
     def problem(self, item: Any, creating: bool = False) -> str | None:
         """Why the item's fields cannot be written, or None (see the module's rules)."""
-        if type(item) is not dict:
+        if not isinstance(item, Mapping):
             return None
         if not self.enabled:
             return key_problem(item)
@@ -267,8 +328,11 @@ class FieldCheck:
             if refusal is not None:
                 return str(refusal)
             reason = value_problem(field, value) if field is not None else None
+            if reason and self.catalog.read_again():  # a list value or a type may have changed since the read
+                self._custom_plan.clear()
+                return self._custom_problem(custom)
             if reason:
-                return f"custom.{name} {reason}"
+                return f"custom.{_shown(str(name))} {reason}"
         return None
 
     def _mandatory(self, custom: dict[str, Any]) -> str | None:
@@ -320,14 +384,28 @@ def value_problem(field: CustomField, value: Any) -> str | None:
         kind = type(value)
         if kind is int or kind is float or (kind is not bool and isinstance(value, int | float)):
             return None
-        return f"is a number field, got {type(value).__name__} {value!r}"
+        return f"is a number field, got {type(value).__name__} {shown_value(value)}"
     if field.type == "checkbox" and not isinstance(value, bool):
-        return f"is a checkbox field, got {type(value).__name__} {value!r}"
+        return f"is a checkbox field, got {type(value).__name__} {shown_value(value)}"
     if field.type == "list" and field.values and str(value) not in field.values:
-        return f"must be one of {', '.join(field.values)}, got {value!r}"
+        return f"must be one of {_listed(field.values)}, got {shown_value(value)}"
     if field.type == "multipicklist" and field.values:
         chosen = value if isinstance(value, list) else [value]
         wrong = [str(item) for item in chosen if str(item) not in field.values]
         if wrong:
-            return f"values must be among {', '.join(field.values)}, got {', '.join(wrong)}"
+            return f"values must be among {_listed(field.values)}, got {_listed(tuple(wrong))}"
     return None
+
+
+def _listed(values: tuple[str, ...]) -> str:
+    shown = ", ".join(shown_value(value, 40)[1:-1] for value in values[:MAX_LISTED_VALUES])
+    return shown + (f" and {len(values) - MAX_LISTED_VALUES} more" if len(values) > MAX_LISTED_VALUES else "")
+
+
+def _plain(item: Mapping[Any, Any]) -> dict[Any, Any]:
+    """A mapping (Robot's DotDict, an OrderedDict) as a plain dict, its ``custom`` too."""
+    plain = dict(item)
+    custom = plain.get(CUSTOM)
+    if isinstance(custom, Mapping) and type(custom) is not dict:
+        plain[CUSTOM] = dict(custom)
+    return plain

@@ -22,7 +22,7 @@ from typing import Any
 
 from robot.api import logger
 
-from .errors import PlanhatAuthFailedError, PlanhatNotFoundError
+from .errors import PlanhatError
 from .models import GENERATED_FIELDS, Model, Operation, resolve_model
 from .seen import CUSTOM, SeenFields, seen_fields
 
@@ -174,16 +174,24 @@ class SchemaService:
                     parent = _parent_name(row.get("parent"))
                     if parent and row.get("name"):
                         by_parent.setdefault(parent, {})[str(row["name"])] = CustomField.from_api(row)
-        except (PlanhatAuthFailedError, PlanhatNotFoundError) as error:
+        except PlanhatError as error:  # 403/404 (the token may not read them), or a failure that outlasted retries
             if cached != UNREADABLE:
+                status = getattr(error, "status", None)
                 logger.warn(
-                    f"Cannot read the tenant's custom fields ({error.status}): custom field names, types and list "
-                    "values are not checked in this session, and values are sent as given."
+                    f"Cannot read the tenant's custom fields ({status or type(error).__name__}): custom field names, "
+                    "types and list values are not checked in this session, and values are sent as given. "
+                    "Describe Model with refresh=${True} reads them again."
                 )
             self.session.cache[CUSTOM_FIELDS_CACHE] = UNREADABLE
             return None
         self.session.cache[CUSTOM_FIELDS_CACHE] = by_parent
         return by_parent
+
+
+def forget_definitions(cache: dict[str, Any], path: str) -> None:
+    """After a write to ``path`` (``customfields/...`` through Send Planhat Request), read custom fields again."""
+    if path.strip("/ ").split("/")[0].split("?")[0].lower() == resolve_model("customfields").path:
+        cache.pop(CUSTOM_FIELDS_CACHE, None)
 
 
 def _parent_name(parent: Any) -> str | None:

@@ -11,6 +11,7 @@ import json as jsonlib
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from http import HTTPStatus
 from typing import Any
@@ -118,6 +119,9 @@ class PlanhatSession:
         self.retries_done = 0
         #: Set by a load that is ending early (an interrupt, a timeout): no new attempt starts, waits end at once.
         self.stopping = threading.Event()
+        self._http_thread: ThreadPoolExecutor | None = None  # made on the first request from the main thread
+        self._http_thread_lock = threading.Lock()
+        self._notes = threading.local()
         self.cache: dict[str, Any] = {}  # what services read once per session (the tenant's custom fields)
         protect(credentials.secrets)
 
@@ -125,6 +129,8 @@ class PlanhatSession:
         return f"PlanhatSession(api_url={self.credentials.api_url!r}, timeout={self.timeout})"
 
     def close(self) -> None:
+        if self._http_thread is not None:
+            self._http_thread.shutdown(wait=False)
         self.http.close()
 
     # ------------------------------------------------------------------ public
@@ -266,7 +272,43 @@ class PlanhatSession:
             self._sleep(seconds)
 
     # ----------------------------------------------------------------- private
-    def _attempt(
+    def _attempt(self, method: str, url: str, **kwargs: Any) -> tuple[Attempt, Reply | None]:
+        """One attempt, made on the session's HTTP thread when called from the main thread: an interrupt (Ctrl+C,
+        Robot's timeout) then ends the wait, never code inside ``requests``/``urllib3`` that holds a pool's lock.
+        The attempt's debug lines are logged here, where Robot records them."""
+        if threading.current_thread() is not threading.main_thread():
+            return self._attempt_logged(method, url, **kwargs)
+        with self._http_thread_lock:
+            if self._http_thread is None:
+                self._http_thread = ThreadPoolExecutor(1, "planhat-http")
+        attempt, reply, notes = self._http_thread.submit(self._attempt_noted, method, url, **kwargs).result()
+        for note in notes:
+            logger.debug(note)
+        return attempt, reply
+
+    def _attempt_logged(self, method: str, url: str, **kwargs: Any) -> tuple[Attempt, Reply | None]:
+        attempt, reply, notes = self._attempt_noted(method, url, **kwargs)
+        for note in notes:
+            logger.debug(note)
+        return attempt, reply
+
+    def _attempt_noted(self, method: str, url: str, **kwargs: Any) -> tuple[Attempt, Reply | None, list[str]]:
+        self._notes.lines = []
+        try:
+            attempt, reply = self._attempt_here(method, url, **kwargs)
+        finally:
+            notes, self._notes.lines = self._notes.lines, None
+        return attempt, reply, notes
+
+    def _note(self, line: str) -> None:
+        """A debug line, kept for the thread that logs the attempt (or logged at once outside an attempt)."""
+        lines = getattr(self._notes, "lines", None)
+        if lines is None:
+            logger.debug(line)
+        else:
+            lines.append(line)
+
+    def _attempt_here(
         self,
         method: str,
         url: str,
@@ -300,7 +342,7 @@ class PlanhatSession:
                         raise self._setup_error(error, shown) from None
                     failure = Failure.NO_ANSWER if watch.fired else _failure_kind(error)
                     why = f"no complete answer within {self.timeout:g} s" if watch.fired else type(error).__name__
-                    logger.debug(f"{shown}: {failure.value} ({why})")
+                    self._note(f"{shown}: {failure.value} ({why})")
                     return Attempt(method, idempotent, failure, deadline_passed=watch.fired), None
         except AnswerTooLargeError as error:
             raise PlanhatResponseError(
@@ -310,7 +352,7 @@ class PlanhatSession:
                 url=shown,
             ) from None
         elapsed_ms = (time.monotonic() - began) * 1000
-        logger.debug(f"{shown} -> {response.status_code} ({elapsed_ms:.0f} ms)")
+        self._note(f"{shown} -> {response.status_code} ({elapsed_ms:.0f} ms)")
         self.pacer.observe(
             _int_header(response.headers, "X-Rate-Limit-Limit"), _int_header(response.headers, "X-Rate-Limit-Remaining")
         )
@@ -349,9 +391,7 @@ class PlanhatSession:
             if response.status_code not in OK_STATUSES:
                 return text
             if lenient:
-                logger.debug(
-                    f"{shown} answered {response.status_code} with a body that is not JSON: {server_text(text)}"
-                )
+                self._note(f"{shown} answered {response.status_code} with a body that is not JSON: {server_text(text)}")
                 return None
             content_type = self.redact(response.headers.get("Content-Type", "unknown content type"))
             problem = "nested too deeply" if isinstance(error, RecursionError) else "not JSON"

@@ -119,8 +119,14 @@ def lookup(item: Mapping[str, Any], path: str) -> Any:
     if type(item) is dict and "." not in path:  # the usual case, without splitting the path
         return item.get(path, MISSING)
     current: Any = item
-    for part in path.split("."):
-        if not isinstance(current, Mapping) or part not in current:
+    rest = path
+    while rest:
+        if not isinstance(current, Mapping):
+            return MISSING
+        if rest in current:  # a name that holds dots itself (a custom field ``Plan v2.0``)
+            return current[rest]
+        part, _, rest = rest.partition(".")
+        if part not in current:
             return MISSING
         current = current[part]
     return current

@@ -29,7 +29,7 @@ class QueryKeywords(LibraryComponent):
     def _check_fields(self, query: Query) -> None:
         """A named field that is a slip of a known one fails before any page is fetched; an unknown one is warned
         about once (``fields.py``). Custom fields are read from ``/customfields`` only when the query names one."""
-        catalog = FieldCatalog(SchemaService(self.entities), query.model)
+        catalog = FieldCatalog(SchemaService(self.entities), query.model, querying=True)
         check_fields(query, catalog.knows, catalog.suggestions)
         check_types(query, lambda name: _kind(catalog, name))
 

@@ -9,6 +9,7 @@ from robot.api.deco import keyword
 from ..errors import PlanhatInputError, shown_value
 from ..identifiers import has_dot_segment
 from ..payloads import as_json_body
+from ..schema import forget_definitions
 from .base import LibraryComponent
 from .types import JsonBody
 
@@ -53,4 +54,6 @@ class RequestKeywords(LibraryComponent):
                 "give the path as the API names it."
             )
         body = as_json_body(json, "json")
+        if verb != "GET" and not analytics:
+            forget_definitions(self.session.cache, path)
         return self.session.call(verb, path.lstrip("/"), params=params, json=body, analytics=analytics)
