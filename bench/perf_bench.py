@@ -110,7 +110,7 @@ with open(path, encoding="utf-8") as handle:
     items = [json.loads(line) for line in handle]
 stored, offset = {{}}, 0
 while True:
-    params = {{"limit": 5000, "offset": offset, "select": "externalId,name,mrr,phase"}}
+    params = {{"limit": 5000, "offset": offset, "select": option or "externalId,name,mrr,phase"}}
     page = http.get(f"{{url}}/companies", params=params, timeout=300).json()
     stored.update((row["externalId"], row) for row in page)
     offset += len(page)
@@ -138,26 +138,6 @@ model, entities = resolve_model("companies"), EntityService(session)
 check = FieldCheck(SchemaService(entities), model)  # what the keyword checks
 result = EnsureService(entities, check).ensure_many(model, items, "externalId")
 assert result["failed"] == 0
-""",
-    "ensure-bare-custom": """
-import requests
-http = requests.Session(); http.headers["Authorization"] = f"Bearer {{KEY}}"
-started = time.perf_counter()
-with open(path, encoding="utf-8") as handle:
-    items = [json.loads(line) for line in handle]
-stored, offset = {{}}, 0
-while True:
-    params = {{"limit": 5000, "offset": offset, "select": "externalId,name,mrr,phase,custom"}}
-    page = http.get(f"{{url}}/companies", params=params, timeout=300).json()
-    stored.update((row["externalId"], row) for row in page)
-    offset += len(page)
-    if not page:
-        break
-changed = [item for item in items
-           if item["externalId"] not in stored
-           or any(stored[item["externalId"]].get(key) != value for key, value in item.items())]
-for start in range(0, len(changed), 5000):
-    http.put(f"{{url}}/companies", json=changed[start:start + 5000], timeout=300).raise_for_status()
 """,
     "query-bare": """
 import requests
@@ -302,6 +282,8 @@ def custom_companies(count: int) -> list[dict[str, Any]]:
 
 
 HEALTH_FIELD = {"parent": "Company", "name": "Health", "type": "number"}
+#: What the bare Ensure loop reads to compare items carrying a custom field (the bulk bare loop ignores it).
+BARE_SELECT = "externalId,name,mrr,phase,custom"
 
 
 def companies(count: int, change_every: int = 0) -> list[dict[str, Any]]:
@@ -342,7 +324,7 @@ def part_keywords(sim: Simulator, tmp: Path, items: int, runs: int) -> None:
     rows = []
     for label, keyword, bare, service, seeded in (
         ("Bulk Upsert Entities (new companies)", "Bulk Upsert Entities", "bulk-bare-json", "bulk-ours", False),
-        ("Ensure Entities (all unchanged)", "Ensure Entities", "ensure-bare-custom", "ensure-ours", True),
+        ("Ensure Entities (all unchanged)", "Ensure Entities", "ensure-bare", "ensure-ours", True),
     ):
 
         def prepare(seeded: bool = seeded) -> None:
@@ -360,7 +342,7 @@ def part_keywords(sim: Simulator, tmp: Path, items: int, runs: int) -> None:
             return once
 
         results = {
-            "bare": median_of(runs, measure(lambda bare=bare: client(bare, sim, path))),
+            "bare": median_of(runs, measure(lambda bare=bare: client(bare, sim, path, BARE_SELECT))),
             "service": median_of(runs, measure(lambda service=service: client(service, sim, path))),
             "keyword": median_of(runs, measure(lambda keyword=keyword: robot_keyword(keyword, sim, path, tmp))),
         }
