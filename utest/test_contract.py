@@ -492,7 +492,8 @@ def test_tickets_have_bulk_list_delete_but_no_single_writes(sim: PlanhatSimulato
     configuration.yaml); to create one, use conversations. ``POST /tickets`` is no route (404)."""
     company = seed_company(sim, name="Support", externalId="support")
     assert api("POST", "/tickets", json={"companyId": company["_id"], "subject": "Help"}).status_code == 404
-    bulk = api("PUT", "/tickets", json=[{"companyId": company["_id"], "subject": "Help", "externalId": "t-1"}])
+    ticket = {"companyId": company["_id"], "subject": "Help", "sourceId": "t-1", "email": "a@support.test"}
+    bulk = api("PUT", "/tickets", json=[ticket])
     assert bulk.status_code == 200
     ticket_id = bulk.json()["upsertedIds"][0]
     assert api("PUT", f"/tickets/{ticket_id}", json={"subject": "More help"}).status_code == 404
@@ -702,6 +703,7 @@ def test_enduser_external_id_shared_across_companies_in_one_payload(sim: Planhat
 def test_enduser_external_id_repeated_in_one_company_is_refused(sim: PlanhatSimulator, api: Client) -> None:
     """https://support.planhat.com/en/articles/8146372: "if 2 End Users are associated with a Company, they
     can not have the same externalId"; CODES page: a duplicated key is a 400."""
+    sim.set_behaviour(post_existing="refuse")  # by default a POST does not match keys (support 1778351)
     company = seed_company(sim, name="One", externalId="one")
     first = api("POST", "/endusers", json={"email": "a@one.com", "externalId": "u-1", "companyId": company["_id"]})
     second = api("POST", "/endusers", json={"email": "b@one.com", "externalId": "u-1", "companyId": company["_id"]})
@@ -760,11 +762,6 @@ def test_timesheet_create_defaults_status_to_submitted(api: Client) -> None:
     assert response.json()["status"] == "submitted"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="support 1778351 says POST creates a second company with an existing externalId; the simulator answers "
-    "400. Contested: ROBOCORP documents a 400 when the object exists, and the article is old",
-)
 def test_post_company_with_an_existing_external_id_creates_another(sim: PlanhatSimulator, api: Client) -> None:
     """https://support.planhat.com/en/articles/1778351 ("Duplicate companies being created over the API"):
     "if Planhat receives POST (request to create) a company, then a new profile will be created with the same
@@ -773,3 +770,106 @@ def test_post_company_with_an_existing_external_id_creates_another(sim: PlanhatS
     response = api("POST", "/companies", json={"name": "Acme again", "externalId": "acme"})
     assert response.status_code == 200
     assert len(sim.entities("companies")) == 2
+    sim.set_behaviour(post_existing="refuse")  # robocorp-planhat's reading: a 400 when it exists
+    assert api("POST", "/companies", json={"name": "Acme 3", "externalId": "acme"}).status_code == 400
+
+
+# ---------------------------------------------------------------------- issue 24: the pages read whole
+REQUIRED_BY_PAGE = [
+    # (path, a body missing the field, the field, source)
+    ("deals", {"title": "Deal"}, "companyId", "planhat.com/developers/api/deal (companyId: Yes)"),
+    (
+        "campaigns",
+        {"name": "Spring"},
+        "companyId",
+        "planhat.com/developers/api/campaign ('a name and a valid companyId')",
+    ),
+    ("workspaces", {"name": "WS"}, "companyId", "planhat.com/developers/api/workspace (name, companyId: Yes)"),
+    ("tasks", {"companyId": "COMPANY"}, "mainType", "planhat.com/developers/api/task (mainType: Yes, always task)"),
+    ("timeentries", {"hours": 2}, "date", "planhat.com/developers/api/time-entry (date, hours: Yes)"),
+    ("timeentries", {"date": "2026-01-01"}, "hours", "planhat.com/developers/api/time-entry (date, hours: Yes)"),
+    ("products", {"type": "subscription"}, "name", "planhat.com/developers/api/product (name required)"),
+]
+
+
+@pytest.mark.parametrize(("path", "body", "field", "source"), REQUIRED_BY_PAGE)
+def test_required_fields_the_pages_mark_are_enforced(
+    sim: PlanhatSimulator, api: Client, path: str, body: dict[str, Any], field: str, source: str
+) -> None:
+    company = seed_company(sim, name="Home", externalId="home")
+    body = {key: company["_id"] if value == "COMPANY" else value for key, value in body.items()}
+    response = api("POST", f"/{path}", json=body)
+    assert response.status_code == 400, source
+    assert field in response.json()["error"]
+
+
+def test_campaigns_and_workspaces_resolve_their_company_reference(sim: PlanhatSimulator, api: Client) -> None:
+    """planhat.com/developers/api/campaign: a valid companyId; ``extid-`` references resolve as on every model."""
+    company = seed_company(sim, name="Acme", externalId="A")
+    for path in ("campaigns", "workspaces"):
+        made = api("POST", f"/{path}", json={"name": "X", "companyId": "extid-A"}).json()
+        assert made["companyId"] == company["_id"], path
+
+
+def test_tickets_need_a_source_id_and_are_dropped_silently_without_email(sim: PlanhatSimulator, api: Client) -> None:
+    """planhat.com/developers/api/ticket: sourceId required; "Items without email will be silently dropped"."""
+    company = seed_company(sim, name="Support", externalId="support")
+    ticket = {"companyId": company["_id"], "subject": "Help", "sourceId": "t-1"}
+    answer = api("PUT", "/tickets", json=[ticket])
+    assert answer.status_code == 200
+    assert (answer.json()["created"], answer.json()["createdErrors"], sim.entities("tickets")) == (0, [], [])
+    unsourced = api("PUT", "/tickets", json=[{"companyId": company["_id"], "email": "a@b.test", "externalId": "x"}])
+    assert "sourceId" in str(unsourced.json()["createdErrors"])
+
+
+def test_external_id_is_unique_per_company_on_every_company_bound_model(sim: PlanhatSimulator, api: Client) -> None:
+    """support.planhat.com/en/articles/8146372: "externalId must be unique for each Company" (every model);
+    "sourceId | Unique per Model"."""
+    one, two = seed_company(sim, name="One", externalId="one"), seed_company(sim, name="Two", externalId="two")
+    for company in (one, two):
+        answer = api("PUT", "/assets", json=[{"name": "Router", "externalId": "R-1", "companyId": company["_id"]}])
+        assert answer.json()["created"] == 1
+    assert len(sim.entities("assets")) == 2
+    again = api("PUT", "/assets", json=[{"name": "Router 2", "externalId": "R-1", "companyId": one["_id"]}])
+    assert again.json()["updated"] == 1 and len(sim.entities("assets")) == 2
+
+
+def test_an_id_in_an_update_body_is_accepted_by_default(sim: PlanhatSimulator, api: Client) -> None:
+    """robocorp-planhat sends the whole object, _id included; the Go client (companies.go): "you may get a Bad
+    Request error if you include the ID" - a behaviour mode plays that reading."""
+    company = seed_company(sim, name="Acme", externalId="acme")
+    assert api("PUT", f"/companies/{company['_id']}", json={"_id": company["_id"], "name": "B"}).status_code == 200
+    sim.set_behaviour(update_id="refuse")
+    assert api("PUT", f"/companies/{company['_id']}", json={"_id": company["_id"], "name": "C"}).status_code == 400
+
+
+def test_an_update_moving_an_end_user_to_no_company_is_ignored_not_a_500(sim: PlanhatSimulator, api: Client) -> None:
+    """help.planhat.com/en/articles/9586991: an end user that cannot be mapped "will not be saved and instead the
+    request is ignored" - on update as on create, never a server error."""
+    company = seed_company(sim, name="One", externalId="one")
+    user = api("POST", "/endusers", json={"email": "a@one.test", "companyId": company["_id"]}).json()
+    answer = api("PUT", f"/endusers/{user['_id']}", json={"companyId": "0123456789abcdef01234567"})
+    assert (answer.status_code, answer.json()) == (200, {})
+    assert sim.find("endusers", user["_id"])["companyId"] == company["_id"]
+
+
+def test_archived_end_users_are_not_listed(sim: PlanhatSimulator, api: Client) -> None:
+    """planhat.com/developers/api/enduser: "if the end user is archived, it won't appear in the listing"."""
+    company = seed_company(sim, name="One", externalId="one")
+    sim.seed_model(
+        "endusers",
+        [
+            {"_id": "u1", "email": "a@one.test", "companyId": company["_id"]},
+            {"_id": "u2", "email": "b@one.test", "companyId": company["_id"], "archived": True},
+        ],
+    )
+    assert [row["_id"] for row in api("GET", "/endusers").json()] == ["u1"]
+    assert api("GET", "/endusers/u2").status_code == 200  # still there by id
+
+
+def test_products_and_line_items_exist(api: Client) -> None:
+    """planhat.com/developers/api/product (name required, type defaults to subscription); line items (2026,
+    planhat.com/developers/api/line-item; path from cruds' configuration.yaml)."""
+    product = api("POST", "/products", json={"name": "Seats"}).json()
+    assert product["type"] == "subscription"
+    assert api("GET", "/lineitems").status_code == 200

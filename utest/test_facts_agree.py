@@ -39,7 +39,7 @@ def _simulator(model: facts.ModelFacts) -> dict[str, object]:
     return {
         "path": model.path,
         "operations": sorted(model.operations),
-        "required": sorted(model.required),
+        "required": sorted({*model.required, *model.dropped_without}),  # without them nothing is stored
         "keyables": list(model.keyables),
         "company reference": model.company_ref,
         "per-company keys": sorted(key for key, scope in model.unique.items() if scope == "company"),

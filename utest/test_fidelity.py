@@ -457,3 +457,80 @@ def test_unusable_rate_limit_resets_fall_back_to_growing_waits(reset: str) -> No
     policy = RetryPolicy()
     wait = policy.window_wait({"X-Rate-Limit-Reset": reset}, 3)
     assert 4.0 <= wait <= 8.0
+
+
+# ---------------------------------------------------------------------- issue 24: the pages read whole
+def lib(sim: PlanhatSimulator, tenant: str = TENANT) -> Any:
+    from PlanhatLibrary import PlanhatLibrary
+
+    library = PlanhatLibrary(api_url=sim.url, analytics_url=sim.url)
+    library.run_keyword("authorize_planhat", [API_KEY, tenant], {"validate": False})
+    return library
+
+
+@pytest.mark.parametrize(
+    ("model", "data", "missing"),
+    [
+        ("deals", {"title": "D"}, "companyId"),  # planhat.com/developers/api/deal
+        ("tasks", {"companyId": "c-one"}, "mainType"),  # planhat.com/developers/api/task
+        ("timeentries", {"hours": 1}, "date"),  # planhat.com/developers/api/time-entry
+        ("campaigns", {"name": "C"}, "companyId"),  # planhat.com/developers/api/campaign
+    ],
+)
+def test_required_fields_of_the_pages_are_refused_before_sending(
+    sim: PlanhatSimulator, model: str, data: dict[str, Any], missing: str
+) -> None:
+    with pytest.raises(PlanhatInputError, match=f"missing required field\\(s\\) {missing}"):
+        lib(sim).run_keyword("create_entity", [model, data], {})
+    assert not [name for name in sim.request_counts() if not name.startswith("GET")]
+
+
+def test_tickets_without_email_are_refused_not_dropped_silently(sim: PlanhatSimulator) -> None:
+    """planhat.com/developers/api/ticket: "Items without email will be silently dropped"."""
+    sim.seed(TWO_COMPANIES)
+    with pytest.raises(PlanhatInputError, match="missing required email"):
+        lib(sim).run_keyword("bulk_upsert_entities", ["tickets", [{"companyId": "c-one", "sourceId": "t1"}]], {})
+
+
+def test_create_entity_refuses_a_key_that_already_exists(sim: PlanhatSimulator) -> None:
+    """support.planhat.com/en/articles/1778351: a POST with an existing externalId creates a second object."""
+    sim.seed(TWO_COMPANIES)
+    library = lib(sim)
+    library.run_keyword("create_entity", ["assets", {"name": "R", "externalId": "R-1", "companyId": "c-one"}], {})
+    with pytest.raises(PlanhatInputError, match=r"already exists .* would store a second one"):
+        library.run_keyword("create_entity", ["assets", {"name": "R", "externalId": "R-1", "companyId": "c-one"}], {})
+    other = {"name": "R", "externalId": "R-1", "companyId": "c-two"}  # unique per company: another company's is fine
+    assert library.run_keyword("create_entity", ["assets", other], {})["companyId"] == "c-two"
+    assert len(sim.entities("assets")) == 2
+    with pytest.raises(PlanhatInputError, match="2 Asset objects have externalId 'R-1'"):
+        library.run_keyword("update_entity", ["assets"], {"external_id": "R-1", "name": "S"})
+
+
+def test_an_update_planhat_ignores_fails_clearly(sim: PlanhatSimulator) -> None:
+    """help.planhat.com/en/articles/9586991: an end user that cannot be mapped is ignored."""
+    sim.seed(TWO_COMPANIES)
+    library = lib(sim)
+    user = library.run_keyword("create_entity", ["endusers", {"email": "a@elsewhere.test", "companyId": "c-one"}], {})
+    with pytest.raises(PlanhatResponseError, match="without an _id: it did not store it"):
+        library.run_keyword("update_entity", ["endusers", user["_id"], {"companyId": "0123456789abcdef01234567"}], {})
+
+
+def test_push_metrics_counts_what_planhat_processed(sim: PlanhatSimulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Analytics endpoints are data sinks that always answer 200 (planhat.com/developers/api/http-response-codes):
+    with a wrong tenant token nothing lands, and the answer says so with processed: 0."""
+    from PlanhatLibrary import analytics
+
+    warned: list[str] = []
+    monkeypatch.setattr(analytics.logger, "warn", lambda message, *args, **kwargs: warned.append(message))
+    metric = {"dimensionId": "logins", "value": 1, "externalId": "ONE"}
+    result = lib(sim, tenant="another-tenant").run_keyword("push_metrics", [[metric]], {})
+    assert (result["landed"], result["processed"]) == (0, 0)
+    assert any("processed 0 of its 1 rows" in message for message in warned)
+
+
+def test_get_entities_by_email_keeps_exact_matches_only(sim: PlanhatSimulator) -> None:
+    """hull's fixtures show GET /endusers?email= rows with a relevance score: possibly a search."""
+    sim.seed(TWO_COMPANIES)
+    sim.seed_model("endusers", [{"email": "ann@one.test", "companyId": "c-one"}])
+    rows = lib(sim).run_keyword("get_entities", ["endusers"], {"email": "ANN@one.test"})
+    assert [row["email"] for row in rows] == ["ann@one.test"]

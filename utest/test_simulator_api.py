@@ -103,7 +103,8 @@ def test_an_end_user_planhat_cannot_map_is_ignored_silently(api: Client) -> None
     assert [user["email"] for user in api.sim.entities("endusers")] == ["ann@ACME.test"]
 
 
-def test_create_with_duplicate_external_id_is_400(api: Client) -> None:
+def test_create_with_duplicate_external_id_is_400_when_refused(api: Client) -> None:
+    api.control("PATCH", "behaviour", json={"post_existing": "refuse"})
     api("POST", "/companies", json={"name": "A", "externalId": "X"})
     response = api("POST", "/companies", json={"name": "B", "externalId": "X"})
     assert response.status_code == 400

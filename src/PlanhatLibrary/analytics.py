@@ -372,6 +372,12 @@ class AnalyticsService:
                     raise PlanhatResponseError(message, status=200, method="POST", url="dimensiondata/***")
                 result["processed"] += processed
                 result["errors"].extend(errors)
+                if processed + len(errors) < len(parts):
+                    logger.warn(
+                        f"Push Metrics request {number}: Planhat processed {processed} of its {len(parts)} rows and "
+                        f"named {len(errors)} error(s): the rest were dropped without a word (a wrong tenant token "
+                        "lands nothing, with a 200 answer)."
+                    )
 
         try:
             with delivery.closing():
@@ -380,6 +386,7 @@ class AnalyticsService:
             error.result = {**error.result, **result, "failed": len(result["errors"])}
             raise
         result = {**delivery.summary(total, delivery.files), **result, "failed": len(result["errors"])}
+        result["landed"] = result["processed"] + result["unreported"]  # what Planhat says it took, not what it got
         if result["errors"] and on_error == "fail":
             listed = "; ".join(_metric_error_text(error) for error in result["errors"][:MAX_LISTED])
             raise PlanhatBulkError(

@@ -232,6 +232,9 @@ def _item_problem(
         missing = [name for name in model.required if item.get(name) in (None, "")]
         if missing:
             return f"no identifying key ({', '.join(model.keyables)}) and missing required {', '.join(missing)}"
+    lacking = [name for name in model.needed if item.get(name) in (None, "")]
+    if lacking:
+        return f"missing required {', '.join(lacking)} (Planhat drops a {model.name} without it silently)"
     return None
 
 

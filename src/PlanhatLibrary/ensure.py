@@ -234,8 +234,8 @@ class EnsureService:
     def _find_in_company(
         self, model: Model, data: Mapping[str, Any], keys: Sequence[str], keyable: str
     ) -> dict[str, Any] | None:
-        """End users' externalId is unique per company only (support article 8146372): ``extid-`` may name
-        another company's end user. One GET settles the usual cases (nobody holds it; its company does);
+        """externalId is unique per company only (support article 8146372): ``extid-`` may name another
+        company's object. One GET settles the usual cases (nobody holds it; its company does);
         otherwise the company's end users (or, without a company, everyone's) are scanned, refusing doubt."""
         field = model.company_field or ""
         company = data.get(field)
@@ -246,9 +246,13 @@ class EnsureService:
             self.absent.add(ref)  # a create then needs no second look for it elsewhere
             return None
         if company and found.get(field) == company:
+            other_kind(model, found)
             return found
         criteria = {key: data[key] for key in keys}
-        return self._one(model, {**criteria, field: company} if company else criteria)
+        match = self._one(model, {**criteria, field: company} if company else criteria)
+        if match is not None:
+            other_kind(model, match)
+        return match
 
     def _one(self, model: Model, criteria: Mapping[str, Any]) -> dict[str, Any] | None:
         candidates = self._scan(model, criteria)
@@ -278,7 +282,9 @@ class EnsureService:
         if dry_run:
             return Outcome("created", payload, sorted(payload), payload, dry_run=True)
         if not concurrency_safe(model, data) or self._held_elsewhere(model, data):
-            return Outcome("created", self.entities.create(model, payload), sorted(payload), payload)
+            return Outcome(
+                "created", self.entities.create(model, payload, check_existing=False), sorted(payload), payload
+            )
         # A keyed bulk upsert: if another run created it meanwhile, this matches it instead of duplicating.
         summary = BulkService(self.session).upsert(model, [payload], on_error="continue", pin_per_company=False)
         if summary.errors:  # a refusal, or an end user Planhat ignored
@@ -342,7 +348,7 @@ class EnsureService:
         result = self._write(model, plan.writes, plan.positions, parallel) if plan.writes else _no_writes()
         for position, item in plan.singles:  # POST never matches an existing object
             try:
-                self.entities.create(model, item)
+                self.entities.create(model, item, check_existing=False)
             except PlanhatError as error:
                 result["errors"].append({"index": position, "kind": "create", "message": str(error), "item": {}})
             result["requests"] += 1

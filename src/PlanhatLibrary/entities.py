@@ -7,8 +7,8 @@ from typing import Any
 
 from robot.api import logger
 
-from .errors import PlanhatInputError, PlanhatResponseError
-from .identifiers import EXTERNAL_PREFIX, entity_path
+from .errors import PlanhatInputError, PlanhatNotFoundError, PlanhatResponseError
+from .identifiers import EXTERNAL_PREFIX, SOURCE_PREFIX, entity_path
 from .models import Model, Operation, resolve_model
 from .payloads import as_object
 from .schema import CUSTOM_FIELDS_CACHE
@@ -17,6 +17,7 @@ from .session import PlanhatSession, Target
 from .values import sort_by
 from .writes import checked, merged, missing_required, prepared, update_body
 
+EXTERNAL_PREFIX_KEY = "externalId"
 #: Keep ``companyId=a,b,c`` query strings under this many characters (long URLs get cut by proxies).
 COMPANY_ID_CHARS = 2000
 
@@ -47,8 +48,10 @@ class EntityService:
         seen_fields(self.session.cache).add(model.path, [found])
         return found
 
-    def create(self, model: Model, data: Mapping[str, Any]) -> dict[str, Any]:
-        """``POST /{model}``; refused before sending when a required field is missing."""
+    def create(self, model: Model, data: Mapping[str, Any], *, check_existing: bool = True) -> dict[str, Any]:
+        """``POST /{model}``; refused before sending when a required field is missing, or (``check_existing``)
+        when an object with its externalId or sourceId already exists: Planhat's POST does not match keys and would
+        make a second object (support.planhat.com/en/articles/1778351)."""
         require(model, Operation.CREATE)
         payload = prepared(model, as_object(data, f"{model.name} data"))
         missing = missing_required(model, payload)
@@ -58,6 +61,8 @@ class EntityService:
                 "create it. Nothing was sent."
             )
         checked(model, payload, f"Create {model.name}")
+        if check_existing:
+            self._refuse_existing(model, payload)
         self._forget_definitions(model)
         target = Target("Create", model.name)
         created = self._object(self.session.call("POST", model.path, json=payload, target=target), "POST", model.path)
@@ -92,7 +97,16 @@ class EntityService:
         self._forget_definitions(model)
         target = Target("Update", model.name, ref)
         path = entity_path(model, ref)
-        return self._object(self.session.call("PUT", path, json=payload, target=target), "PUT", path)
+        updated = self._object(self.session.call("PUT", path, json=payload, target=target), "PUT", path)
+        if not updated.get("_id"):
+            raise PlanhatResponseError(
+                f"Planhat answered the update of {model.name} '{ref}' without an _id: it did not store it."
+                f"{_ignored_hint(model)}",
+                status=200,
+                method="PUT",
+                url=model.path,
+            )
+        return updated
 
     def delete(self, model: Model, ref: str) -> Any:
         require(model, Operation.DELETE)
@@ -136,7 +150,8 @@ class EntityService:
             remaining = None if limit is None else limit - yielded
             for page in self.pages(model, chunk_params, remaining):
                 yielded += len(page)
-                yield from page
+                # Planhat's email filter may be a search (hull's fixtures show a relevance score): exact matches only
+                yield from (page if not email else (row for row in page if _same_email(row.get("email"), email)))
 
     def pages(
         self, model: Model, params: Mapping[str, Any], limit: int | None = None, *, every_type: bool = False
@@ -175,6 +190,35 @@ class EntityService:
             kept += len(notes)
             yield notes
 
+    def _refuse_existing(self, model: Model, payload: Mapping[str, Any]) -> None:
+        """One GET per key the new object carries; an object found with it (in the same company, for keys unique
+        per company) refuses the create. A company given as a reference cannot be compared: a warning then."""
+        if not model.supports(Operation.GET):
+            return
+        for key, prefix in ((EXTERNAL_PREFIX_KEY, EXTERNAL_PREFIX), ("sourceId", SOURCE_PREFIX)):
+            value = payload.get(key)
+            if value in (None, "") or key not in model.keyables:
+                continue
+            try:
+                found = self.get(model, f"{prefix}{value}")
+            except PlanhatNotFoundError:
+                continue
+            field = model.company_field or ""
+            given, holder = payload.get(field), found.get(field)
+            if key in model.per_company and given not in (None, "") and str(given) != str(holder):
+                if str(given).startswith((EXTERNAL_PREFIX, SOURCE_PREFIX)):
+                    logger.warn(
+                        f"Create {model.name}: a {model.name} with {key} {value!r} exists ({found.get('_id')}); if "
+                        f"{given!r} is its company, Planhat makes a second one. Ensure Entity creates only what is "
+                        "missing."
+                    )
+                continue  # another company's: the key is unique per company
+            raise PlanhatInputError(
+                f"Create {model.name}: a {model.name} with {key} {value!r} already exists ({found.get('_id')}). "
+                "Planhat's POST does not match keys, so it would store a second one. Use Update Entity to change "
+                "it, or Ensure Entity, which creates only what is missing. Nothing was sent."
+            )
+
     def _forget_definitions(self, model: Model) -> None:
         """A write to the tenant's custom field definitions makes the session read them again when next needed."""
         if model.defines_fields:
@@ -209,6 +253,10 @@ class EntityService:
             message = f"{shown} answered with {type(data).__name__} where a JSON object was expected."
             raise PlanhatResponseError(message, status=200, method=method, url=shown)
         return data
+
+
+def _same_email(value: Any, email: str) -> bool:
+    return isinstance(value, str) and value.strip().lower() == email.strip().lower()
 
 
 def _ignored_hint(model: Model) -> str:

@@ -66,12 +66,12 @@ class PlanhatLibrary(DynamicCore):
 
     | =Model= | =Path= | =Required to create= | =Identifying keys= |
     | Asset | ``assets`` | ``name``, ``companyId`` | sourceId, externalId |
-    | Campaign | ``campaigns`` | ``name`` | sourceId, externalId |
+    | Campaign | ``campaigns`` | ``name``, ``companyId`` | sourceId, externalId |
     | Churn | ``churn`` | ``companyId`` | sourceId, externalId |
     | Company | ``companies`` | ``name`` | sourceId, externalId |
     | Conversation | ``conversations`` | ``companyId`` | sourceId, externalId |
     | CustomField | ``customfields`` | ``name``, ``type``, ``parent`` | sourceId, externalId |
-    | Deal | ``deals`` | - | sourceId, externalId |
+    | Deal | ``deals`` | ``companyId`` | sourceId, externalId |
     | EndUser | ``endusers`` | ``email`` and a company (see below) | sourceId, externalId, email |
     | Invoice | ``invoices`` | ``currency``, ``cId`` | sourceId, extId |
     | Issue | ``issues`` | ``title`` | sourceId, externalId |
@@ -79,15 +79,17 @@ class PlanhatLibrary(DynamicCore):
     | Note | ``conversations`` | ``companyId`` | sourceId, externalId |
     | NPS | ``nps`` | ``email``, ``score`` | sourceId, externalId |
     | Opportunity | ``opportunities`` | ``companyId`` | sourceId, externalId |
-    | Objective | ``objectives`` | ``companyId`` | sourceId, externalId |
+    | Objective | ``objectives`` | ``companyId``, ``name`` | sourceId, externalId |
     | Project | ``projects`` | ``name``, ``companyId`` | sourceId, externalId |
     | Sale | ``sales`` | ``_currency``, ``companyId``, ``salesDate``, ``value`` | sourceId, externalId |
-    | Task | ``tasks`` | ``companyId`` | sourceId, externalId |
-    | Ticket | ``tickets`` | ``companyId`` | sourceId, externalId |
+    | Task | ``tasks`` | ``companyId``, ``mainType`` | sourceId, externalId |
+    | Ticket | ``tickets`` | ``companyId``, ``sourceId``, ``email`` | sourceId, externalId |
     | User | ``users`` | ``email``, ``nickName``, ``firstName``, ``lastName`` | sourceId, externalId, email |
     | Workflow | ``workflows`` | - | sourceId, externalId |
-    | Workspace | ``workspaces`` | ``name`` | sourceId, externalId |
-    | TimeEntry | ``timeentries`` | - | sourceId, externalId |
+    | Workspace | ``workspaces`` | ``name``, ``companyId`` | sourceId, externalId |
+    | TimeEntry | ``timeentries`` | ``date``, ``hours`` | sourceId, externalId |
+    | Product | ``products`` | ``name`` | sourceId, externalId |
+    | LineItem | ``lineitems`` | - | sourceId, externalId |
     | Timesheet | ``timesheets`` | - | sourceId, externalId |
 
     An end user also needs its company: ``companyId`` (an ``_id``, or ``extid-<externalId>``),

@@ -37,6 +37,8 @@ DEFAULT_KEYABLES = ("_id", "sourceId", "externalId")
 #: Fields Planhat generates; an update body must not carry them (the Go client warns of a 400 for ``_id``).
 #: ``__v`` is MongoDB's version key, in Planhat's example answers (planhat.com/developers/api/project, /task).
 GENERATED_FIELDS = ("_id", "__v", "createdAt", "updatedAt", "companyName", "cName")
+#: Fields that bind an object to one company (``companyIds``, an issue's, names several).
+COMPANY_FIELDS = ("companyId", "cId")
 
 
 @dataclass(frozen=True)
@@ -55,12 +57,19 @@ class Model:
     aliases: tuple[str, ...] = ()
     #: False where no source gives the page cap: a short page is then confirmed by one more request.
     cap_known: bool = True
-    #: Keyables unique only among one company's objects (end users' externalId, support article 8146372).
-    per_company: tuple[str, ...] = ()
+
     #: Fields holding whole days since 1970-01-01 (invoices).
     day_fields: tuple[str, ...] = ()
+    #: Fields every written item needs, a create or an update (Planhat drops an item without them silently).
+    needed: tuple[str, ...] = ()
     #: Its objects define other models' custom fields (a write changes what the field check knows).
     defines_fields: bool = False
+
+    @property
+    def per_company(self) -> tuple[str, ...]:
+        """Keyables unique only among one company's objects: the externalId of every model bound to one company
+        (support.planhat.com/en/articles/8146372 states the rule for all of them)."""
+        return ("externalId",) if self.company_field in COMPANY_FIELDS and "externalId" in self.keyables else ()
 
     def supports(self, operation: Operation) -> bool:
         return operation in self.operations
@@ -73,7 +82,7 @@ class Model:
 
 MODELS: tuple[Model, ...] = (
     Model("Asset", "assets", required=("name", "companyId")),
-    Model("Campaign", "campaigns", required=("name",), company_field=None, cap_known=False),
+    Model("Campaign", "campaigns", required=("name", "companyId"), cap_known=False),
     Model("Churn", "churn", page_cap=1000, required=("companyId",), aliases=("churns",)),
     Model("Company", "companies", page_cap=5000, required=("name",), company_field=None),
     Model("Conversation", "conversations", default_limit=30, required=("companyId",)),
@@ -86,14 +95,13 @@ MODELS: tuple[Model, ...] = (
         aliases=("custom field", "custom_field"),
         defines_fields=True,
     ),
-    Model("Deal", "deals", cap_known=False),
+    Model("Deal", "deals", required=("companyId",), cap_known=False),
     Model(
         "EndUser",
         "endusers",
         required=("email",),
         keyables=(*DEFAULT_KEYABLES, "email"),
         aliases=("end user", "end_user"),
-        per_company=("externalId",),
     ),
     Model(
         "Invoice",
@@ -115,16 +123,17 @@ MODELS: tuple[Model, ...] = (
     ),
     Model("NPS", "nps", page_cap=10000, required=("email", "score"), company_field="cId"),
     Model("Opportunity", "opportunities", required=("companyId",)),
-    Model("Objective", "objectives", required=("companyId",)),
+    Model("Objective", "objectives", required=("companyId", "name")),
     Model("Project", "projects", required=("name", "companyId"), cap_known=False),
     Model("Sale", "sales", required=("_currency", "companyId", "salesDate", "value"), aliases=("nrr",)),
-    Model("Task", "tasks", page_cap=10000, default_limit=500, required=("companyId",)),
+    Model("Task", "tasks", page_cap=10000, default_limit=500, required=("companyId", "mainType")),
     Model(
         "Ticket",
         "tickets",
         page_cap=10000,
         operations=frozenset({Operation.BULK, Operation.LIST, Operation.DELETE}),
-        required=("companyId",),
+        required=("companyId", "sourceId", "email"),
+        needed=("email",),  # without one Planhat drops a ticket silently (planhat.com/developers/api/ticket)
     ),
     Model(
         "User",
@@ -137,15 +146,17 @@ MODELS: tuple[Model, ...] = (
         aliases=("team member", "team_member"),
     ),
     Model("Workflow", "workflows", operations=frozenset({Operation.LIST, Operation.GET})),
-    Model("Workspace", "workspaces", required=("name",), company_field=None, cap_known=False),
+    Model("Workspace", "workspaces", required=("name", "companyId"), cap_known=False),
     Model(
         "TimeEntry",
         "timeentries",
-        company_field=None,
+        required=("date", "hours"),
         aliases=("time entry", "time_entry"),
         cap_known=False,
     ),
     Model("Timesheet", "timesheets", company_field=None, cap_known=False),
+    Model("Product", "products", required=("name",), company_field=None, cap_known=False),
+    Model("LineItem", "lineitems", company_field=None, aliases=("line item", "line_item"), cap_known=False),
 )
 
 

@@ -93,7 +93,7 @@ class ModelDescription:
         """Fields every object of the model has or takes, listed on its page or not: keys, company
         reference, defaults and what Planhat generates."""
         model = self.model
-        return {*model.keyables, model.company_field or "", *model.defaults, *GENERATED, CUSTOM} - {""}
+        return {*model.keyables, model.company_field or "", *model.required, *model.defaults, *GENERATED, CUSTOM} - {""}
 
     @property
     def known(self) -> frozenset[str]:

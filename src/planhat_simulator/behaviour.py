@@ -16,6 +16,8 @@ CHOICES: Mapping[str, tuple[object, ...]] = {
     "custom_update": ("merge", "replace"),
     "list_owner": ("id", "object"),
     "enduser_match": ("company", "tenant"),
+    "post_existing": ("duplicate", "refuse"),
+    "update_id": ("accept", "refuse"),
 }
 
 
@@ -39,6 +41,10 @@ class Behaviour:
       ``{"_id", "nickName"}`` (``object``), as the Go client saw.
     - ``enduser_match``: a bulk end user keyed by ``externalId`` matches within its own company
       (``company``) or the first end user with that id in the tenant (``tenant``).
+    - ``post_existing``: ``POST /{model}`` with an ``externalId`` an object already has creates a second
+      object (``duplicate``, support article 1778351) or is refused with 400 (``refuse``, robocorp-planhat).
+    - ``update_id``: ``_id`` in a ``PUT /{model}/{id}`` body is ignored (``accept``; robocorp-planhat sends
+      it) or answered 400 (``refuse``; the Go client: "may get a Bad Request").
     """
 
     answer_bodies: str = "json"
@@ -47,6 +53,8 @@ class Behaviour:
     page_cap: int | None = None
     list_owner: str = "id"
     enduser_match: str = "company"
+    post_existing: str = "duplicate"
+    update_id: str = "accept"
 
     def update(self, changes: Mapping[str, Any]) -> None:
         """Apply ``changes`` after checking every name and value; nothing changes on an error."""

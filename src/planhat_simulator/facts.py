@@ -19,7 +19,8 @@ INTRO = "https://docs.planhat.com (introduction: limits)"
 BULK = API + "bulk-upsert"
 CODES = API + "http-response-codes"
 MODELS_PAGE = API + "planhat-models"
-UNIQUENESS = "https://support.planhat.com/en/articles/8146372"
+SUPPORT = "https://support.planhat.com/en/articles/"
+UNIQUENESS = SUPPORT + "8146372"
 UNMAPPED = "https://help.planhat.com/en/articles/9586991"
 OLD_DOCS = "github.com/planhat/docs source/includes/"
 ROBOCORP = "github.com/robocorp/robocorp-planhat src/planhat/"
@@ -57,9 +58,10 @@ UNKNOWN_CAP = 2000
 #: Analytics bodies over this many bytes get 413.
 MAX_ANALYTICS_BYTES = 32 * 1024 * 1024
 MAX_ANALYTICS_BYTES_SOURCE = INTRO
-#: Server-generated fields an update body must not carry (400). The Go client warns about ``_id``.
+#: Server-generated fields an update body must not carry (400) when the ``update_id`` behaviour is ``refuse``; by
+#: default they are ignored. The Go client warns that ``_id`` "may" give a 400; robocorp-planhat sends it.
 GENERATED_FIELDS = ("_id",)
-GENERATED_FIELDS_SOURCE = f"{GO} README (including _id in an update body may give 400); {ROBOCORP}client.py"
+GENERATED_FIELDS_SOURCE = f"{GO} companies.go (you may get a Bad Request if you include the ID); {ROBOCORP}client.py"
 #: MongoDB's version key: Planhat's example answers carry ``"__v": 0`` on stored objects. What Planhat does
 #: with a ``__v`` in a write body is not documented: the simulator ignores it (a guess).
 VERSION_KEY = "__v"
@@ -88,6 +90,10 @@ class ModelFacts:
     #: Values Planhat fills in on create when the body has none (documented on the model's page).
     create_defaults: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))
     aliases: tuple[str, ...] = ()
+    #: Fields without which Planhat drops an item silently (no error, nothing stored).
+    dropped_without: tuple[str, ...] = ()
+    #: Flags that keep an object out of listings (it can still be fetched by id).
+    unlisted: tuple[str, ...] = ()
 
     def supports(self, operation: str) -> bool:
         return operation in self.operations
@@ -107,11 +113,14 @@ COMMON_SOURCES = MappingProxyType(
 
 def _facts(name: str, path: str, **kwargs: object) -> ModelFacts:
     sources = {**COMMON_SOURCES, **dict(kwargs.pop("sources", {}))}  # type: ignore[call-overload]
+    if kwargs.get("company_ref", "companyId") in ("companyId", "cId") and "unique" not in kwargs:
+        # externalId is unique among one company's objects, for every model bound to one company
+        kwargs["unique"] = MappingProxyType({"externalId": "company", "sourceId": "tenant"})
+        sources.setdefault("unique", f"{UNIQUENESS} (externalId unique per company, sourceId per model)")
     return ModelFacts(name, path, MappingProxyType(sources), **kwargs)  # type: ignore[arg-type]
 
 
 _COMPANY_GUESS = f"{GUESS}: companyId, like the models whose pages list it as required"
-_NAME_GUESS = f"{GUESS}: name, like companies and projects"
 
 MODELS: tuple[ModelFacts, ...] = (
     _facts(
@@ -121,7 +130,12 @@ MODELS: tuple[ModelFacts, ...] = (
         page_cap=2000,
         sources={"required": API + "asset", "page_cap": AIRBYTE},
     ),
-    _facts("Campaign", "campaigns", required=("name",), company_ref=None, sources={"required": _NAME_GUESS}),
+    _facts(
+        "Campaign",
+        "campaigns",
+        required=("name", "companyId"),
+        sources={"required": f"{API}campaign (required to define a name and a valid companyId)"},
+    ),
     _facts(
         "Churn",
         "churn",
@@ -169,7 +183,8 @@ MODELS: tuple[ModelFacts, ...] = (
     _facts(
         "Deal",
         "deals",
-        sources={"path": API + "deal", "operations": f"{GUESS}: all", "required": f"{GUESS}: none known"},
+        required=("companyId",),
+        sources={"path": API + "deal", "operations": f"{GUESS}: all", "required": f"{API}deal (companyId: Yes)"},
     ),
     _facts(
         "EndUser",
@@ -179,7 +194,9 @@ MODELS: tuple[ModelFacts, ...] = (
         unique=MappingProxyType({"externalId": "company", "sourceId": "tenant"}),
         page_cap=2000,
         aliases=("end user", "end_user"),
+        unlisted=("archived",),
         sources={
+            "unlisted": f"{API}enduser (an archived end user won't appear in the listing)",
             "required": f"{API}enduser (email; companyId may be left out: {UNMAPPED})",
             "keyables": f"{BULK}; api-evangelist/planhat conventions (email); {GUESS}: email matched when unique",
             "unique": f"{UNIQUENESS} (externalId unique per company); sourceId: {GUESS}",
@@ -239,9 +256,9 @@ MODELS: tuple[ModelFacts, ...] = (
     _facts(
         "Objective",
         "objectives",
-        required=("companyId",),
+        required=("companyId", "name"),
         page_cap=2000,
-        sources={"required": _COMPANY_GUESS, "page_cap": AIRBYTE},
+        sources={"required": API + "objective", "page_cap": AIRBYTE},
     ),
     _facts(
         "Opportunity",
@@ -262,20 +279,22 @@ MODELS: tuple[ModelFacts, ...] = (
     _facts(
         "Task",
         "tasks",
-        required=("companyId",),
+        required=("companyId", "mainType"),
         page_cap=10000,
         default_limit=500,
-        sources={"required": _COMPANY_GUESS, "page_cap": DLT, "default_limit": DLT},
+        sources={"required": API + "task", "page_cap": DLT, "default_limit": DLT},
     ),
     _facts(
         "Ticket",
         "tickets",
         operations=frozenset({BULK_UPSERT, LIST, DELETE}),
-        required=("companyId",),
+        required=("companyId", "sourceId"),
+        dropped_without=("email",),
         page_cap=10000,
         sources={
             "operations": f"{NAV}; {CRUDS}configuration.yaml; {MCP}; {OLD_DOCS}_tickets.md",
-            "required": _COMPANY_GUESS,
+            "required": f"{API}ticket (sourceId); companyId: {GUESS}",
+            "dropped_without": f"{API}ticket (items without email will be silently dropped)",
             "page_cap": AIRBYTE,
         },
     ),
@@ -307,20 +326,48 @@ MODELS: tuple[ModelFacts, ...] = (
     _facts(
         "Workspace",
         "workspaces",
-        required=("name",),
-        company_ref=None,
+        required=("name", "companyId"),
         sources={
             "path": f"{ROBOCORP}types.py; {CRUDS}configuration.yaml",
             "operations": f"{GUESS}: all",
-            "required": _NAME_GUESS,
+            "required": f"{API}workspace; {API}campaign (a name and a valid companyId)",
         },
     ),
     _facts(
         "TimeEntry",
         "timeentries",
-        company_ref=None,
+        required=("date", "hours"),
         aliases=("time entry", "time_entry"),
-        sources={"path": f"{CRUDS}configuration.yaml", "operations": f"{GUESS}: all"},
+        sources={
+            "path": f"{CRUDS}configuration.yaml",
+            "operations": f"{GUESS}: all",
+            "required": f"{API}time-entry",
+            "company_ref": f"{API}time-entry (an entry links to a company through companyId)",
+        },
+    ),
+    _facts(
+        "Product",
+        "products",
+        required=("name",),
+        company_ref=None,
+        create_defaults=MappingProxyType({"type": "subscription"}),
+        sources={
+            "path": f"{API}product; {CRUDS}configuration.yaml",
+            "operations": f"{CRUDS}configuration.yaml (all six)",
+            "required": f"{API}product",
+            "create_defaults": f"{API}product (type defaults to subscription)",
+        },
+    ),
+    _facts(
+        "LineItem",
+        "lineitems",
+        company_ref=None,
+        aliases=("line item", "line_item"),
+        sources={
+            "path": f"{CRUDS}configuration.yaml (lineitems); {API}line-item (line items belong to a deal)",
+            "operations": f"{CRUDS}configuration.yaml",
+            "required": f"{GUESS}: the page's required fields could not be read",
+        },
     ),
     _facts(
         "Timesheet",
@@ -348,8 +395,12 @@ UNSETTLED = MappingProxyType(
         "answer_bodies": f"cruds d86b89e (non-JSON analytics answers); hull tests (empty 200); {MCP} (DELETE 'OK')",
         "retry_after": f"{OLD_DOCS}_intro.md (429, X-Rate-Limit-*, window 60-120 s; no Retry-After anywhere)",
         "custom_update": f"{GUESS}: whether a partial custom object merges or replaces is undocumented",
-        "page_cap": f"{ROBOCORP}client.py (asked 5000 churn rows, got 1000): Planhat caps silently",
-        "list_owner": f"{GO} models.go (owner is an id on get, {{_id, nickName}} in lists)",
+        "page_cap": f"{GUESS}: Planhat caps a page silently below what a client asks (no source shows the cap itself)",
+        "list_owner": f"{GO} companies.go (owner is an id on get, {{_id, nickName}} in lists)",
+        "post_existing": f"{SUPPORT}1778351 (POST with an existing externalId creates another object); {ROBOCORP}"
+        "client.py (a 400 when it exists)",
+        "update_id": f"{GO} companies.go (you 'may get a Bad Request' with the ID); {ROBOCORP}client.py (sends the "
+        "whole object, _id included)",
     }
 )
 

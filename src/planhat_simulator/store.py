@@ -269,7 +269,7 @@ class EntityStore:
             limit = min(limit, model.served_cap, self.behaviour.page_cap or limit)
         with self.lock:
             collection = self.collection(model)
-            if not query.get("sort") and not any(query.get(name) for name in FILTERS):
+            if not query.get("sort") and not any(query.get(name) for name in FILTERS) and not model.unlisted:
                 page = [clone(collection.by_id[ident]) for ident in collection.ordered()[offset : offset + limit]]
             else:
                 items = [item for item in collection.by_id.values() if _matches(model, item, query)]
@@ -297,16 +297,19 @@ class EntityStore:
         """``POST /{model}``; an end user Planhat cannot map to a company answers ``{}`` (a guess)."""
         with self.lock:
             try:
-                entity = self._new_entity(model, data)
+                entity = self._new_entity(model, data, posted=True)
             except IgnoredError:
                 return {}
             self.collection(model).put(entity)
             return clone(entity)
 
     def update(self, model: ModelFacts, ident: str, data: Mapping[str, Any]) -> Entity:
+        """``PUT /{model}/{id}``; an end user Planhat cannot map to a company answers ``{}`` and is left as it was,
+        as a create is (help article 9586991)."""
         generated = [name for name in GENERATED_FIELDS if name in data]
-        if generated:
+        if generated and self.behaviour.update_id == "refuse":
             raise StoreError(400, f"{', '.join(generated)} cannot be updated; leave it out of the body")
+        data = {key: value for key, value in data.items() if key not in GENERATED_FIELDS}
         with self.lock:
             entity = self.collection(model).find(ident)
             if entity is None:
@@ -314,7 +317,10 @@ class EntityStore:
             updated = clone(entity)
             merge_changes(updated, data, self.behaviour.custom_update)
             self._check_values(model, updated)
-            self._link_company(model, updated, strict=True)
+            try:
+                self._link_company(model, updated, strict=True)
+            except IgnoredError:
+                return {}
             self._check_unique(model, updated)
             updated["updatedAt"] = now_iso()  # Planhat bumps it on every PUT
             self.collection(model).put(updated)
@@ -359,6 +365,8 @@ class EntityStore:
         if fail_keys and any(str(item.get(key)) in fail_keys for key in model.keyables if key in item):
             result[bucket].append(_item_error(model, index, item, "Injected failure for this item"))
             return
+        if any(item.get(name) in (None, "") for name in model.dropped_without):
+            return  # dropped without a word (tickets without email: planhat.com/developers/api/ticket)
         try:
             if existing is None:
                 self._bulk_create(model, item, result)
@@ -414,7 +422,9 @@ class EntityStore:
         return company["_id"] if company is not None else str(ref)
 
     # ---------------------------------------------------------------- rules
-    def _new_entity(self, model: ModelFacts, data: Mapping[str, Any]) -> Entity:
+    def _new_entity(self, model: ModelFacts, data: Mapping[str, Any], *, posted: bool = False) -> Entity:
+        """A new object; ``posted`` (``POST``) does not match keys, so an existing externalId makes a second object
+        (``post_existing=duplicate``, support article 1778351) or a 400 (``refuse``)."""
         if data.get("_id") not in (None, ""):
             raise StoreError(400, f"{model.name} with _id '{data['_id']}' does not exist; omit _id to create one")
         entity: Entity = {**model.defaults, **model.create_defaults, **clone(dict(data))}
@@ -423,7 +433,8 @@ class EntityStore:
             raise StoreError(400, f"Missing required field(s) for {model.name}: {', '.join(missing)}")
         self._check_values(model, entity)
         self._link_company(model, entity, strict=True)
-        self._check_unique(model, entity)
+        duplicate = posted and self.behaviour.post_existing == "duplicate"
+        self._check_unique(model, entity, skip=("externalId",) if duplicate else ())
         stamp = now_iso()
         entity["_id"] = new_object_id()
         entity.setdefault("createDate", stamp)
@@ -438,11 +449,11 @@ class EntityStore:
             if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
                 raise StoreError(400, f"{name} must be a whole number of days since 1970-01-01, got {value!r}")
 
-    def _check_unique(self, model: ModelFacts, entity: Mapping[str, Any]) -> None:
+    def _check_unique(self, model: ModelFacts, entity: Mapping[str, Any], skip: tuple[str, ...] = ()) -> None:
         collection = self.collection(model)
         for key, scope in model.unique.items():
             value = entity.get(key)
-            if value in (None, ""):
+            if value in (None, "") or key in skip:
                 continue
             for other in collection.find_all(key, value):
                 same_scope = scope == "tenant" or other.get(model.company_ref or "") == entity.get(
@@ -544,6 +555,8 @@ def _int_param(query: Mapping[str, str], name: str, default: int) -> int:
 
 
 def _matches(model: ModelFacts, item: Mapping[str, Any], query: Mapping[str, str]) -> bool:
+    if any(item.get(name) for name in model.unlisted):
+        return False  # an archived end user is not listed (planhat.com/developers/api/enduser)
     company_ids = query.get("companyId")
     if company_ids:
         wanted = {value.strip() for value in company_ids.split(",")}
