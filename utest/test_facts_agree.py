@@ -127,3 +127,23 @@ def test_the_two_readings_of_a_metric_row_agree(row: object) -> None:
     from PlanhatLibrary.analytics import metric_problem as library_reading
 
     assert (library_reading(row) is None) == (simulator_reading(row) is None)
+
+
+#: Fields a model's page marks required that the registry does not ask for, each with why.
+NOT_ENFORCED = {
+    ("EndUser", "companyId"): "an end user without one is matched by its email's domain (help article 9586991)",
+    ("Note", "type"): "a default the library sets (notes are conversations of type note)",
+    ("Churn", "isChurn"): "from a page that says it is a placeholder",
+    ("CustomField", "isHidden"): "marked on the page, sent by no client, defaulted by Planhat's UI: a guess",
+}
+
+
+def test_the_field_tables_mark_the_registrys_required_fields() -> None:
+    """One truth per fact: the required marks of ``data/standard_fields.json`` are the registry's."""
+    from PlanhatLibrary.schema import table_of
+
+    for model in models.MODELS:
+        marked = {name for name, spec in table_of(model).get("fields", {}).items() if spec.get("required")}
+        unenforced = {name for (owner, name) in NOT_ENFORCED if owner == model.name}
+        assert marked - unenforced <= set(model.required), model.name
+        assert set(model.required) - marked <= set(model.needed) | {"companyId"}, model.name
