@@ -55,6 +55,7 @@ def utest(c: Context) -> None:
 def atest(c: Context, suite: str = "", processes: int = 4) -> None:
     """Acceptance tests: Robot suites that start their own simulator."""
     out = RESULTS / "atest"
+    shutil.rmtree(out, ignore_errors=True)  # a rerun into old output would find its failed-items files taken
     selection = f"--suite {suite}" if suite else ""
     with c.cd(str(ROOT)):
         c.run(

@@ -99,7 +99,7 @@ def test_a_robot_timeout_cuts_a_parallel_load_and_every_item_is_somewhere(
     assert sim.request_counts() == after  # nothing sent once Robot has ended
     log = (tmp_path / "output.xml").read_text(encoding="utf-8")
     assert "Test timeout 300 milliseconds exceeded" in log
-    assert f"{failed} holds the Company items still to send" in log
+    assert f"{failed} holds every Company item still to send" in log
     stored = {row["externalId"] for row in sim.entities("companies")}
     left = {item["externalId"] for item in lines(failed)}
     assert stored | left == {f"T{i}" for i in range(3000)}

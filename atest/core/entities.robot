@@ -107,7 +107,8 @@ Ids With Slash Or Question Mark Stay One Path Segment
     Create Company    Odd    a/b?c\=1
     ${company} =    Get Entity    companies    external_id=a/b?c\=1
     Should Be Equal    ${company}[name]    Odd
-    Planhat Simulator Request Count Should Be    1    GET    /companies/extid-a%2Fb%3Fc%3D1
+    # one GET when Create Entity looks for the key first (a POST would make a second one), one by Get Entity
+    Planhat Simulator Request Count Should Be    2    GET    /companies/extid-a%2Fb%3Fc%3D1
 
 Bad Payloads Fail Before Any Request
     Run Keyword And Expect Error    Company data is not valid JSON: *line 1 column 2*

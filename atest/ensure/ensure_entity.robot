@@ -83,9 +83,10 @@ Ensure An End User By Email
 
 Tickets Are Ensured Through Bulk Upserts
     Seed Planhat Simulator    companies    [{"_id": "c1", "name": "C"}]
-    ${created} =    Ensure Entity    tickets    {"externalId": "T-1", "companyId": "c1", "title": "Broken"}
+    ${created} =    Ensure Entity    tickets
+    ...    {"externalId": "T-1", "companyId": "c1", "title": "Broken", "sourceId": "S-1", "email": "a@c.test"}
     Should Be Equal    ${created}[action]    created
-    ${updated} =    Ensure Entity    tickets    {"externalId": "T-1", "title": "Fixed"}
+    ${updated} =    Ensure Entity    tickets    {"externalId": "T-1", "title": "Fixed", "email": "a@c.test"}
     Should Be Equal    ${updated}[changed]    ${{ ["title"] }}
     Planhat Simulator Request Count Should Be    2    PUT    /tickets
     ${tickets} =    Get Planhat Simulator Entities    tickets

@@ -38,9 +38,9 @@ CSV with a bad row
 Unknown file type
     *unknown file type*    Bulk Upsert Entities    companies    ${DATA}/../../resources/planhat.resource
 Chunk size over 5000
-    chunk_size must be a whole number between 1 and 5000*    Bulk Upsert Entities    companies    [{"name": "A"}]    chunk_size=5001
+    *whole number between 1 and 5000*    Bulk Upsert Entities    companies    [{"name": "A"}]    chunk_size=5001
 Chunk size zero
-    chunk_size must be a whole number between 1 and 5000*    Bulk Upsert Entities    companies    [{"name": "A"}]    chunk_size=0
+    *whole number between 1 and 5000*    Bulk Upsert Entities    companies    [{"name": "A"}]    chunk_size=0
 Negative limit
     limit must be 0 or more, got -1.    Get Entities    companies    limit=-1
 Malformed query expression

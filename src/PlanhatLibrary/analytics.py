@@ -31,7 +31,7 @@ from .errors import (
 )
 from .interrupts import deferred_signals
 from .leftovers import LeftoverFile, open_leftovers
-from .loadrun import Chunk, LoadRun, chunks_of, interrupted_note
+from .loadrun import Chunk, LoadRun, chunks_of, files_advice, interrupted_note
 from .models import resolve_model
 from .payloads import check_items, encoded, encoding_problem
 from .session import PlanhatSession, Target
@@ -209,7 +209,7 @@ class Delivery:
         except BaseException as error:
             with deferred_signals():
                 self.close()
-                logger.warn(interrupted_note(self.keyword, error, self.files, self.what))
+                logger.warn(interrupted_note(self.keyword, error, self.files, self.item))
             raise
         with deferred_signals():
             self.close()
@@ -237,19 +237,20 @@ class Delivery:
             else f"{self.keyword} stopped at request {number}: {error} No request of this run landed."
         ]
         if landed:
-            parts.append(
-                f"Request {number} ({size} {self.what}) may or may not have landed"
-                + (
-                    f"; its items are in {unconfirmed_file}: check in Planhat before sending them again, as "
-                    f"{self.what} are not idempotent (sending twice records them twice)."
-                    if unconfirmed_file
-                    else "."
-                )
-            )
-        unsent = self.leftovers.count
-        if failed_file:
-            parts.append(f"{failed_file} holds the {unsent} {self.what} not sent: pass that file to {self.keyword}.")
+            parts.append(f"Request {number} ({size} {self.what}) may or may not have landed.")
+        parts += files_advice(
+            self.keyword,
+            self.item,
+            (failed_file, unconfirmed_file),
+            counts=f"{self.leftovers.count} not sent",
+            doubt=f"{self.what} are not idempotent: sending twice records them twice",
+        )
         return PlanhatBulkError(" ".join(parts), result=self.summary(self.total, (failed_file, unconfirmed_file)))
+
+    @property
+    def item(self) -> str:
+        """One of ``what`` (``activity``, ``metric``)."""
+        return "activity" if self.what == "activities" else self.what.removesuffix("s")
 
 
 class AnalyticsService:

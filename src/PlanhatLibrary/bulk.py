@@ -38,7 +38,7 @@ from .identity import Pins
 from .interrupts import deferred_signals
 from .jsoncodec import loads as read_json
 from .leftovers import LeftoverFile, open_leftovers
-from .loadrun import Chunk, LoadRun, chunks_of, interrupted_note
+from .loadrun import Chunk, LoadRun, chunks_of, files_advice, interrupted_note
 from .models import BULK_LIMIT, Model, Operation
 from .payloads import check_items, encoded
 from .session import PlanhatSession, Target
@@ -302,7 +302,7 @@ class BulkService:
                 self._close(spool, summary, leftovers, unconfirmed)
                 files = (summary.failed_items_file, summary.unconfirmed_items_file)
                 if self.resumable:
-                    logger.warn(interrupted_note(self.keyword, error, files, f"{model.name} items"))
+                    logger.warn(interrupted_note(self.keyword, error, files, f"{model.name} item"))
                 else:  # Ensure: its input is the record, and running it again sends only what still differs
                     logger.warn(
                         f"Ensure Entities was interrupted ({type(error).__name__}): nothing more was sent. Run it "
@@ -529,26 +529,24 @@ class BulkService:
 
     def _recovery(self, message: str, summary: BulkSummary) -> str:
         """What to do next, naming every file that holds items still to send."""
-        parts = [message]
         resume = (
             f"rerun with resume_from={summary.chunks_landed + summary.first_chunk} (same input and chunk_size) to "
             "send the remaining chunks"
         )
-        if summary.failed_items_file:
-            failed = len(summary.errors)
-            parts.append(
-                f"{summary.failed_items_file} holds every item still to send ({failed} failed, {summary.unsent} "
-                "not sent): pass that file to Bulk Upsert Entities to finish the load"
-                + (f"; or {resume}." if not failed and self.resumable and summary.landed_in_order else ".")
-            )
-        elif self.resumable and summary.landed_in_order and (summary.unsent or summary.errors):
-            parts.append(
-                resume.capitalize() + ("; the failed items are listed in the result." if summary.errors else ".")
-            )
-        if summary.unconfirmed_items_file:
-            parts.append(
-                f"{summary.unconfirmed_items_file} holds the items that may or may not have landed (no identifying "
-                "key, so sending them again could duplicate them): check them in Planhat before resending."
+        in_order = self.resumable and summary.landed_in_order
+        files = (summary.failed_items_file, summary.unconfirmed_items_file)
+        parts = [message]
+        parts += files_advice(
+            self.keyword,
+            "item",
+            files,
+            counts=f"{len(summary.errors)} failed, {summary.unsent} not sent",
+            resume=resume if not summary.errors and in_order else "",
+            doubt="no identifying key, so sending them again could duplicate them",
+        )
+        if not summary.failed_items_file and in_order and (summary.unsent or summary.errors):
+            parts.insert(
+                1, resume.capitalize() + ("; the failed items are listed in the result." if summary.errors else ".")
             )
         return " ".join(parts)
 

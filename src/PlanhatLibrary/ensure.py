@@ -208,13 +208,13 @@ class EnsureService:
         if model.supports(Operation.UPDATE):
             updated = self.entities.update(model, existing["_id"], payload, stored=existing)
         else:  # tickets: no PUT /{id}; a bulk upsert keyed on _id updates just as well
-            BulkService(self.session).upsert(model, [{"_id": existing["_id"], **payload}])
+            BulkService(self.session).upsert(model, [_bulk_update(model, existing, payload)])
             updated = {**existing, **payload}
         return Outcome("updated", updated, names, payload)
 
     def _find(self, model: Model, data: Mapping[str, Any], keys: Sequence[str]) -> dict[str, Any] | None:
         keyable = next((key for key in keys if key in KEYABLE_PREFIX), None)
-        if keyable in model.per_company:
+        if keyable in model.per_company and model.supports(Operation.GET):
             return self._find_in_company(model, data, keys, keyable)
         if keyable is not None and model.supports(Operation.GET):
             try:
@@ -298,13 +298,14 @@ class EnsureService:
         return Outcome(action, entity, sorted(payload), payload)
 
     def _held_elsewhere(self, model: Model, data: Mapping[str, Any]) -> bool:
-        """Whether another end user holds one of this new one's keys: a keyed bulk create might update it."""
-        if not model.per_company:
+        """Whether another company's object holds one of this new one's keys: a keyed bulk create might update it
+        (so it is created by POST). Models that cannot be created one by one, or looked up, are created in bulk."""
+        if not model.per_company or not model.supports(Operation.CREATE) or not model.supports(Operation.GET):
             return False
         for key in ("sourceId", "externalId"):
             if data.get(key) not in (None, "") and self._exists(model, KEYABLE_PREFIX[key] + str(data[key])):
                 return True
-        email = data.get("email")
+        email = data.get("email") if "email" in model.keyables else None
         return bool(email) and any(page for page in self.entities.pages(model, {"email": email, "select": "email"}))
 
     def _exists(self, model: Model, ref: str) -> bool:
@@ -334,7 +335,7 @@ class EnsureService:
         items = self.resolved(model, items)
         identity = Identity(self.entities, model, self.references) if model.per_company else None
         index = self._stored(model, items, key, identity)
-        plan = _Plan()
+        plan = _Plan(model)
         for position, item in enumerate(items):
             stored = index.find(model, item, position)
             if stored is not None:
@@ -454,6 +455,13 @@ def _result(plan: _Plan, written: dict[str, Any], total: int, dry_run: bool = Fa
     }
 
 
+def _bulk_update(model: Model, stored: Mapping[str, Any], payload: Mapping[str, Any]) -> dict[str, Any]:
+    """A bulk item updating ``stored``: its ``_id``, the changed fields, and the fields every item of the model
+    must carry (a ticket's ``email``: without it Planhat drops the item silently)."""
+    needed = {name: stored[name] for name in model.needed if name not in payload and stored.get(name) not in (None, "")}
+    return {"_id": stored["_id"], **needed, **payload}
+
+
 def _at_input(errors: Sequence[Mapping[str, Any]], positions: list[int]) -> list[dict[str, Any]]:
     """Bulk errors, whose indexes are positions among the writes, with the input index of each item instead."""
     return [
@@ -488,7 +496,8 @@ def _no_writes() -> dict[str, Any]:
 class _Plan:
     """What Ensure Entities will write: bulk writes (updates by ``_id``, keyed creates) and single creates."""
 
-    def __init__(self) -> None:
+    def __init__(self, model: Model) -> None:
+        self.model = model
         self.writes: list[dict[str, Any]] = []
         self.positions: list[int] = []
         self.singles: list[tuple[int, dict[str, Any]]] = []  # creates a keyed bulk upsert might match elsewhere
@@ -513,7 +522,7 @@ class _Plan:
             self.actions[position] = "unchanged"
             return
         self.actions[position] = "updated"
-        self.writes.append({"_id": stored["_id"], **payload})
+        self.writes.append(_bulk_update(self.model, stored, payload))
         self.positions.append(position)
         for name in names:
             self.changed_fields[name] = self.changed_fields.get(name, 0) + 1

@@ -199,18 +199,37 @@ class LoadRun:
             self.rest.unconfirmed += 1
 
 
+def files_advice(
+    keyword: str,
+    what: str,
+    files: tuple[str | None, str | None],
+    *,
+    counts: str = "",
+    resume: str = "",
+    doubt: str = "sending them again could record them twice",
+) -> list[str]:
+    """The sentences that name the files a load left and what to do with each: the one place that says it, for
+    every load keyword, whether it stopped, failed or was interrupted."""
+    failed, unconfirmed = files
+    parts = []
+    if failed:
+        parts.append(
+            f"{failed} holds every {what} still to send{f' ({counts})' if counts else ''}: pass that file to "
+            f"{keyword} to finish the load" + (f"; or {resume}." if resume else ".")
+        )
+    if unconfirmed:
+        parts.append(
+            f"{unconfirmed} holds the items that may or may not have landed ({doubt}): check them in Planhat "
+            "before sending them again."
+        )
+    return parts
+
+
 def interrupted_note(keyword: str, error: BaseException, files: tuple[str | None, str | None], what: str) -> str:
     """What a load that was interrupted (Ctrl+C, a timeout, an unexpected error) left, and where: logged as a
     warning, since the exception that ends the keyword says nothing of files."""
-    failed, unconfirmed = files
     parts = [f"{keyword} was interrupted ({type(error).__name__}): nothing more was sent."]
-    if failed:
-        parts.append(f"{failed} holds the {what} still to send: pass that file to {keyword} to finish the load.")
-    if unconfirmed:
-        parts.append(
-            f"{unconfirmed} holds the {what} that may or may not have landed: check them in Planhat before "
-            "sending them again."
-        )
-    if not failed and not unconfirmed:
-        parts.append(f"No failed-items file was given, so the {what} that did not land are in no file.")
+    parts += files_advice(keyword, what, files)
+    if not any(files):
+        parts.append("No failed-items file was given, so the items that did not land are in no file.")
     return " ".join(parts)

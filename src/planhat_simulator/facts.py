@@ -28,8 +28,10 @@ CRUDS = "github.com/johnbrandborg/cruds src/cruds/interfaces/planhat/"
 GO = "github.com/darrenparkinson/planhat"
 MCP = "github.com/da-troll/planhat-mcp AGENTS.md (API quirks, verified live)"
 AIRBYTE = "github.com/airbytehq/airbyte source-planhat manifest.yaml"
+#: Airbyte's page sizes are that client's choice: the cap is at least that, no page documents it.
+AIRBYTE_PAGES = f"{AIRBYTE} (asks pages of this size: a client's choice, not a documented cap)"
 AIRBYTE_ANALYTICS = "github.com/airbytehq/airbyte docs/integrations/destinations/planhat-analytics.md"
-DLT = "dlt planhat_source (per-endpoint default and maximum limit)"
+DLT = "dlt planhat_source (per-endpoint default and maximum limit; not in a stored copy at the 2026-12-05 audit)"
 POSTHOG = "PostHog Planhat plugin (sends externalId)"
 GUESS = "guess"
 
@@ -128,7 +130,7 @@ MODELS: tuple[ModelFacts, ...] = (
         "assets",
         required=("name", "companyId"),
         page_cap=2000,
-        sources={"required": API + "asset", "page_cap": AIRBYTE},
+        sources={"required": API + "asset", "page_cap": AIRBYTE_PAGES},
     ),
     _facts(
         "Campaign",
@@ -226,7 +228,7 @@ MODELS: tuple[ModelFacts, ...] = (
         required=("title",),
         page_cap=2000,
         company_ref="companyIds",
-        sources={"required": API + "issue", "page_cap": AIRBYTE, "company_ref": f"{ROBOCORP}types.py Issue"},
+        sources={"required": API + "issue", "page_cap": AIRBYTE_PAGES, "company_ref": f"{ROBOCORP}types.py Issue"},
     ),
     _facts(
         "License",
@@ -258,14 +260,14 @@ MODELS: tuple[ModelFacts, ...] = (
         "objectives",
         required=("companyId", "name"),
         page_cap=2000,
-        sources={"required": API + "objective", "page_cap": AIRBYTE},
+        sources={"required": API + "objective", "page_cap": AIRBYTE_PAGES},
     ),
     _facts(
         "Opportunity",
         "opportunities",
         required=("companyId",),
         page_cap=2000,
-        sources={"required": _COMPANY_GUESS, "page_cap": AIRBYTE},
+        sources={"required": _COMPANY_GUESS, "page_cap": AIRBYTE_PAGES},
     ),
     _facts("Project", "projects", required=("name", "companyId"), sources={"required": API + "project"}),
     _facts(
@@ -274,7 +276,7 @@ MODELS: tuple[ModelFacts, ...] = (
         required=("_currency", "companyId", "salesDate", "value"),
         page_cap=2000,
         aliases=("nrr",),
-        sources={"required": API + "sale", "page_cap": AIRBYTE},
+        sources={"required": API + "sale", "page_cap": AIRBYTE_PAGES},
     ),
     _facts(
         "Task",
@@ -295,7 +297,7 @@ MODELS: tuple[ModelFacts, ...] = (
             "operations": f"{NAV}; {CRUDS}configuration.yaml; {MCP}; {OLD_DOCS}_tickets.md",
             "required": f"{API}ticket (sourceId); companyId: {GUESS}",
             "dropped_without": f"{API}ticket (items without email will be silently dropped)",
-            "page_cap": AIRBYTE,
+            "page_cap": AIRBYTE_PAGES,
         },
     ),
     _facts(
@@ -321,7 +323,7 @@ MODELS: tuple[ModelFacts, ...] = (
         operations=frozenset({LIST, GET}),
         page_cap=2000,
         company_ref="companyId",
-        sources={"path": AIRBYTE, "operations": f"{GUESS}: read only (Airbyte reads it)", "page_cap": AIRBYTE},
+        sources={"path": AIRBYTE, "operations": f"{GUESS}: read only (Airbyte reads it)", "page_cap": AIRBYTE_PAGES},
     ),
     _facts(
         "Workspace",
