@@ -147,3 +147,14 @@ def test_the_field_tables_mark_the_registrys_required_fields() -> None:
         unenforced = {name for (owner, name) in NOT_ENFORCED if owner == model.name}
         assert marked - unenforced <= set(model.required), model.name
         assert set(model.required) - marked <= set(model.needed) | {"companyId"}, model.name
+
+
+def test_every_model_names_its_source_and_the_field_table_reads_the_same_page() -> None:
+    from PlanhatLibrary.schema import table_of
+
+    for model in models.MODELS:
+        table = table_of(model)
+        assert model.page is not None or model.name in models.UNDOCUMENTED, model.name
+        if table.get("source"):
+            assert table["source"] == model.page, model.name
+    assert set(models.RULE_SOURCES) >= {"per_company", "generated_fields", "bulk_limit", "keyables"}

@@ -37,6 +37,11 @@ DEFAULT_KEYABLES = ("_id", "sourceId", "externalId")
 #: Fields Planhat generates; an update body must not carry them (the Go client warns of a 400 for ``_id``).
 #: ``__v`` is MongoDB's version key, in Planhat's example answers (planhat.com/developers/api/project, /task).
 GENERATED_FIELDS = ("_id", "__v", "createdAt", "updatedAt", "companyName", "cName")
+#: API page names that are not the model's name in lower case; models no page documents.
+PAGE_SLUGS = MappingProxyType(
+    {"CustomField": "custom-field", "EndUser": "enduser", "TimeEntry": "time-entry", "LineItem": "line-item"}
+)
+UNDOCUMENTED = frozenset({"Workflow"})  # read by Airbyte; no API page
 #: Fields that bind an object to one company (``companyIds``, an issue's, names several).
 COMPANY_FIELDS = ("companyId", "cId")
 
@@ -64,6 +69,13 @@ class Model:
     needed: tuple[str, ...] = ()
     #: Its objects define other models' custom fields (a write changes what the field check knows).
     defines_fields: bool = False
+
+    @property
+    def page(self) -> str | None:
+        """Planhat's API page of the model: the source of its path, required fields and field table."""
+        if self.name in UNDOCUMENTED:
+            return None
+        return f"https://www.planhat.com/developers/api/{PAGE_SLUGS.get(self.name, self.name.lower())}"
 
     @property
     def per_company(self) -> tuple[str, ...]:
@@ -157,6 +169,20 @@ MODELS: tuple[Model, ...] = (
     Model("Timesheet", "timesheets", company_field=None, cap_known=False),
     Model("Product", "products", required=("name",), company_field=None, cap_known=False),
     Model("LineItem", "lineitems", company_field=None, aliases=("line item", "line_item"), cap_known=False),
+)
+
+
+#: Where the rules every model follows come from (re-read 2026-12-05; docs/simulator.md holds the audit).
+RULE_SOURCES = MappingProxyType(
+    {
+        "per_company": "support.planhat.com/en/articles/8146372 (externalId must be unique for each Company)",
+        "generated_fields": "github.com/darrenparkinson/planhat companies.go (the ID in a body may give a Bad "
+        "Request); planhat.com/developers/api/project and /task example answers (__v)",
+        "bulk_limit": "planhat.com/developers/api/bulk-upsert (5,000 items)",
+        "keyables": "planhat.com/developers/api/bulk-upsert (_id, sourceId, externalId)",
+        "post_existing": "support.planhat.com/en/articles/1778351 (a POST with an existing externalId creates "
+        "another object)",
+    }
 )
 
 
