@@ -314,8 +314,6 @@ class FieldCheck:
         custom = item.get(CUSTOM)
         if custom is not None and not isinstance(custom, dict):
             return f"custom must be an object of custom fields, got {type(custom).__name__}"
-        if custom and not all(type(name) is str for name in custom):
-            return key_problem(item)
         return self._custom_problem(custom or {}) or (self._mandatory(custom or {}) if creating else None)
 
     def _custom_problem(self, custom: dict[str, Any]) -> str | None:
@@ -323,7 +321,9 @@ class FieldCheck:
         for name, value in custom.items():
             entry = plan.get(name)
             if entry is None:  # worked out once per name and call
-                entry = plan[name] = (self.catalog.custom_name(str(name)), self.catalog.field_type(str(name)))
+                if not isinstance(name, str):
+                    return f"custom field names must be text, got {type(name).__name__} {name!r}"
+                entry = plan[name] = (self.catalog.custom_name(name), self.catalog.field_type(name))
             refusal, field = entry
             if refusal is not None:
                 return str(refusal)
