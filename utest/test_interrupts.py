@@ -131,7 +131,7 @@ def test_signals_wait_for_a_critical_section_and_then_arrive() -> None:
 
 
 def test_an_interrupted_parallel_load_leaves_no_thread_sending(sim: PlanhatSimulator, tmp_path: Path) -> None:
-    sim.set_latency("30ms")
+    sim.set_latency("100ms")  # 40 chunks, 8 at a time: half a second, well past the interrupt
     lib = library(sim)
     timer = threading.Timer(0.15, os.kill, (os.getpid(), signal.SIGINT))
     timer.start()

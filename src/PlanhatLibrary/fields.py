@@ -265,7 +265,7 @@ class FieldCheck:
         self.catalog = FieldCatalog(schema, model)  # no request: custom fields are read on first need
         #: Names proven fields; with the check off, none (so every item is looked at for ``custom.X`` keys).
         self.known = self.catalog.known if enabled else frozenset()
-        self._custom_plan: dict[str, tuple[Refusal | None, CustomField | None]] = {}
+        self._custom_plan: dict[str, tuple[Refusal | None, CustomField | None, tuple[type, ...]]] = {}
 
     def convert(self, item: Any) -> Any:
         """``item`` with ``custom.X`` keys nested under ``custom`` and, when checking, the text values of its
@@ -298,7 +298,7 @@ class FieldCheck:
 
     def problem(self, item: Any, creating: bool = False) -> str | None:
         """Why the item's fields cannot be written, or None (see the module's rules)."""
-        if not isinstance(item, Mapping):
+        if type(item) is not dict and not isinstance(item, Mapping):
             return None
         if not self.enabled:
             return key_problem(item)
@@ -323,11 +323,14 @@ class FieldCheck:
             if entry is None:  # worked out once per name and call
                 if not isinstance(name, str):
                     return f"custom field names must be text, got {type(name).__name__} {name!r}"
-                entry = plan[name] = (self.catalog.custom_name(name), self.catalog.field_type(name))
-            refusal, field = entry
+                field = self.catalog.field_type(name)
+                entry = plan[name] = (self.catalog.custom_name(name), field, _always_fine(field))
+            refusal, field, fine = entry
             if refusal is not None:
                 return str(refusal)
-            reason = value_problem(field, value) if field is not None else None
+            if field is None or type(value) in fine:
+                continue  # the usual value: a number for a number field, text for a text field
+            reason = value_problem(field, value)
             if reason and self.catalog.read_again():  # a list value or a type may have changed since the read
                 self._custom_plan.clear()
                 return self._custom_problem(custom)
@@ -395,6 +398,17 @@ def value_problem(field: CustomField, value: Any) -> str | None:
         if wrong:
             return f"values must be among {_listed(field.values)}, got {_listed(tuple(wrong))}"
     return None
+
+
+def _always_fine(field: CustomField | None) -> tuple[type, ...]:
+    """Value types ``value_problem`` never refuses for the field (its fast path), or none."""
+    if field is None or field.formula:
+        return ()
+    if field.type in NUMBER_TYPES:
+        return (int, float, type(None))
+    if field.type in ("text", "rich text", "phone", "email", "url", "day", "date"):
+        return (str, type(None))
+    return (type(None),)
 
 
 def _listed(values: tuple[str, ...]) -> str:

@@ -112,14 +112,14 @@ class LoadRun:
         executor = ThreadPoolExecutor(self.parallel, self.name)
         stopped = False
         try:
-            for chunk in chunks:
-                with deferred_signals():  # a request is either sent and known, or not sent
-                    inflight.append((chunk, executor.submit(send, chunk)))
-                    self.started.append(chunk)
+            for chunk in chunks:  # read while the requests before it are in flight
                 while len(inflight) >= self.parallel and not stopped:
                     stopped = self._take_next(inflight, take)
                 if stopped:
-                    break
+                    break  # this chunk was read, never sent: the rest is written below
+                with deferred_signals():  # a request is either sent and known, or not sent
+                    inflight.append((chunk, executor.submit(send, chunk)))
+                    self.started.append(chunk)
             while inflight:
                 stopped = self._take_next(inflight, take) or stopped
         except BaseException:
