@@ -21,11 +21,12 @@ Sync Companies From The CRM Export
     Log    A second run changes nothing: ${again}[unchanged] unchanged, ${again}[writes] writes    console=True
 
 List At-Risk Companies
-    [Documentation]    Live companies with a low health score, biggest first.
+    [Documentation]    Live companies whose health (the CRM's, in the custom field Health) is low, biggest first.
     @{companies} =    Query Entities
-    ...    select name, mrr, health from companies where phase is "live" and health < ${AT_RISK} order by mrr desc
+    ...    select name, mrr, custom.Health from companies
+    ...    where phase is "live" and custom.Health < ${AT_RISK} order by mrr desc
     FOR    ${company}    IN    @{companies}
-        Log    At risk: ${company}[name] (health ${company}[health], mrr ${company}[mrr])    console=True
+        Log    At risk: ${company}[name] (health ${company}[custom][Health], mrr ${company}[mrr])    console=True
     END
 
 Log Product Activities In Bulk

@@ -75,3 +75,15 @@ def test_the_models_table_in_the_library_docs_is_the_registry() -> None:
         assert path == f"``{model.path}``"
         assert required.split(" and ")[0] == (", ".join(f"``{name}``" for name in model.required) or "-")
         assert keys == ", ".join(key for key in model.keyables if key != "_id")
+
+
+def test_the_query_grammar_renders_as_code_in_libdoc() -> None:
+    """Issue 26, item 6: ``[asc|desc]`` across a line break rendered as a link; each part is code now."""
+    from robot.libdoc import LibraryDocumentation
+
+    from robot.utils import html_format
+
+    doc = next(kw for kw in LibraryDocumentation("PlanhatLibrary").keywords if kw.name == "Query Entities")
+    html = html_format(doc.doc)
+    assert "<code>[order by &lt;field&gt; [asc/desc]] [limit N] [offset N]</code>" in html
+    assert "<a href" not in html.split("Conditions")[0]

@@ -302,3 +302,16 @@ def test_a_404_of_a_route_does_not_repeat_itself(api: Client) -> None:
     with pytest.raises(PlanhatNotFoundError) as error:
         make_session(api.url).call("GET", "nosuchroute")
     assert str(error.value) == "GET /nosuchroute failed: not found (404)."
+
+
+def test_a_failed_analytics_call_names_the_host_it_tried(api: Client) -> None:
+    """Issue 26, item 3: the error named the main API's host (the simulator that was up), not the analytics one."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    credentials = Credentials(
+        api_key=API_KEY, tenant_uuid=TENANT, api_url=api.url, analytics_url=f"http://127.0.0.1:{port}"
+    )
+    session = PlanhatSession(credentials, retry=RetryPolicy(max_retries=0), sleep=lambda _: None)
+    with pytest.raises(PlanhatConnectionError, match=rf"could not connect to http://127\.0\.0\.1:{port} "):
+        session.call("POST", session.analytics_path("analytics"), json={}, analytics=True)

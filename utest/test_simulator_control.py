@@ -213,6 +213,26 @@ def test_cli_prints_url_and_serves(tmp_path: Path) -> None:
         assert process.wait(timeout=10) == 0
 
 
+def test_cli_says_how_to_connect_and_writes_a_private_secrets_file(tmp_path: Path) -> None:
+    """Issue 26, item 7: the key, the tenant and a ready secrets JSON; ``--secrets-file`` writes one, 0600."""
+    secrets = tmp_path / "secrets.json"
+    command = [sys.executable, "-m", "planhat_simulator.cli", "--api-key", "cli-key", "--secrets-file", str(secrets)]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None and process.stderr is not None
+        url = process.stdout.readline().strip()
+        said = [process.stderr.readline() for _ in range(3)]
+        assert "api_key cli-key, tenant " in said[0]
+        assert json.loads(said[1].split("secrets ", 1)[1])["planhat_api"]["api_url"] == url
+        assert json.loads(secrets.read_text(encoding="utf-8"))["planhat_api"]["api_key"] == "cli-key"
+        assert secrets.stat().st_mode & 0o777 == 0o600
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    again = subprocess.run(command, capture_output=True, text=True, timeout=20, check=False)
+    assert again.returncode == 2 and "exists" in again.stderr
+
+
 def test_cli_rejects_bad_rate_limit() -> None:
     command = [sys.executable, "-m", "planhat_simulator.cli", "--rate-limit", "5/hour"]
     result = subprocess.run(command, capture_output=True, text=True, timeout=20, check=False)

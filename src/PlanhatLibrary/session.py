@@ -195,7 +195,7 @@ class PlanhatSession:
             answer_lost = answer_lost or attempt.failure is Failure.NO_ANSWER
             delay = self.retry.delay(attempt, retry_number, max(time.monotonic() - started, slept))
             if delay is None:
-                raise self._error(attempt, reply, shown, target, retry_number)
+                raise self._error(attempt, reply, shown, target, retry_number, base)
             retry_number += 1
             self.retries_done += 1
             reason = attempt.status or attempt.failure.value
@@ -406,11 +406,11 @@ class PlanhatSession:
         return self.redactor.data(data) if self.redactor.may_hold(content) else data
 
     def _error(
-        self, attempt: Attempt, reply: Reply | None, shown: str, target: Target | None, retries: int
+        self, attempt: Attempt, reply: Reply | None, shown: str, target: Target | None, retries: int, base: str = ""
     ) -> Exception:
         what = str(target) if target else shown
         if reply is None:
-            return self._connection_error(attempt, shown, what, retries, target)
+            return self._connection_error(attempt, shown, what, retries, target, base)
         text = server_text(reply.data)  # the answer was redacted when it was parsed, before this shortens it
         status = reply.status
         message, cls = _status_message(status, what, text, target, retries)
@@ -438,9 +438,9 @@ class PlanhatSession:
         return cls(message, status=status, method=attempt.method, url=shown, server_text=text, body=reply.data)
 
     def _connection_error(
-        self, attempt: Attempt, shown: str, what: str, retries: int, target: Target | None = None
+        self, attempt: Attempt, shown: str, what: str, retries: int, target: Target | None = None, base: str = ""
     ) -> PlanhatConnectionError:
-        host = self.redact(self.credentials.api_url)
+        host = self.redact(base or self.credentials.api_url)  # the host tried: the analytics one for analytics
         if attempt.failure is Failure.NOT_SENT:
             message = f"{what}: could not connect to {host} after {retries} retries (refused or timed out)."
         elif attempt.idempotent:

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import signal
 import sys
+import tempfile
 import threading
 from collections.abc import Sequence
+from pathlib import Path
 
 from .server import DEFAULT_API_KEY, DEFAULT_TENANT, PlanhatSimulator
 
@@ -14,7 +18,11 @@ from .server import DEFAULT_API_KEY, DEFAULT_TENANT, PlanhatSimulator
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="planhat-simulator",
-        description="A local Planhat API (main and analytics endpoints) on 127.0.0.1, with fault injection.",
+        description="A local Planhat API (main and analytics endpoints) on 127.0.0.1, with fault injection. "
+        "It prints its URL, then (on stderr) the key, the tenant and a secrets JSON a robot can read.",
+        epilog=f"Defaults: --api-key {DEFAULT_API_KEY} --tenant {DEFAULT_TENANT}. Point a robot at it with a "
+        'Vault secret {"planhat_api": {"api_key": ..., "tenant_uuid": ..., "api_url": URL, "analytics_url": URL}} '
+        "(--secrets-file writes one) and RPA_SECRET_MANAGER=RPA.Robocorp.Vault.FileSecrets, RPA_SECRET_FILE=<file>.",
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=0, help="port; 0 picks a free one (default)")
@@ -33,6 +41,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--no-request-bodies", action="store_true", help="keep request bodies out of the request log (big loads)"
+    )
+    parser.add_argument(
+        "--secrets-file",
+        default=None,
+        help="write a FileSecrets JSON for this simulator (secret planhat_api), mode 0600; an existing file is "
+        "refused, never overwritten",
     )
     parser.add_argument(
         "--control-token",
@@ -68,6 +82,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     stopped = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())  # before the URL: a caller may stop it at once
     print(url, flush=True)
+    secret = {"api_key": args.api_key, "tenant_uuid": args.tenant, "api_url": url, "analytics_url": url}
+    print(f"planhat-simulator: api_key {args.api_key}, tenant {args.tenant}", file=sys.stderr, flush=True)
+    print(f"planhat-simulator: secrets {json.dumps({'planhat_api': secret})}", file=sys.stderr, flush=True)
+    if args.secrets_file:
+        try:
+            write_secrets(Path(args.secrets_file), {"planhat_api": secret})
+        except OSError as error:
+            print(f"planhat-simulator: cannot write {args.secrets_file}: {error}", file=sys.stderr)
+            simulator.stop()
+            return 2
+        print(f"planhat-simulator: wrote {args.secrets_file}", file=sys.stderr, flush=True)
     if simulator.control_token and not args.control_token:
         print(
             f"planhat-simulator: listening on {args.host}, beyond loopback: the control API (/_simulator/) needs the "
@@ -82,6 +107,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         simulator.stop()
     return 0
+
+
+def write_secrets(path: Path, secrets: dict[str, object]) -> None:
+    """Write ``secrets`` to a new file, mode 0600, atomically; an existing file is never replaced."""
+    if path.exists():
+        raise FileExistsError(f"'{path}' exists; give a new file (its secrets are left as they are)")
+    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or Path())  # created 0600
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            json.dump(secrets, out, indent=2)
+        os.link(name, path)  # fails if the name was taken meanwhile
+    finally:
+        os.unlink(name)
 
 
 if __name__ == "__main__":
