@@ -11,7 +11,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_the_demo_runs_and_names_only_fields_planhat_has() -> None:
     run = subprocess.run(
-        [sys.executable, str(ROOT / "examples" / "run_demo.py")], capture_output=True, text=True, timeout=300
+        [sys.executable, str(ROOT / "examples" / "run_demo.py")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     output = (ROOT / "results" / "demo" / "output.xml").read_text(encoding="utf-8")

@@ -80,7 +80,6 @@ def test_the_models_table_in_the_library_docs_is_the_registry() -> None:
 def test_the_query_grammar_renders_as_code_in_libdoc() -> None:
     """Issue 26, item 6: ``[asc|desc]`` across a line break rendered as a link; each part is code now."""
     from robot.libdoc import LibraryDocumentation
-
     from robot.utils import html_format
 
     doc = next(kw for kw in LibraryDocumentation("PlanhatLibrary").keywords if kw.name == "Query Entities")
