@@ -55,8 +55,8 @@ class QueryKeywords(LibraryComponent):
 
         Syntax: ``[select f1, f2 from] <model> [where <condition>]``
         ``[order by <field> [asc/desc]] [limit N] [offset N]``. Conditions compare a field
-        (``custom.Segment`` for custom fields) with a value: ``is`` / ``=``, ``is_not`` / ``!=``, ``>``, ``>=``, ``<``, ``<=``,
-        ``in (...)``, ``not_in (...)``, ``like`` / ``not_like`` (``%`` is the wildcard;
+        (``custom.Segment`` for custom fields) with a value: ``is`` / ``=``, ``is_not`` / ``!=``, ``>``,
+        ``>=``, ``<``, ``<=``, ``in (...)``, ``not_in (...)``, ``like`` / ``not_like`` (``%`` is the wildcard;
         ``ilike`` ignores case), ``has`` (a list field contains the value). Values are
         ``"quoted text"`` (``\\"`` inside), numbers, ``true``, ``false`` and ``none``. Combine with
         ``and`` (binds tighter), ``or``, ``not`` and parentheses. Numbers compare by value and ISO
