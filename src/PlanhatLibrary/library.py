@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from robot.api import logger
 from robotlibcore import DynamicCore
 
 from .credentials import Credentials
@@ -155,6 +156,7 @@ class PlanhatLibrary(DynamicCore):
         requests_per_minute: float | None = None,
         retry_budget: timedelta = timedelta(minutes=5),
         rate_limit_wait: timedelta = timedelta(seconds=150),
+        name: str | None = None,
     ) -> None:
         """Import arguments:
 
@@ -167,17 +169,26 @@ class PlanhatLibrary(DynamicCore):
         | ``requests_per_minute`` | Space requests to stay under a quota (Planhat's soft quota is 200). |
         | ``retry_budget`` | How long one call may spend waiting for retries in total. |
         | ``rate_limit_wait`` | How long a call may wait for the rate window after a 429 without ``Retry-After``. |
+        | ``name`` | A name for this import's session: each differently named import holds its own. |
 
         Durations are Robot time strings (``30s``, ``2 min``) or seconds. Every argument is named.
 
+        Several tenants (a sandbox and production, or two regions) need one import each, with its own
+        ``name``: Robot gives imports with the same arguments one shared instance, so ``AS`` alone does not
+        separate them (`Authorize Planhat` warns when an import that holds a session is authorized for
+        another tenant).
+
         Example:
         | Library | PlanhatLibrary | requests_per_minute=180 | max_retries=8 | timeout=1 min |
+        | Library | PlanhatLibrary | name=production | AS | Prod |
+        | Library | PlanhatLibrary | name=eu-sandbox | AS | Sandbox |
         """
         if requests_per_minute is not None and requests_per_minute <= 0:
             raise PlanhatInputError(f"requests_per_minute must be positive, got {requests_per_minute}.")
         if max_retries < 0:
             raise PlanhatInputError(f"max_retries must be 0 or more, got {max_retries}.")
         self.vault_secret_name = vault_secret_name
+        self.name = name
         self.api_url = api_url
         self.analytics_url = analytics_url
         self.timeout = _seconds(timeout, "timeout")
@@ -194,7 +205,8 @@ class PlanhatLibrary(DynamicCore):
 
     def __repr__(self) -> str:
         state = "authorized" if self._session else "not authorized"
-        return f"PlanhatLibrary({state}, vault_secret_name={self.vault_secret_name!r})"
+        named = f"{self.name}, " if self.name else ""
+        return f"PlanhatLibrary({named}{state}, vault_secret_name={self.vault_secret_name!r})"
 
     @property
     def session(self) -> PlanhatSession:
@@ -206,6 +218,14 @@ class PlanhatLibrary(DynamicCore):
         return self._session
 
     def connect(self, credentials: Credentials) -> PlanhatSession:
+        previous = self._session.credentials if self._session is not None else None
+        if previous is not None and (previous.api_url, previous.api_key) != (credentials.api_url, credentials.api_key):
+            logger.warn(
+                f"Authorize Planhat: this PlanhatLibrary import{f' ({self.name})' if self.name else ''} held a "
+                "session for another tenant or region, now replaced. If you imported the library twice for two "
+                "tenants, give each import its own name= (Robot shares one instance between imports with the "
+                "same arguments, whatever their AS names)."
+            )
         self.disconnect()
         self._session = PlanhatSession(
             credentials,
