@@ -31,7 +31,8 @@ def run(command: list[str], cwd: Path) -> str:
 
 def test_the_readme_install_for_your_own_project(tmp_path: Path) -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert "python3 -m pip wheel --no-deps --wheel-dir dist ." in readme
+    assert "`python3 -m pip wheel --no-deps --wheel-dir dist .`" in readme
+    assert "`.venv/bin/python -m pip install /path/to/that.whl`" in readme
     dist = tmp_path / "dist"
     run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--wheel-dir", str(dist), str(ROOT)], tmp_path)
     (wheel,) = dist.glob("robotframework_planhat-*-py3-none-any.whl")
