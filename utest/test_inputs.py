@@ -205,3 +205,16 @@ def test_a_vault_message_with_escaped_newlines_is_one_line(monkeypatch: pytest.M
         read_vault_secret("planhat_api")
     assert "settings: RC_API_SECRET_TOKEN Set them" in str(error.value)
     assert "\\n" not in str(error.value) and "\n" not in str(error.value)
+
+
+def test_a_secrets_file_that_does_not_exist_is_named_not_advised_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 26, item 8: the message advised setting RPA_SECRET_FILE, which was already set."""
+    monkeypatch.setenv("RPA_SECRET_MANAGER", "RPA.Robocorp.Vault.FileSecrets")
+    monkeypatch.setenv("RPA_SECRET_FILE", str(tmp_path / "nowhere.json"))
+    with pytest.raises(PlanhatAuthConfigurationError) as caught:
+        read_vault_secret("planhat_api")
+    message = str(caught.value)
+    assert "RPA_SECRET_FILE is set to" in message and "nowhere.json" in message and "no such file exists" in message
+    assert "Locally, set RPA_SECRET_MANAGER" not in message

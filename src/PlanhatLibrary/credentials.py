@@ -116,6 +116,14 @@ def read_vault_secret(name: str) -> Mapping[str, Any]:
             f"Authorize Planhat (api_key=... or secret=...). The file holds "
             f'{{"{name}": {{"api_key": "...", "tenant_uuid": "..."}}}}; in Control Room, the Vault is set up for you.'
         )
+    secret_file = os.environ.get("RPA_SECRET_FILE")
+    file_secrets = os.environ.get("RPA_SECRET_MANAGER", "").endswith("FileSecrets")
+    if file_secrets and secret_file and not os.path.isfile(secret_file):
+        raise PlanhatAuthConfigurationError(
+            f"Could not read Vault secret '{name}': RPA_SECRET_FILE is set to {shown_value(secret_file)}, and no "
+            f'such file exists. Create it with {{"{name}": {{"api_key": "...", "tenant_uuid": "..."}}}}, or point '
+            "RPA_SECRET_FILE at the file that exists."
+        )
     try:
         secret = Vault().get_secret(name)
     except Exception as error:  # noqa: BLE001 - the Vault raises KeyError, OSError, ValueError, HTTP errors...
