@@ -278,3 +278,86 @@ def test_numbers_past_the_float_range_are_compared_sorted_and_counted(sim: Planh
     many = lib.run_keyword("ensure_entities", ["companies", [{"externalId": "B", "mrr": 10**400}]], {})
     assert many["updated"] == 1
     assert lib.run_keyword("get_entities", ["companies"], {"sort": "-mrr"})[0]["name"] == "Big"  # the simulator sorts
+
+
+# ---------------------------------------------------------------------- hostile review of issue 23
+def test_what_a_load_writes_on_its_way_out_is_never_skipped(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A second signal just as the load starts writing the rest (before the signals are held) must not skip it."""
+    from contextlib import contextmanager
+
+    from PlanhatLibrary import interrupts
+
+    real = interrupts.deferred_signals
+    entered = []
+
+    @contextmanager
+    def second_signal_first_time() -> Any:
+        entered.append(1)
+        if len(entered) == 1:
+            raise KeyboardInterrupt  # arrives before the block is entered
+        with real():
+            yield
+
+    monkeypatch.setattr(interrupts, "deferred_signals", second_signal_first_time)
+    ran: list[int] = []
+    assert interrupts.surely(lambda: ran.append(1) or "written") == "written"
+    assert ran == [1]
+    with pytest.raises(OSError, match="disk"):  # the action's own failure goes on
+        interrupts.surely(lambda: (_ for _ in ()).throw(OSError("disk full")))
+
+
+def test_the_next_keyword_is_not_stopped_or_held_up_by_an_interrupted_one(sim: PlanhatSimulator) -> None:
+    sim.set_latency("100ms")
+    lib = library(sim)
+    timer = threading.Timer(0.25, os.kill, (os.getpid(), signal.SIGINT))
+    timer.start()
+    items = [{"externalId": f"N{i}", "name": f"N{i}"} for i in range(2000)]
+    with pytest.raises(KeyboardInterrupt):
+        lib.run_keyword("bulk_upsert_entities", ["companies", items], {"chunk_size": 100, "parallel": 4})
+    timer.join()
+    sim.set_latency("0ms")
+    sim.add_fault(method="GET", path="/endusers", latency=3.0, times=1)
+    timer = threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGINT))
+    timer.start()
+    with pytest.raises(KeyboardInterrupt):
+        lib.run_keyword("get_entities", ["endusers"], {})  # abandoned on the HTTP thread, which ends it later
+    timer.join()
+    started = time.monotonic()
+    assert lib.run_keyword("count_entities", ["companies"], {}) >= 0  # not "the load is stopping"
+    assert time.monotonic() - started < 2.0  # not queued behind the abandoned request
+
+
+def test_requests_count_only_what_was_sent(sim: PlanhatSimulator, tmp_path: Path) -> None:
+    sim.add_fault(method="PUT", path="/companies", status=400, times=1)  # chunk 1 refused whole: the load stops
+    items = [{"externalId": f"Q{i}", "name": f"Q{i}"} for i in range(300)]
+    with pytest.raises(PlanhatBulkError) as caught:
+        library(sim).run_keyword(
+            "bulk_upsert_entities",
+            ["companies", items],
+            {"chunk_size": 100, "failed_items_file": str(tmp_path / "f.jsonl")},
+        )
+    assert caught.value.result["requests"] == sim.request_counts()["PUT /companies"] == 1
+
+
+def test_ensure_of_a_ticket_matches_its_key_within_its_company(sim: PlanhatSimulator) -> None:
+    """support.planhat.com/en/articles/8146372: externalId is unique per company; tickets have no GET."""
+    sim.seed_model("companies", [{"_id": "ca", "name": "A"}, {"_id": "cb", "name": "B"}])
+    ticket = {"companyId": "ca", "externalId": "T9", "sourceId": "s9", "email": "q@x.test", "title": "A's"}
+    sim.seed_model("tickets", [ticket])
+    mine = {"companyId": "cb", "externalId": "T9", "sourceId": "s10", "email": "r@x.test", "title": "B's"}
+    assert library(sim).run_keyword("ensure_entity", ["tickets", mine], {})["action"] == "created"
+    assert {row["companyId"]: row["title"] for row in sim.entities("tickets")} == {"ca": "A's", "cb": "B's"}
+
+
+def test_create_entity_finds_a_key_taken_in_its_own_company_behind_another_companys(sim: PlanhatSimulator) -> None:
+    sim.seed_model("companies", [{"_id": "ca", "name": "A"}, {"_id": "cb", "name": "B"}])
+    sim.seed_model(
+        "endusers",
+        [
+            {"email": "a@x.test", "externalId": "u1", "companyId": "ca"},
+            {"email": "b@x.test", "externalId": "u1", "companyId": "cb"},
+        ],
+    )
+    user = {"email": "c@x.test", "externalId": "u1", "companyId": "cb"}
+    with pytest.raises(PlanhatInputError, match="already exists"):
+        library(sim).run_keyword("create_entity", ["endusers", user], {})

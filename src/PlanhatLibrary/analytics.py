@@ -29,7 +29,7 @@ from .errors import (
     shorten,
     shown_value,
 )
-from .interrupts import deferred_signals
+from .interrupts import surely
 from .leftovers import LeftoverFile, open_leftovers
 from .loadrun import Chunk, LoadRun, chunks_of, files_advice, interrupted_note
 from .models import resolve_model
@@ -116,6 +116,7 @@ class Delivery:
         self.landed: list[int] = []  # numbers of the requests Planhat answered
         self.total = 0  # items in the input, once checked
         self.files: tuple[str | None, str | None] = (None, None)  # the unsent and unconfirmed files, once closed
+        self.closed = False
 
     def check(self, source: Iterable[Any], problem: Callable[[Any], str | None]) -> int:
         """Check every item (and that it can be sent as JSON) before anything is sent, keeping each one's JSON."""
@@ -152,13 +153,11 @@ class Delivery:
             self.unconfirmed,
             parallel=parallel,
             name="planhat-analytics",
-            stopping=self.session.stopping,
         )
 
-        def requests() -> Iterator[Chunk]:
-            for chunk in chunks_of(self.spool, chunk_size, MAX_BODY_BYTES):  # type: ignore[arg-type]
-                self.requests += 1
-                yield chunk
+
+        def send_chunk(chunk: Chunk) -> Any:
+            return send(chunk.lines, chunk.number)
 
         def take(chunk: Chunk, answer: Future[Any]) -> bool:
             failure = self._take(chunk.number, chunk.lines, answer, settle)
@@ -167,7 +166,10 @@ class Delivery:
             return failure is not None
 
         # activities and metrics are not idempotent: what may have landed is never resent blindly
-        run.run(requests(), lambda chunk: send(chunk.lines, chunk.number), take, lambda _: False)
+        try:
+            run.run(chunks_of(self.spool, chunk_size, MAX_BODY_BYTES), send_chunk, take, lambda _: False)
+        finally:
+            self.requests = len(run.started)
         if failures:
             raise self._failure(*failures[0]) from None
 
@@ -192,9 +194,18 @@ class Delivery:
         return None
 
     def close(self) -> tuple[str | None, str | None]:
+        """Close the spool and both files (once; later calls give the same names), all of them even when one
+        fails (the first failure goes on)."""
+        if self.closed:
+            return self.files
+        self.closed = True
         if self.spool is not None:
             self.spool.close()
-        self.files = (self.leftovers.close(), self.unconfirmed.close())
+        unsent: str | None = None
+        try:
+            unsent = self.leftovers.close()
+        finally:
+            self.files = (unsent, self.unconfirmed.close())
         return self.files
 
     @contextmanager
@@ -203,16 +214,13 @@ class Delivery:
         try:
             yield
         except PlanhatError:
-            with deferred_signals():
-                self.close()
+            surely(self.close)
             raise
         except BaseException as error:
-            with deferred_signals():
-                self.close()
-                logger.warn(interrupted_note(self.keyword, error, self.files, self.item))
+            surely(self.close)
+            logger.warn(interrupted_note(self.keyword, error, self.files, self.item))
             raise
-        with deferred_signals():
-            self.close()
+        surely(self.close)
 
     def summary(self, total: int, files: tuple[str | None, str | None] = (None, None)) -> dict[str, Any]:
         """The keys every load result has (``results.LoadResult``), on success and on failure alike."""

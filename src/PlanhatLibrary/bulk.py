@@ -35,7 +35,7 @@ from .errors import (
 )
 from .fields import FieldCheck
 from .identity import Pins
-from .interrupts import deferred_signals
+from .interrupts import surely
 from .jsoncodec import loads as read_json
 from .leftovers import LeftoverFile, open_leftovers
 from .loadrun import Chunk, LoadRun, chunks_of, files_advice, interrupted_note
@@ -298,19 +298,17 @@ class BulkService:
         try:
             failure = self._send_all(model, spool, summary, leftovers, unconfirmed, on_error)
         except BaseException as error:
-            with deferred_signals():
-                self._close(spool, summary, leftovers, unconfirmed)
-                files = (summary.failed_items_file, summary.unconfirmed_items_file)
-                if self.resumable:
-                    logger.warn(interrupted_note(self.keyword, error, files, f"{model.name} item"))
-                else:  # Ensure: its input is the record, and running it again sends only what still differs
-                    logger.warn(
-                        f"Ensure Entities was interrupted ({type(error).__name__}): nothing more was sent. Run it "
-                        "again with the same input: it sends only what still differs."
-                    )
+            surely(lambda: self._close(spool, summary, leftovers, unconfirmed))
+            files = (summary.failed_items_file, summary.unconfirmed_items_file)
+            if self.resumable:
+                logger.warn(interrupted_note(self.keyword, error, files, f"{model.name} item"))
+            else:  # Ensure: its input is the record, and running it again sends only what still differs
+                logger.warn(
+                    f"Ensure Entities was interrupted ({type(error).__name__}): nothing more was sent. Run it "
+                    "again with the same input: it sends only what still differs."
+                )
             raise
-        with deferred_signals():
-            self._close(spool, summary, leftovers, unconfirmed)
+        surely(lambda: self._close(spool, summary, leftovers, unconfirmed))
         if failure is not None:
             raise PlanhatBulkError(self._recovery(failure, summary), result=summary.to_dict())
         if summary.errors and on_error != "continue":
@@ -319,10 +317,13 @@ class BulkService:
 
     @staticmethod
     def _close(spool: Spool, summary: BulkSummary, leftovers: LeftoverFile, unconfirmed: LeftoverFile) -> None:
+        """Close the spool and both files, all of them even when one fails (the first failure goes on)."""
         spool.close()
         summary.unconfirmed = unconfirmed.count
-        summary.failed_items_file = leftovers.close()
-        summary.unconfirmed_items_file = unconfirmed.close()
+        try:
+            summary.failed_items_file = leftovers.close()
+        finally:
+            summary.unconfirmed_items_file = unconfirmed.close()
 
     def _pins(self, model: Model, source: ItemSource) -> Pins:
         pins = Pins(EntityService(self.session), model)
@@ -356,14 +357,9 @@ class BulkService:
             unconfirmed,
             parallel=self.parallel,
             name="planhat-bulk",
-            stopping=self.session.stopping,
             first_line=(summary.first_chunk - 1) * summary.chunk_size,
         )
 
-        def chunks() -> Iterator[Chunk]:
-            for chunk in chunks_of(spool, summary.chunk_size, first=summary.first_chunk):
-                summary.requests += 1
-                yield chunk
 
         def send(chunk: Chunk) -> tuple[dict[str, Any], bool]:
             body = self._body(model, chunk.lines, chunk.number, summary.chunk_size)
@@ -376,10 +372,12 @@ class BulkService:
                 stops.append(stop)
             return stop is not None
 
+        chunks = chunks_of(spool, summary.chunk_size, first=summary.first_chunk)
         try:
-            run.run(chunks(), send, take, lambda chunk: chunk.number not in spool.unkeyed_chunks)
+            run.run(chunks, send, take, lambda chunk: chunk.number not in spool.unkeyed_chunks)
         finally:
             summary.unsent += run.rest.unsent + run.rest.resendable
+            summary.requests += len(run.started)
         return self._stop_message(summary, stops[0]) if stops else None
 
     def _stop_message(self, summary: BulkSummary, stop: _Stop) -> str:

@@ -120,7 +120,7 @@ def read_vault_secret(name: str) -> Mapping[str, Any]:
     file_secrets = os.environ.get("RPA_SECRET_MANAGER", "").endswith("FileSecrets")
     if file_secrets and secret_file and not os.path.isfile(secret_file):
         raise PlanhatAuthConfigurationError(
-            f"Could not read Vault secret '{name}': RPA_SECRET_FILE is set to {shown_value(secret_file)}, and no "
+            f"Could not read Vault secret '{name}': RPA_SECRET_FILE is set to {shown_value(secret_file, 300)}, and no "
             f'such file exists. Create it with {{"{name}": {{"api_key": "...", "tenant_uuid": "..."}}}}, or point '
             "RPA_SECRET_FILE at the file that exists."
         )

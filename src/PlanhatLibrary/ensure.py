@@ -216,6 +216,11 @@ class EnsureService:
         keyable = next((key for key in keys if key in KEYABLE_PREFIX), None)
         if keyable in model.per_company and model.supports(Operation.GET):
             return self._find_in_company(model, data, keys, keyable)
+        if keyable in model.per_company:  # no GET (tickets): list, within the item's company when it names one
+            field = model.company_field or ""
+            company = data.get(field)
+            criteria = {key: data[key] for key in keys}
+            return self._one(model, {**criteria, field: company} if company not in (None, "") else criteria)
         if keyable is not None and model.supports(Operation.GET):
             try:
                 found = self.entities.get(model, KEYABLE_PREFIX[keyable] + str(data[keyable]))

@@ -205,19 +205,29 @@ class EntityService:
                 continue
             field = model.company_field or ""
             given, holder = payload.get(field), found.get(field)
-            if key in model.per_company and given not in (None, "") and str(given) != str(holder):
-                if str(given).startswith((EXTERNAL_PREFIX, SOURCE_PREFIX)):
+            if key in model.per_company and str(given) != str(holder):
+                # unique per company: the one GET found may be another company's; look in the item's own
+                if given in (None, "") or str(given).startswith((EXTERNAL_PREFIX, SOURCE_PREFIX)):
                     logger.warn(
                         f"Create {model.name}: a {model.name} with {key} {value!r} exists ({found.get('_id')}); if "
-                        f"{given!r} is its company, Planhat makes a second one. Ensure Entity creates only what is "
-                        "missing."
+                        "the new one belongs to its company, Planhat makes a second one. Ensure Entity creates "
+                        "only what is missing."
                     )
-                continue  # another company's: the key is unique per company
+                    continue
+                found = next(self._holders(model, key, value, str(given)), {})
+                if not found:
+                    continue
             raise PlanhatInputError(
                 f"Create {model.name}: a {model.name} with {key} {value!r} already exists ({found.get('_id')}). "
                 "Planhat's POST does not match keys, so it would store a second one. Use Update Entity to change "
                 "it, or Ensure Entity, which creates only what is missing. Nothing was sent."
             )
+
+    def _holders(self, model: Model, key: str, value: Any, company: str) -> Iterator[dict[str, Any]]:
+        """The objects of one company that hold ``key`` = ``value`` (one filtered listing)."""
+        params = {"companyId": company, "select": f"{key},{model.company_field}"}
+        for page in self.pages(model, params):
+            yield from (row for row in page if str(row.get(key)) == str(value))
 
     def _forget_definitions(self, model: Model) -> None:
         """A write to the tenant's custom field definitions makes the session read them again when next needed."""

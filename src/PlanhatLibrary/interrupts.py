@@ -15,7 +15,9 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import FrameType
-from typing import Any
+from typing import Any, TypeVar
+
+_T = TypeVar("_T")
 
 HELD = tuple(
     getattr(signal, name) for name in ("SIGINT", "SIGALRM", "SIGTERM") if hasattr(signal, name)
@@ -56,3 +58,25 @@ def _deliver(handler: Any, number: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt
     elif handler != signal.SIG_IGN:
         signal.raise_signal(number)
+
+
+def surely(action: Callable[[], _T]) -> _T:
+    """Run ``action`` once, whole, with the signals held back: a signal that comes before it starts (a second
+    Ctrl+C just as a load ends early) does not skip it, and one that comes during it is delivered afterwards
+    only if the action has not run yet. For the writing a load does on its way out."""
+    started = done = False
+    result: Any = None
+    while True:
+        try:
+            with deferred_signals():
+                if not started:
+                    started = True
+                    result = action()
+                    done = True
+            return result  # type: ignore[no-any-return]
+        except BaseException:
+            if done:
+                return result  # type: ignore[no-any-return]  # the load is ending already: one interrupt is enough
+            if started:
+                raise  # the action itself failed
+

@@ -106,10 +106,12 @@ class LeftoverFile:
         if self._handle is None or self._temporary is None or self.path is None:
             return None
         handle, self._handle = self._handle, None
+        if self.broken:  # a write failed (a full disk): keep what was written, under its temporary name
+            with contextlib.suppress(OSError):
+                handle.close()
+            return str(self._temporary)
         try:
             handle.close()
-            if self.broken:
-                return str(self._temporary)
             if not self.count:
                 with contextlib.suppress(OSError):
                     self._temporary.unlink()
@@ -159,7 +161,8 @@ def _claim(temporary: Path, path: Path) -> Path:
 def _as_json_array(temporary: Path) -> None:
     """Turn the JSON Lines written so far into one JSON array, in place (streamed, line by line)."""
     array = temporary.with_name(temporary.name + ".array")
-    with temporary.open("rb") as lines, array.open("wb") as out:
+    descriptor = os.open(array, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # as private as the lines were
+    with temporary.open("rb") as lines, os.fdopen(descriptor, "wb") as out:
         out.write(b"[")
         for number, line in enumerate(lines):
             out.write((b",\n" if number else b"\n") + line.rstrip(b"\n"))

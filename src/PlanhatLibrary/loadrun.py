@@ -29,8 +29,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import PlanhatInputError
-from .interrupts import deferred_signals
+from .interrupts import deferred_signals, surely
 from .leftovers import LeftoverFile
+from .session import LOAD
 from .spool import Spool
 
 
@@ -83,7 +84,6 @@ class LoadRun:
         *,
         parallel: int = 1,
         name: str = "planhat",
-        stopping: threading.Event | None = None,
         first_line: int = 0,
     ) -> None:
         """``first_line``: the spool line this run starts at (``resume_from`` skips the chunks before it)."""
@@ -92,7 +92,7 @@ class LoadRun:
         self.unconfirmed = unconfirmed
         self.parallel = parallel
         self.name = name
-        self.stopping = stopping if stopping is not None else threading.Event()
+        self.stopping = threading.Event()  # this load's own: its workers start no retry once it is set
         self.settled: set[int] = set()  # chunks whose answer was taken in
         self.started: list[Chunk] = []  # chunks sent, in order
         self.first_line = first_line
@@ -109,7 +109,7 @@ class LoadRun:
         ``take`` returning True stops sending. Returns whether the load stopped early; on any exception the
         rest is written (see the module) and the exception goes on."""
         inflight: deque[tuple[Chunk, Future[Any]]] = deque()
-        executor = ThreadPoolExecutor(self.parallel, self.name)
+        executor = ThreadPoolExecutor(self.parallel, self.name, initializer=self._worker)
         stopped = False
         try:
             for chunk in chunks:  # read while the requests before it are in flight
@@ -123,15 +123,17 @@ class LoadRun:
             while inflight:
                 stopped = self._take_next(inflight, take) or stopped
         except BaseException:
-            self._end_early(inflight, take, resendable)
+            surely(lambda: self._end_early(inflight, take, resendable))
             raise
         finally:
-            executor.shutdown(wait=True)
-            self.stopping.clear()
+            surely(lambda: executor.shutdown(wait=True))  # the workers have stopped when the keyword ends
         if stopped:
-            with deferred_signals():
-                self._write_rest(resendable)
+            surely(lambda: self._write_rest(resendable))
         return stopped
+
+    def _worker(self) -> None:
+        """Each worker thread's start: its requests see this load's stop signal (``session.LOAD``)."""
+        LOAD.stopping = self.stopping
 
     def _take_next(
         self, inflight: deque[tuple[Chunk, Future[Any]]], take: Callable[[Chunk, Future[Any]], bool]
@@ -150,19 +152,19 @@ class LoadRun:
         take: Callable[[Chunk, Future[Any]], bool],
         resendable: Callable[[Chunk], bool],
     ) -> None:
-        """After an interrupt or an unexpected error: no retry, the answers in flight taken in, the rest written."""
+        """After an interrupt or an unexpected error: no retry, the answers in flight taken in, the rest written
+        (run through ``surely``, so a second interrupt cannot skip it)."""
         self.stopping.set()
-        with deferred_signals():
-            wait([answer for _, answer in inflight])
-            for chunk, answer in inflight:
-                if chunk.number in self.settled or answer.cancelled():
-                    continue
-                try:
-                    take(chunk, answer)
-                except BaseException:  # noqa: BLE001 - its items are then written as of unknown fate, below
-                    continue
-                self.settled.add(chunk.number)
-            self._write_rest(resendable)
+        wait([answer for _, answer in inflight])
+        for chunk, answer in inflight:
+            if chunk.number in self.settled or answer.cancelled():
+                continue
+            try:
+                take(chunk, answer)
+            except BaseException:  # noqa: BLE001 - its items are then written as of unknown fate, below
+                continue
+            self.settled.add(chunk.number)
+        self._write_rest(resendable)
 
     def _write_rest(self, resendable: Callable[[Chunk], bool]) -> None:
         """Every item of this run not in a settled chunk, read again from the spool: chunks sent whose answer

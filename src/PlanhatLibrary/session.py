@@ -48,6 +48,14 @@ from .version import __version__
 OK_STATUSES = frozenset(range(200, 300))
 
 
+#: The load a worker thread sends for: ``LOAD.stopping`` is its stop signal (``loadrun.LoadRun`` sets it). Only
+#: that load's requests see it, so a load that ends early can never stop the requests of the next keyword.
+LOAD = threading.local()
+#: Threads for requests made from the main thread: one abandoned by an interrupt (it ends within its timeout)
+#: does not hold up the next keyword's.
+HTTP_THREADS = 4
+
+
 @dataclass(frozen=True)
 class Target:
     """What a request is about, for messages: ``Get Company 'extid-ACME'``."""
@@ -117,8 +125,6 @@ class PlanhatSession:
             }
         )
         self.retries_done = 0
-        #: Set by a load that is ending early (an interrupt, a timeout): no new attempt starts, waits end at once.
-        self.stopping = threading.Event()
         self._http_thread: ThreadPoolExecutor | None = None  # made on the first request from the main thread
         self._http_thread_lock = threading.Lock()
         self._notes = threading.local()
@@ -172,7 +178,8 @@ class PlanhatSession:
         answer_lost = False
         attempt: Attempt | None = None
         while True:
-            if self.stopping.is_set():
+            stopping = getattr(LOAD, "stopping", None)
+            if stopping is not None and stopping.is_set():
                 earlier = attempt is not None and (answer_lost or (attempt.status or 0) >= 500)
                 raise PlanhatConnectionError(
                     f"{shown}: {'no retry' if retry_number else 'not sent'}: the load is stopping",
@@ -266,8 +273,9 @@ class PlanhatSession:
 
     def _pause(self, seconds: float) -> None:
         """Wait before a retry; a load that is stopping ends the wait at once (the injected ``sleep`` in tests)."""
-        if self._sleep is time.sleep:
-            self.stopping.wait(seconds)
+        stopping = getattr(LOAD, "stopping", None)
+        if self._sleep is time.sleep and stopping is not None:
+            stopping.wait(seconds)
         else:
             self._sleep(seconds)
 
@@ -280,7 +288,7 @@ class PlanhatSession:
             return self._attempt_logged(method, url, **kwargs)
         with self._http_thread_lock:
             if self._http_thread is None:
-                self._http_thread = ThreadPoolExecutor(1, "planhat-http")
+                self._http_thread = ThreadPoolExecutor(HTTP_THREADS, "planhat-http")
         attempt, reply, notes = self._http_thread.submit(self._attempt_noted, method, url, **kwargs).result()
         for note in notes:
             logger.debug(note)

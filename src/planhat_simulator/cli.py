@@ -82,6 +82,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     stopped = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())  # before the URL: a caller may stop it at once
     print(url, flush=True)
+    if simulator.control_token and not args.control_token:
+        print(
+            f"planhat-simulator: listening on {args.host}, beyond loopback: the control API (/_simulator/) needs the "
+            f"header X-Simulator-Token: {simulator.control_token}",
+            file=sys.stderr,
+            flush=True,
+        )
     secret = {"api_key": args.api_key, "tenant_uuid": args.tenant, "api_url": url, "analytics_url": url}
     print(f"planhat-simulator: api_key {args.api_key}, tenant {args.tenant}", file=sys.stderr, flush=True)
     print(f"planhat-simulator: secrets {json.dumps({'planhat_api': secret})}", file=sys.stderr, flush=True)
@@ -93,13 +100,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             simulator.stop()
             return 2
         print(f"planhat-simulator: wrote {args.secrets_file}", file=sys.stderr, flush=True)
-    if simulator.control_token and not args.control_token:
-        print(
-            f"planhat-simulator: listening on {args.host}, beyond loopback: the control API (/_simulator/) needs the "
-            f"header X-Simulator-Token: {simulator.control_token}",
-            file=sys.stderr,
-            flush=True,
-        )
     try:
         stopped.wait()
     except KeyboardInterrupt:
