@@ -155,7 +155,6 @@ class Delivery:
             name="planhat-analytics",
         )
 
-
         def send_chunk(chunk: Chunk) -> Any:
             return send(chunk.lines, chunk.number)
 

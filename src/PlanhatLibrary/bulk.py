@@ -360,7 +360,6 @@ class BulkService:
             first_line=(summary.first_chunk - 1) * summary.chunk_size,
         )
 
-
         def send(chunk: Chunk) -> tuple[dict[str, Any], bool]:
             body = self._body(model, chunk.lines, chunk.number, summary.chunk_size)
             target = Target(f"Bulk upsert chunk {chunk.number} of {summary.chunks} for", model.name)

@@ -79,4 +79,3 @@ def surely(action: Callable[[], _T]) -> _T:
                 return result  # type: ignore[no-any-return]  # the load is ending already: one interrupt is enough
             if started:
                 raise  # the action itself failed
-
