@@ -361,3 +361,33 @@ def test_create_entity_finds_a_key_taken_in_its_own_company_behind_another_compa
     user = {"email": "c@x.test", "externalId": "u1", "companyId": "cb"}
     with pytest.raises(PlanhatInputError, match="already exists"):
         library(sim).run_keyword("create_entity", ["endusers", user], {})
+
+
+def test_a_second_signal_waits_until_the_load_has_written_where_its_items_are(
+    sim: PlanhatSimulator, tmp_path: Path
+) -> None:
+    """Two interrupts close together (Ctrl+C twice, a timeout then SIGTERM): the first ends the load, the second
+    cannot cut short the writing of the rest (found by the hostile review: items in no file)."""
+    sim.set_latency("50ms")
+    sim.seed_model("endusers", [{"email": "d@x.test", "companyId": "c1"}])
+    lib = library(sim)
+    unsent = tmp_path / "unsent.jsonl"
+    activities = [{"email": "d@x.test", "action": f"D{i}"} for i in range(600)]
+
+    def twice() -> None:
+        time.sleep(0.12)
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.0005)
+        os.kill(os.getpid(), signal.SIGINT)
+
+    killer = threading.Thread(target=twice)
+    killer.start()
+    with pytest.raises(KeyboardInterrupt):
+        lib.run_keyword(
+            "create_bulk_activities", [activities], {"chunk_size": 20, "parallel": 2, "unsent_items_file": str(unsent)}
+        )
+    killer.join()
+    landed = {row["action"] for row in sim.activities()}
+    unconfirmed = unsent.with_name("unsent-unconfirmed.jsonl")
+    files = {item["action"] for path in (unsent, unconfirmed) if path.exists() for item in lines(path)}
+    assert landed | files == {f"D{i}" for i in range(600)}

@@ -29,7 +29,7 @@ from .errors import (
     shorten,
     shown_value,
 )
-from .interrupts import surely
+from .interrupts import one_interrupt, surely
 from .leftovers import LeftoverFile, open_leftovers
 from .loadrun import Chunk, LoadRun, chunks_of, files_advice, interrupted_note
 from .models import resolve_model
@@ -303,6 +303,7 @@ class AnalyticsService:
             "POST", path, json=dict(activity), analytics=True, target=target, result_optional=True
         ).data
 
+    @one_interrupt()
     def bulk_activities(
         self,
         items: Any,
@@ -335,6 +336,7 @@ class AnalyticsService:
             delivery.run(chunk_size, send, parallel=parallel)
         return delivery.summary(total, delivery.files)
 
+    @one_interrupt()
     def push_metrics(
         self,
         items: Any,

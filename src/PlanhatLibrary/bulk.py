@@ -35,7 +35,7 @@ from .errors import (
 )
 from .fields import FieldCheck
 from .identity import Pins
-from .interrupts import surely
+from .interrupts import one_interrupt, surely
 from .jsoncodec import loads as read_json
 from .leftovers import LeftoverFile, open_leftovers
 from .loadrun import Chunk, LoadRun, chunks_of, files_advice, interrupted_note
@@ -258,6 +258,7 @@ class BulkService:
         self.keyword = "Bulk Upsert Entities" if resumable else "Ensure Entities"
         self.pins: Pins | None = None
 
+    @one_interrupt()
     def upsert(
         self,
         model: Model,

@@ -28,6 +28,7 @@ from .fields import FieldCheck
 from .gcpause import paused_gc
 from .identifiers import EXTERNAL_PREFIX, SOURCE_PREFIX
 from .identity import Identity, company_reference
+from .interrupts import one_interrupt
 from .models import BULK_LIMIT, Model, Operation
 from .payloads import check_items
 from .references import CompanyReferences, references_in
@@ -324,6 +325,7 @@ class EnsureService:
 
     # ----------------------------------------------------------------- many
     @paused_gc()
+    @one_interrupt()
     def ensure_many(
         self,
         model: Model,

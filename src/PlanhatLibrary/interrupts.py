@@ -79,3 +79,35 @@ def surely(action: Callable[[], _T]) -> _T:
                 return result  # type: ignore[no-any-return]  # the load is ending already: one interrupt is enough
             if started:
                 raise  # the action itself failed
+
+
+_LOAD_GUARD = threading.local()
+
+
+@contextmanager
+def one_interrupt() -> Iterator[None]:
+    """For a whole load: the first Ctrl+C, timeout or SIGTERM raises where it lands, as always; any that follow
+    wait until the load has written down where every item is, so a second one cannot cut that short. The load
+    then ends with the first; its waits are bounded by the HTTP timeout."""
+    if threading.current_thread() is not threading.main_thread() or getattr(_LOAD_GUARD, "active", False):
+        yield
+        return
+    previous: dict[int, Any] = {number: signal.getsignal(number) for number in HELD}
+    raised = [False]
+
+    def first_only(signum: int, frame: FrameType | None) -> None:
+        if raised[0]:
+            return  # the load is ending already
+        raised[0] = True
+        _deliver(previous[signum], signum, frame)
+
+    _LOAD_GUARD.active = True
+    for number in HELD:
+        signal.signal(number, first_only)
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler if handler is not None else signal.SIG_DFL)
+        _LOAD_GUARD.active = False
+

@@ -21,6 +21,9 @@ timeouts held back (``interrupts.py``), so it is never cut half-way.
 
 from __future__ import annotations
 
+import contextlib
+import select
+import socket
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -64,6 +67,31 @@ def chunks_of(spool: Spool, size: int, max_bytes: int | None = None, first: int 
         yield Chunk(number, start, lines)
 
 
+class Bell:
+    """Rings when a request ends. The main thread waits for it on a socket, which Ctrl+C or a timeout interrupts
+    cleanly, where a wait on ``threading``'s locks can end in ``RuntimeError('release unlocked lock')`` when two
+    signals land in it."""
+
+    def __init__(self) -> None:
+        self._reader, self._writer = socket.socketpair()
+        self._reader.setblocking(False)
+        self._writer.setblocking(False)
+
+    def ring(self, _: Future[Any]) -> None:
+        with contextlib.suppress(OSError):  # closed, or the buffer is full: a waiter checks done() anyway
+            self._writer.send(b".")
+
+    def wait(self, answer: Future[Any]) -> None:
+        while not answer.done():
+            select.select([self._reader], [], [], 0.5)
+            with contextlib.suppress(OSError):
+                self._reader.recv(4096)
+
+    def close(self) -> None:
+        self._reader.close()
+        self._writer.close()
+
+
 @dataclass
 class Rest:
     """What the engine wrote after a load ended early."""
@@ -97,6 +125,7 @@ class LoadRun:
         self.started: list[Chunk] = []  # chunks sent, in order
         self.first_line = first_line
         self.rest = Rest()
+        self.bell = Bell()
 
     def run(
         self,
@@ -118,7 +147,9 @@ class LoadRun:
                 if stopped:
                     break  # this chunk was read, never sent: the rest is written below
                 with deferred_signals():  # a request is either sent and known, or not sent
-                    inflight.append((chunk, executor.submit(send, chunk)))
+                    answer = executor.submit(send, chunk)
+                    answer.add_done_callback(self.bell.ring)
+                    inflight.append((chunk, answer))
                     self.started.append(chunk)
             while inflight:
                 stopped = self._take_next(inflight, take) or stopped
@@ -127,6 +158,7 @@ class LoadRun:
             raise
         finally:
             surely(lambda: executor.shutdown(wait=True))  # the workers have stopped when the keyword ends
+            self.bell.close()
         if stopped:
             surely(lambda: self._write_rest(resendable))
         return stopped
@@ -139,7 +171,7 @@ class LoadRun:
         self, inflight: deque[tuple[Chunk, Future[Any]]], take: Callable[[Chunk, Future[Any]], bool]
     ) -> bool:
         chunk, answer = inflight[0]
-        wait([answer])  # interruptible: the chunk stays in flight until its answer is taken in
+        self.bell.wait(answer)  # interruptible: the chunk stays in flight until its answer is taken in
         with deferred_signals():
             stop = take(chunk, answer)
             self.settled.add(chunk.number)
