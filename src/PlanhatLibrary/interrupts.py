@@ -110,4 +110,3 @@ def one_interrupt() -> Iterator[None]:
         for number, handler in previous.items():
             signal.signal(number, handler if handler is not None else signal.SIG_DFL)
         _LOAD_GUARD.active = False
-
