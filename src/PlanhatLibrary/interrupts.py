@@ -33,21 +33,34 @@ def deferred_signals() -> Iterator[None]:
         yield
         return
     caught: list[tuple[int, FrameType | None]] = []
-    previous: dict[int, Any] = {}
 
     def hold(signum: int, frame: FrameType | None) -> None:
         caught.append((signum, frame))
 
-    for number in HELD:
-        previous[number] = signal.getsignal(number)
-        signal.signal(number, hold)
+    previous = _install(hold)
     try:
         yield
     finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler if handler is not None else signal.SIG_DFL)
+        _install_all(previous)
         for number, frame in caught[:1]:  # one is enough: it ends the keyword
             _deliver(previous[number], number, frame)
+
+
+def _install(handler: Callable[[int, FrameType | None], None]) -> dict[int, Any]:
+    """Handle every signal of ``HELD`` with ``handler``; returns the handlers that were there."""
+    previous = _handlers()
+    for number in HELD:
+        signal.signal(number, handler)
+    return previous
+
+
+def _handlers() -> dict[int, Any]:
+    return {number: signal.getsignal(number) for number in HELD}
+
+
+def _install_all(handlers: dict[int, Any]) -> None:
+    for number, handler in handlers.items():
+        signal.signal(number, handler if handler is not None else signal.SIG_DFL)
 
 
 def _deliver(handler: Any, number: int, frame: FrameType | None) -> None:
@@ -92,8 +105,8 @@ def one_interrupt() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread() or getattr(_LOAD_GUARD, "active", False):
         yield
         return
-    previous: dict[int, Any] = {number: signal.getsignal(number) for number in HELD}
     raised = [False]
+    previous = _handlers()  # before the new handler can run
 
     def first_only(signum: int, frame: FrameType | None) -> None:
         if raised[0]:
@@ -102,11 +115,9 @@ def one_interrupt() -> Iterator[None]:
         _deliver(previous[signum], signum, frame)
 
     _LOAD_GUARD.active = True
-    for number in HELD:
-        signal.signal(number, first_only)
+    _install(first_only)
     try:
         yield
     finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler if handler is not None else signal.SIG_DFL)
+        _install_all(previous)
         _LOAD_GUARD.active = False
