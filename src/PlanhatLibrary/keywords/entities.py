@@ -65,6 +65,11 @@ class EntityKeywords(LibraryComponent):
 
         A create is never retried after a server error or lost connection (it may have
         happened); to create safely more than once, use an ensure or bulk upsert keyword.
+        Planhat's create does not match keys: a second create with the same ``externalId`` or
+        ``sourceId`` makes a second object (support.planhat.com/en/articles/1778351). So an item
+        that carries one is looked up first (one GET, and a listing of its company where the key is
+        unique per company), and one that exists is refused, pointing to `Update Entity` and
+        `Ensure Entity`.
 
         Fields are checked before anything is sent, refusing only what is proven wrong: a slip of a
         known field (``phse``, ``Name``, ``Health`` for ``custom.Health``; the message names the field
@@ -74,7 +79,7 @@ class EntityKeywords(LibraryComponent):
 
         Example:
         | ${company} = | `Create Entity` | companies | name=Acme Inc | externalId=ACME-1 |
-        | ${company} = | `Create Entity` | companies | {"name": "Acme Inc", "externalId": "ACME-1"} | |
+        | ${company} = | `Create Entity` | companies | {"name": "Globex", "externalId": "GLOBEX-7"} | |
         | ${user} =    | `Create Entity` | endusers | ${data} | companyId=extid-ACME-1 |
         """
         entity_model = model_named(model)
