@@ -87,14 +87,15 @@ def interrupt_after(delay: float, how: str) -> Iterator[None]:
         raise KeyboardInterrupt
 
     number = signal.SIGALRM if how == "alarm" else signal.SIGINT
-    previous = signal.signal(number, raise_it)
+    previous = signal.getsignal(number)
     timer: threading.Timer | None = None
-    if how == "alarm":
-        signal.setitimer(signal.ITIMER_REAL, delay)
-    else:
-        timer = threading.Timer(delay, os.kill, (os.getpid(), signal.SIGINT))
-        timer.start()
-    try:
+    try:  # armed inside the try: an interrupt that comes at once still finds the handler put back below
+        signal.signal(number, raise_it)
+        if how == "alarm":
+            signal.setitimer(signal.ITIMER_REAL, delay)
+        else:
+            timer = threading.Timer(delay, os.kill, (os.getpid(), signal.SIGINT))
+            timer.start()
         yield
     finally:
         armed[0] = False

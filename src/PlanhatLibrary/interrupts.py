@@ -33,25 +33,29 @@ def deferred_signals() -> Iterator[None]:
         yield
         return
     caught: list[tuple[int, FrameType | None]] = []
+    closed = [False]
+    previous = _handlers()
 
     def hold(signum: int, frame: FrameType | None) -> None:
-        caught.append((signum, frame))
+        if closed[0]:  # left installed by a signal while the handlers were being put back: pass it on
+            _deliver(previous[signum], signum, frame)
+        else:
+            caught.append((signum, frame))
 
-    previous = _install(hold)
-    try:
+    try:  # installed inside the try: a signal landing half-way through installing is still undone below
+        _install(hold)
         yield
     finally:
+        closed[0] = True
         _install_all(previous)
         for number, frame in caught[:1]:  # one is enough: it ends the keyword
             _deliver(previous[number], number, frame)
 
 
-def _install(handler: Callable[[int, FrameType | None], None]) -> dict[int, Any]:
-    """Handle every signal of ``HELD`` with ``handler``; returns the handlers that were there."""
-    previous = _handlers()
+def _install(handler: Callable[[int, FrameType | None], None]) -> None:
+    """Handle every signal of ``HELD`` with ``handler``."""
     for number in HELD:
         signal.signal(number, handler)
-    return previous
 
 
 def _handlers() -> dict[int, Any]:
@@ -105,19 +109,20 @@ def one_interrupt() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread() or getattr(_LOAD_GUARD, "active", False):
         yield
         return
-    raised = [False]
+    raised, closed = [False], [False]
     previous = _handlers()  # before the new handler can run
 
     def first_only(signum: int, frame: FrameType | None) -> None:
-        if raised[0]:
+        if raised[0] and not closed[0]:
             return  # the load is ending already
         raised[0] = True
-        _deliver(previous[signum], signum, frame)
+        _deliver(previous[signum], signum, frame)  # the first, or any after the load (never swallowed then)
 
-    _LOAD_GUARD.active = True
-    _install(first_only)
-    try:
+    try:  # installed inside the try: a signal landing half-way through installing is still undone below
+        _LOAD_GUARD.active = True
+        _install(first_only)
         yield
     finally:
-        _install_all(previous)
+        closed[0] = True
         _LOAD_GUARD.active = False
+        _install_all(previous)
