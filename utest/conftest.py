@@ -43,3 +43,13 @@ def sim() -> Iterator[PlanhatSimulator]:
 @pytest.fixture
 def api(sim: PlanhatSimulator) -> Client:
     return Client(sim)
+
+
+@pytest.fixture(autouse=True)
+def _leftovers_in_tmp(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Keywords run outside Robot write their default failed-items files to the working folder: keep the
+    repository clean by giving them a temporary one."""
+    from PlanhatLibrary.keywords import base
+
+    folder = tmp_path_factory.mktemp("output")
+    monkeypatch.setattr(base, "output_dir", lambda: folder)
