@@ -235,6 +235,14 @@ class FieldCatalog:
             return self.custom_name(self._custom_part(rest)) is None
         return self.top_level(top) is None
 
+    def kind_of(self, name: str) -> str | None:
+        """For queries: the type of a field (``number``, ``date``...), or None when unknown."""
+        top, _, rest = name.partition(".")
+        if top == CUSTOM and rest:
+            field = self.field_type(self._custom_part(rest))
+            return field.type if field is not None else None
+        return self.description.kind_of(name)
+
     def _custom_part(self, rest: str) -> str:
         """The custom field a dotted path names: the whole rest when a field has that name (``Plan v2.0``), else its
         first part (``Address.city``)."""

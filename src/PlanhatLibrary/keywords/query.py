@@ -31,7 +31,7 @@ class QueryKeywords(LibraryComponent):
         about once (``fields.py``). Custom fields are read from ``/customfields`` only when the query names one."""
         catalog = FieldCatalog(SchemaService(self.entities), query.model, querying=True)
         check_fields(query, catalog.knows, catalog.suggestions)
-        check_types(query, lambda name: _kind(catalog, name))
+        check_types(query, catalog.kind_of)
 
     def _stream(
         self, expression: str, stats: QueryStats, count_only: bool = False, check: bool = True
@@ -148,10 +148,3 @@ class QueryKeywords(LibraryComponent):
         )
         return count
 
-
-def _kind(catalog: FieldCatalog, name: str) -> str | None:
-    top, _, rest = name.partition(".")
-    if top == "custom" and rest:
-        field = catalog.field_type(rest) if catalog.custom_name(rest.partition(".")[0]) is None else None
-        return field.type if field is not None else None
-    return catalog.description.kind_of(name)
