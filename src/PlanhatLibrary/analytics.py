@@ -33,7 +33,7 @@ from .interrupts import one_interrupt, surely
 from .leftovers import LeftoverFile, open_leftovers
 from .loadrun import Chunk, LoadRun, chunks_of, files_advice, interrupted_note
 from .models import resolve_model
-from .payloads import check_items, encoded, encoding_problem
+from .payloads import check_items, encoded_within, encoding_problem
 from .session import PlanhatSession, Target
 from .sources import ItemSource
 from .spool import Spool
@@ -126,11 +126,9 @@ class Delivery:
             found = problem(item)
             if found:
                 return found
-            line = encoded(item)
+            line = encoded_within(item, MAX_BODY_BYTES)
             if isinstance(line, str):
                 return line
-            if len(line) + 2 > MAX_BODY_BYTES:
-                return f"{len(line)} bytes as JSON, over the {MAX_BODY_BYTES} byte body limit"
             spool.add(line, keyed=False, chunk=0)
             return None
 

@@ -112,7 +112,6 @@ class BulkSummary:
     keep_keys: bool = True  # False: only counts and errors, so memory stays flat for any input size
     resent_chunks: int = 0  # chunks re-sent after a lost answer: their counts are the second attempt's
     landed: list[int] = field(default_factory=list)  # numbers of the chunks that got an answer, in input order
-    unplaced: int = 0  # items of chunks whose answer has an error naming no item: in the failed/unconfirmed file
     unconfirmed: int = 0  # items that may or may not have landed: in unconfirmed_items_file
     landed_items: int = 0  # items of the chunks Planhat answered
 
@@ -498,7 +497,6 @@ class BulkService:
                 failed.write_line(lines[index])
         for index in unplaced:
             (failed if keyed else unconfirmed).write_line(lines[index])
-        summary.unplaced += len(unplaced)
 
     def _report(self, summary: BulkSummary, number: int, size: int, started: float) -> None:
         if self.progress is None:

@@ -140,14 +140,19 @@ def encoded(item: Any) -> bytes | str:
         return f"cannot be sent as JSON: {error}"
 
 
+def encoded_within(item: Any, max_bytes: int | None = None) -> bytes | str:
+    """``item`` as JSON bytes, or (as text) why it cannot be sent: not JSON (NaN, infinity, an object, too deep),
+    or over ``max_bytes`` in a request body of its own."""
+    line = encoded(item)
+    if isinstance(line, bytes) and max_bytes is not None and len(line) + 2 > max_bytes:
+        return f"{len(line)} bytes as JSON, over the {max_bytes} byte body limit"
+    return line
+
+
 def encoding_problem(item: Any, max_bytes: int | None = None) -> str | None:
     """Why ``item`` cannot be sent as JSON (NaN, infinity, an object, too deep, over ``max_bytes``), or None."""
-    line = encoded(item)
-    if isinstance(line, str):
-        return line
-    if max_bytes is not None and len(line) + 2 > max_bytes:
-        return f"{len(line)} bytes as JSON, over the {max_bytes} byte body limit"
-    return None
+    line = encoded_within(item, max_bytes)
+    return line if isinstance(line, str) else None
 
 
 def check_items(

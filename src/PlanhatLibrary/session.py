@@ -285,17 +285,12 @@ class PlanhatSession:
         Robot's timeout) then ends the wait, never code inside ``requests``/``urllib3`` that holds a pool's lock.
         The attempt's debug lines are logged here, where Robot records them."""
         if threading.current_thread() is not threading.main_thread():
-            return self._attempt_logged(method, url, **kwargs)
-        with self._http_thread_lock:
-            if self._http_thread is None:
-                self._http_thread = ThreadPoolExecutor(HTTP_THREADS, "planhat-http")
-        attempt, reply, notes = self._http_thread.submit(self._attempt_noted, method, url, **kwargs).result()
-        for note in notes:
-            logger.debug(note)
-        return attempt, reply
-
-    def _attempt_logged(self, method: str, url: str, **kwargs: Any) -> tuple[Attempt, Reply | None]:
-        attempt, reply, notes = self._attempt_noted(method, url, **kwargs)
+            attempt, reply, notes = self._attempt_noted(method, url, **kwargs)
+        else:
+            with self._http_thread_lock:
+                if self._http_thread is None:
+                    self._http_thread = ThreadPoolExecutor(HTTP_THREADS, "planhat-http")
+            attempt, reply, notes = self._http_thread.submit(self._attempt_noted, method, url, **kwargs).result()
         for note in notes:
             logger.debug(note)
         return attempt, reply
