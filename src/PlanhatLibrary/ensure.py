@@ -26,7 +26,7 @@ from .errors import (
 )
 from .fields import FieldCheck
 from .gcpause import paused_gc
-from .identifiers import EXTERNAL_PREFIX, SOURCE_PREFIX
+from .identifiers import KEYABLE_PREFIX
 from .identity import Identity, company_reference
 from .interrupts import one_interrupt
 from .models import BULK_LIMIT, Model, Operation
@@ -36,7 +36,6 @@ from .results import no_files
 from .values import MISSING, same
 from .writes import GENERATED_NOT_KEYS, merged, prepared, problem, without_generated
 
-KEYABLE_PREFIX = {"_id": "", "externalId": EXTERNAL_PREFIX, "sourceId": SOURCE_PREFIX}
 #: Ensure Entities looks up at most this many items one by one (one GET each) rather than reading every page
 #: of a tenant bigger than one page: 20 GETs cost about what 4 pages of 5,000 objects do.
 KEYED_LOOKUPS = 20

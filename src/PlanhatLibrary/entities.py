@@ -8,7 +8,7 @@ from typing import Any
 from robot.api import logger
 
 from .errors import PlanhatInputError, PlanhatNotFoundError, PlanhatResponseError
-from .identifiers import EXTERNAL_PREFIX, SOURCE_PREFIX, entity_path
+from .identifiers import EXTERNAL_PREFIX, KEYABLE_PREFIX, SOURCE_PREFIX, entity_path
 from .models import Model, Operation, resolve_model
 from .payloads import as_object
 from .schema import CUSTOM_FIELDS_CACHE
@@ -17,7 +17,6 @@ from .session import PlanhatSession, Target
 from .values import sort_by
 from .writes import checked, merged, missing_required, prepared, update_body
 
-EXTERNAL_PREFIX_KEY = "externalId"
 #: Keep ``companyId=a,b,c`` query strings under this many characters (long URLs get cut by proxies).
 COMPANY_ID_CHARS = 2000
 
@@ -195,8 +194,9 @@ class EntityService:
         per company) refuses the create. A company given as a reference cannot be compared: a warning then."""
         if not model.supports(Operation.GET):
             return
-        for key, prefix in ((EXTERNAL_PREFIX_KEY, EXTERNAL_PREFIX), ("sourceId", SOURCE_PREFIX)):
+        for key in ("externalId", "sourceId"):
             value = payload.get(key)
+            prefix = KEYABLE_PREFIX[key]
             if value in (None, "") or key not in model.keyables:
                 continue
             try:

@@ -9,6 +9,8 @@ from .models import Model
 
 EXTERNAL_PREFIX = "extid-"
 SOURCE_PREFIX = "srcid-"
+#: How an identifying key names an object in a path: ``/companies/extid-ACME`` (``_id`` as it is).
+KEYABLE_PREFIX = {"_id": "", "externalId": EXTERNAL_PREFIX, "sourceId": SOURCE_PREFIX}
 #: ``.`` and ``..`` are normalised away by URL handling: ``companies/..`` would reach another route.
 DOT_SEGMENTS = frozenset({".", ".."})
 #: Far above any real id, far below what breaks a URL.

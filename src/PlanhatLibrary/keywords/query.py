@@ -147,4 +147,3 @@ class QueryKeywords(LibraryComponent):
             f"({stats.pages} page(s), {stats.scanned} scanned)"
         )
         return count
-
