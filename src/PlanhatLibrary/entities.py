@@ -11,7 +11,7 @@ from .errors import PlanhatInputError, PlanhatNotFoundError, PlanhatResponseErro
 from .identifiers import EXTERNAL_PREFIX, KEYABLE_PREFIX, SOURCE_PREFIX, entity_path
 from .models import Model, Operation, resolve_model
 from .payloads import as_object
-from .schema import CUSTOM_FIELDS_CACHE
+from .schema import forget_definitions
 from .seen import seen_fields
 from .session import PlanhatSession, Target
 from .values import sort_by
@@ -231,8 +231,7 @@ class EntityService:
 
     def _forget_definitions(self, model: Model) -> None:
         """A write to the tenant's custom field definitions makes the session read them again when next needed."""
-        if model.defines_fields:
-            self.session.cache.pop(CUSTOM_FIELDS_CACHE, None)
+        forget_definitions(self.session.cache, model.path)
 
     def _check_unique(self, model: Model, ref: str) -> None:
         """Refuse a write by ``extid-`` when several objects share that id (end users: unique per company only).

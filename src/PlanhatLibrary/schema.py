@@ -189,8 +189,13 @@ class SchemaService:
 
 
 def forget_definitions(cache: dict[str, Any], path: str) -> None:
-    """After a write to ``path`` (``customfields/...`` through Send Planhat Request), read custom fields again."""
-    if path.strip("/ ").split("/")[0].split("?")[0].lower() == resolve_model("customfields").path:
+    """After a write to ``path`` (``customfields``, ``customfields/...`` through Send Planhat Request), the
+    session reads the tenant's custom fields again when next needed."""
+    try:
+        model = resolve_model(path.strip("/ ").split("/")[0].split("?")[0])
+    except ValueError:
+        return
+    if model.defines_fields:
         cache.pop(CUSTOM_FIELDS_CACHE, None)
 
 
