@@ -11,13 +11,23 @@ from pathlib import Path
 from planhat_simulator import PlanhatSimulator
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
+TESTING_EXAMPLE = Path(__file__).parent.parent / "atest" / "examples" / "testing_your_robot.robot"
 
 
 def test_testing_your_robot_example_passes(tmp_path: Path) -> None:
-    command = [sys.executable, "-m", "robot", "--outputdir", str(tmp_path), str(EXAMPLES / "testing_your_robot.robot")]
+    """Run as a user would: plain ``robot``, the installed library, no options."""
+    command = [sys.executable, "-m", "robot", "--outputdir", str(tmp_path), str(TESTING_EXAMPLE)]
     result = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
     assert result.returncode == 0, result.stdout[-3000:]
     assert "4 tests, 4 passed, 0 failed" in result.stdout
+
+
+def test_examples_dry_run_as_one_folder(tmp_path: Path) -> None:
+    """``robot --dryrun examples`` works: the folder holds tasks only (Robot refuses a run mixing tasks and tests)."""
+    command = [sys.executable, "-m", "robot", "--dryrun", "--outputdir", str(tmp_path), str(EXAMPLES)]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "[ ERROR ]" not in result.stdout + result.stderr
 
 
 def test_simulators_are_stopped_when_a_suite_forgets_to(tmp_path: Path) -> None:

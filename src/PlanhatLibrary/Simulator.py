@@ -230,7 +230,7 @@ class Simulator:
 
         Example:
         | `Seed Planhat Simulator` | companies | ${CURDIR}/companies.csv |
-        | `Seed Planhat Simulator` | endusers | [{"email": "ann@acme.test", "companyId": "extid-ACME"}] |
+        | `Seed Planhat Simulator` | endusers | [{"email": "ann@acme.test", "companyId": "extid-ACME-1"}] |
         """
         items = _seed_items(data)
         try:

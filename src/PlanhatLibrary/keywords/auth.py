@@ -74,11 +74,12 @@ class AuthKeywords(LibraryComponent):
         | `Authorize Planhat` | | | # reads Vault secret planhat_api |
         | ${secret} = | Get Secret | planhat_api | # Library RPA.Robocorp.Vault |
         | `Authorize Planhat` | secret=${secret} | | |
-        | `Authorize Planhat` | vault_secret_name=planhat_eu | region=eu | |
-        | `Authorize Planhat` | ${PLANHAT_KEY} | ${TENANT} | # values created as ${PLANHAT_KEY: Secret} |
+        | `Authorize Planhat` | vault_secret_name=planhat_eu | | # a second tenant's secret |
+        | `Authorize Planhat` | ${PLANHAT_KEY} | ${TENANT} | api_url=${PLANHAT_URL} |
 
-        On Robot Framework 6.1 to 7.3, which have no ``Secret`` type, use the Vault secret (the
-        first three examples) or plain text; the library treats the key the same on every version.
+        Make ``${PLANHAT_KEY}`` and ``${TENANT}`` as ``${PLANHAT_KEY: Secret}`` values (Robot Framework
+        7.4 and newer). On 6.1 to 7.3, which have no ``Secret`` type, use the Vault secret (the first
+        three examples) or plain text; the library treats the key the same on every version.
         """
         if isinstance(api_key, SecretText) and api_key.is_mapping:  # Authorize Planhat    ${secret}
             secret = secret or VaultSecret(api_key.raw)

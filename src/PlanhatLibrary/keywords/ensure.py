@@ -79,7 +79,7 @@ class EnsureKeywords(LibraryComponent):
         | ${outcome} = | `Ensure Entity` | companies | {"externalId": "ACME-1", "name": "Acme", "phase": "live"} | |
         | ${outcome} = | `Ensure Entity` | companies | externalId=ACME-1 | phase=live |
         | Log | ${outcome}[action] ${outcome}[entity][_id] | | | |
-        | ${user} = | `Ensure Entity` | endusers | ${data} | identifying_keys=email | |
+        | ${user} = | `Ensure Entity` | endusers | ${person} | identifying_keys=email | |
         | ${plan} = | `Ensure Entity` | companies | ${data} | dry_run=True | |
         | Should Be Equal | ${plan}[action] | unchanged | | |
         """

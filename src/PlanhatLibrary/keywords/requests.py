@@ -36,7 +36,7 @@ class RequestKeywords(LibraryComponent):
 
         Example:
         | @{lean} = | `Send Planhat Request` | GET | leancompanies | params={"status": "prospect"} |
-        | ${answer} = | `Send Planhat Request` | POST | timeentries/duplicate | json={"ids": ["${id}"]} |
+        | @{rows} = | `Send Planhat Request` | GET | dimensiondata | params={"cId": "${id}", "dimid": "logins"} |
         """
         verb = method.strip().upper()
         if verb not in METHODS:
