@@ -190,7 +190,9 @@ def dists(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     (sdist,) = out.glob("*.tar.gz")
     (wheel,) = out.glob("*.whl")
-    return {"sdist": sdist, "wheel": wheel}
+    log = base / "build.log"
+    log.write_text(run.stdout + run.stderr, encoding="utf-8")
+    return {"sdist": sdist, "wheel": wheel, "log": log}
 
 
 # ------------------------------------------------------------------------------------------ Control Room
@@ -296,8 +298,20 @@ def test_sdist_holds_licence_changelog_docs_and_tests(dists: dict[str, Path]) ->
     assert any(name.startswith("atest/") and name.endswith(".robot") for name in names)
     assert "examples/controlroom/robot.yaml" in names and "utest/snippets/companies.csv" in names
     assert not any(name.startswith(("results/", ".venv/", "examples/controlroom/wheels/")) for name in names)
+    assert not any("__pycache__" in name or name.endswith(".pyc") for name in names)
+    tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=False).stdout.split()
+    if tracked:  # every tracked file outside src/ is in the sdist (src/ is checked through the wheel)
+        missing = [name for name in tracked if not name.startswith("src/") and name not in names]
+        assert set(missing) <= {".gitignore", "MANIFEST.in"}, missing
     assert licence_text == (ROOT / "LICENSE").read_text(encoding="utf-8")
     assert "Apache License" in licence_text and "Version 2.0, January 2004" in licence_text
+
+
+def test_building_prints_no_manifest_warnings(dists: dict[str, Path]) -> None:
+    """An exclude line that matches nothing warns on every install (issue 26): MANIFEST.in has none."""
+    log = dists["log"].read_text(encoding="utf-8")
+    assert "MANIFEST.in" in log or "sdist" in log  # the build's own output was captured
+    assert [line for line in log.splitlines() if "previously-included" in line or "no files found" in line] == []
 
 
 def _metadata(wheel: Path) -> email.message.Message:
