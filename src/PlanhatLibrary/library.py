@@ -18,9 +18,12 @@ from .keywords.query import QueryKeywords
 from .keywords.requests import RequestKeywords
 from .keywords.schema import SchemaKeywords
 from .keywords.secrets import SecretText, VaultSecret
+from .keywords.tenant import TenantKeywords
 from .keywords.types import CONVERTERS
 from .retry import RetryPolicy
+from .seen import seen_fields
 from .session import PlanhatSession
+from .tenantprofile import TenantProfile, load_profile
 from .version import __version__
 
 
@@ -157,6 +160,7 @@ class PlanhatLibrary(DynamicCore):
         retry_budget: timedelta = timedelta(minutes=5),
         rate_limit_wait: timedelta = timedelta(seconds=150),
         name: str | None = None,
+        tenant_profile: str | None = None,
     ) -> None:
         """Import arguments:
 
@@ -170,6 +174,7 @@ class PlanhatLibrary(DynamicCore):
         | ``retry_budget`` | How long one call may spend waiting for retries in total. |
         | ``rate_limit_wait`` | How long a call may wait for the rate window after a 429 without ``Retry-After``. |
         | ``name`` | A name for this import's session: each differently named import holds its own. |
+        | ``tenant_profile`` | A profile from `Check Planhat Tenant`: its fields count as known to the field check. |
 
         Durations are Robot time strings (``30s``, ``2 min``) or seconds. Every argument is named.
 
@@ -198,9 +203,11 @@ class PlanhatLibrary(DynamicCore):
             budget=_seconds(retry_budget, "retry_budget"),
             window_budget=_seconds(rate_limit_wait, "rate_limit_wait"),
         )
+        self.tenant_profile: TenantProfile | None = load_profile(tenant_profile) if tenant_profile else None
         self._session: PlanhatSession | None = None
         components = [AuthKeywords(self), EntityKeywords(self), QueryKeywords(self), EnsureKeywords(self)]
         others = [BulkKeywords(self), AnalyticsKeywords(self), RequestKeywords(self), SchemaKeywords(self)]
+        others.append(TenantKeywords(self))
         super().__init__([*components, *others])
 
     def __repr__(self) -> str:
@@ -217,7 +224,7 @@ class PlanhatLibrary(DynamicCore):
             )
         return self._session
 
-    def connect(self, credentials: Credentials) -> PlanhatSession:
+    def connect(self, credentials: Credentials, profile: TenantProfile | None = None) -> PlanhatSession:
         previous = self._session.credentials if self._session is not None else None
         if previous is not None and (previous.api_url, previous.api_key) != (credentials.api_url, credentials.api_key):
             logger.warn(
@@ -233,6 +240,10 @@ class PlanhatLibrary(DynamicCore):
             retry=self.retry_policy,
             requests_per_minute=self.requests_per_minute,
         )
+        profile = profile or self.tenant_profile
+        if profile is not None:
+            profile.apply(seen_fields(self._session.cache))
+            logger.info(f"The field check knows the fields of tenant profile {profile.source}")
         return self._session
 
     def disconnect(self) -> None:

@@ -31,6 +31,11 @@ class SeenFields:
                 if values and (type(values) is dict or isinstance(values, Mapping)):
                     custom.update(values)
 
+    def add_names(self, path: str, top: Iterable[str], custom: Iterable[str] = ()) -> None:
+        """Names known to exist in the tenant without reading a row (a tenant profile's)."""
+        self.top.setdefault(path, set()).update(top)
+        self.custom.setdefault(path, set()).update(custom)
+
     def top_level(self, path: str) -> frozenset[str]:
         return frozenset(self.top.get(path, ()))
 

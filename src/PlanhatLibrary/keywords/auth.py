@@ -8,6 +8,7 @@ from robot.api.deco import keyword
 from ..credentials import Sources, resolve
 from ..errors import PlanhatAuthConfigurationError, PlanhatAuthFailedError
 from ..session import PlanhatSession, Target
+from ..tenantprofile import load_profile
 from .base import LibraryComponent
 from .secrets import SecretText, VaultSecret
 
@@ -40,6 +41,7 @@ class AuthKeywords(LibraryComponent):
         analytics_url: str | None = None,
         region: str | None = None,
         validate: bool = True,
+        tenant_profile: str | None = None,
     ) -> None:
         """Authorize the following keywords against Planhat.
 
@@ -67,6 +69,7 @@ class AuthKeywords(LibraryComponent):
         | ``analytics_url`` | Analytics base URL (activities, metrics). |
         | ``region``      | Regional host shortcut: ``eu`` -> ``https://api-eu.planhat.com``. |
         | ``validate``    | Check the key now with one cheap request (``GET /companies?limit=1``). |
+        | ``tenant_profile`` | A profile from `Check Planhat Tenant`: the field check knows that tenant's fields. |
 
         A wrong key fails here, not later: ``401`` says the key may be rotated or for another region.
 
@@ -97,8 +100,9 @@ class AuthKeywords(LibraryComponent):
             library_api_url=self.library.api_url,
             library_analytics_url=self.library.analytics_url,
         )
+        profile = load_profile(tenant_profile) if tenant_profile else None  # a bad file fails before connecting
         credentials, source = resolve(sources)
-        session = self.library.connect(credentials)
+        session = self.library.connect(credentials, profile)
         if validate:
             self._validate(session)
         logger.info(

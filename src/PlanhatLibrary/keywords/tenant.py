@@ -1,0 +1,91 @@
+"""``Check Planhat Tenant``: a read-only preflight of the authorized tenant, with a report and a profile."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from robot.api import logger
+from robot.api.deco import keyword
+
+from ..errors import PlanhatInputError
+from ..tenantcheck import BUDGET, PACE, SAMPLE, TenantCheck
+from ..tenantreport import html_report, write_report
+from .base import LibraryComponent, output_dir
+
+#: The file name of the profile in Robot's output directory when no ``report`` is given.
+DEFAULT_REPORT = "planhat-tenant-profile.json"
+
+
+class TenantKeywords(LibraryComponent):
+    @keyword
+    def check_planhat_tenant(
+        self,
+        report: str | None = None,
+        *,
+        budget: int = BUDGET,
+        requests_per_minute: float = PACE,
+        sample: int = SAMPLE,
+        slow: timedelta = timedelta(seconds=2),
+        models: list[str] | None = None,
+    ) -> dict[str, Any]:
+        """Read the authorized tenant without writing, report how it differs from what the library assumes,
+        and write its profile.
+
+        Run it once before a robot goes live (`Authorize Planhat` first, with the robot's own token). Only
+        GET requests are sent: the check's session refuses any other method in code, whatever asks for
+        one. At most ``budget`` requests (retries included), ``requests_per_minute`` apart, well under
+        Planhat's 200 a minute: about 35 seconds for the whole registry.
+
+        Per model it reads one sample page of ``sample`` rows and records:
+        | =Finding= | =What it tells you= |
+        | status | 200 readable; 401/403 this token may not list it; 404 the tenant has no such route |
+        | fields | each top-level and ``custom`` field name with its JSON type; never a value |
+        | unknown fields | fields the library's tables lack (the field check then warns about them) |
+        | generated | fields Planhat fills in, such as ``__v`` and ``createdAt`` |
+        | shapes | references given as an id or as an object ``{_id, ...}`` (``owner`` in list rows) |
+        | page cap | the rows a page really holds when asked for one more than the library assumes |
+        It also reads ``/customfields`` (names, types and list values), the rate-limit headers as they
+        come, and the ``api_url`` that answered. Whether the token is read-only stays unknown: no Planhat
+        request tells it without writing.
+
+        The report is an HTML table in the log, and two files: the profile as JSON at ``report``
+        (default ``${OUTPUT_DIR}/planhat-tenant-profile.json``) and the same table beside it (``.html``).
+        Neither the key nor the tenant token appears in any of them. The keyword returns the profile;
+        its ``differences`` list each finding that differs from the library's assumptions (``kind``,
+        ``model``, ``detail``).
+
+        The profile holds names, types and limits only. Give it to `Authorize Planhat`
+        (``tenant_profile=``) so the field check knows the tenant's fields, and to ``Start Planhat
+        Simulator    tenant_profile=`` so your acceptance suites run against a twin of the tenant's shape.
+
+        Example:
+        | `Authorize Planhat` | | |
+        | ${profile} = | `Check Planhat Tenant` | report=${OUTPUT_DIR}/tenant.json |
+        | Should Be Empty | ${profile}[differences] | |
+        """
+        if budget < 1 or sample < 1 or requests_per_minute <= 0:
+            raise PlanhatInputError("budget, sample and requests_per_minute must be positive.")
+        seconds = slow.total_seconds() if isinstance(slow, timedelta) else float(slow)
+        check = TenantCheck(
+            self.session.credentials,
+            budget=budget,
+            requests_per_minute=requests_per_minute,
+            sample=sample,
+            slow=seconds,
+            timeout=self.library.timeout,
+            models=models,
+        )
+        try:
+            profile = check.run()
+        finally:
+            check.close()
+        target, page = write_report(profile, report or output_dir() / DEFAULT_REPORT)
+        logger.info(html_report(profile), html=True)
+        sent = profile["requests"]
+        found = profile["differences"]
+        logger.info(
+            f"Checked {len(profile['models'])} models with {sent['sent']} GET requests: {len(found)} difference(s). "
+            f"Profile: {target}; report: {page}"
+        )
+        return profile

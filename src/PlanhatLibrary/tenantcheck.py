@@ -1,0 +1,352 @@
+"""What a tenant is, read without writing: the facts behind `Check Planhat Tenant` and ``planhat-check``.
+
+Everything the library and the simulator assume about Planhat comes from public pages and other
+clients. A user's tenant is the one source that settles it for them. The check reads, per model of
+the registry: whether the token may list it, the field names and JSON types of a sample page (never
+the values), the shape of reference fields, how many rows a page really holds when asked for more
+than the cap our registry assumes, and the tenant's ``/customfields``. Each difference from what the
+library assumes is listed. The result, a *tenant profile*, holds names, types and limits only; the
+library (``tenant_profile=``) and the simulator load it to behave like that tenant.
+
+All of it goes through a `ReadOnlySession`: GET only, at most ``budget`` requests, paced.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+from .credentials import Credentials
+from .errors import PlanhatError, PlanhatHTTPError
+from .models import MODELS, Model, Operation, resolve_model
+from .readonly import BudgetSpentError, ReadOnlySession
+from .schema import GENERATED, table_of
+from .seen import CUSTOM
+from .session import Target
+from .version import __version__
+
+FORMAT = "planhat-tenant-profile/1"
+#: At most this many requests, retries included (issue 25: "at most about 60").
+BUDGET = 60
+#: Requests per minute: well under Planhat's 200 (planhat.com/developers/api, rate limits).
+PACE = 100
+#: Rows of the sample page read per model.
+SAMPLE = 50
+#: Definitions of custom fields read in one page.
+CUSTOM_FIELDS_PAGE = 2000
+#: Requests kept back from the page-cap probes, for retries of the last ones.
+RESERVE = 4
+#: Statuses that answer "may this token list the model" without being a failure of the check.
+ANSWERED = frozenset({200, 401, 403, 404})
+#: Names longer than this, and fields past this count, are not recorded (a hostile answer stays bounded).
+MAX_NAME = 200
+MAX_FIELDS = 2000
+OBJECT_ID = re.compile(r"^[0-9a-f]{24}$")
+READ_ONLY_NOTE = (
+    "Planhat offers no request that tells a read-only token from a read-write one without writing, "
+    "and this check never writes."
+)
+
+
+def json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"
+
+
+@dataclass
+class ModelReport:
+    """What the check found about one API path."""
+
+    model: Model
+    status: int | None = None
+    error: str = ""
+    elapsed_ms: int = 0
+    rows: int = 0
+    fields: dict[str, str] = field(default_factory=dict)
+    custom: dict[str, str] = field(default_factory=dict)
+    shapes: dict[str, str] = field(default_factory=dict)
+    skipped_names: int = 0
+    page_cap: dict[str, Any] | None = None
+
+    @property
+    def readable(self) -> bool:
+        return self.status == 200
+
+    def take(self, rows: Iterable[Any]) -> None:
+        for row in rows:
+            if not isinstance(row, Mapping):
+                continue
+            self.rows += 1
+            self._names(row, self.fields)
+            custom = row.get(CUSTOM)
+            if isinstance(custom, Mapping):
+                self._names(custom, self.custom)
+            for name, value in row.items():
+                shape = _shape(value)
+                if shape and isinstance(name, str) and name in self.fields and name != "_id":
+                    self.shapes[name] = "object" if "object" in (shape, self.shapes.get(name)) else shape
+
+    def _names(self, row: Mapping[Any, Any], into: dict[str, str]) -> None:
+        for name, value in row.items():
+            if not isinstance(name, str) or len(name) > MAX_NAME or (name not in into and len(into) >= MAX_FIELDS):
+                self.skipped_names += 1
+                continue
+            kind = json_type(value)
+            if into.get(name) in (None, "null"):
+                into[name] = kind
+
+    def to_dict(self, known: frozenset[str]) -> dict[str, Any]:
+        model = self.model
+        return {
+            "model": model.name,
+            "status": self.status,
+            "readable": self.readable,
+            "error": self.error,
+            "elapsed_ms": self.elapsed_ms,
+            "sample_rows": self.rows,
+            "fields": dict(sorted(self.fields.items())),
+            "custom": dict(sorted(self.custom.items())),
+            "generated": sorted(name for name in self.fields if name in GENERATED),
+            "unknown_fields": sorted(name for name in self.fields if name not in known),
+            "shapes": dict(sorted(self.shapes.items())),
+            "skipped_names": self.skipped_names,
+            "page_cap": self.page_cap,
+        }
+
+
+def _shape(value: Any) -> str | None:
+    """``object`` for a reference given as ``{_id, ...}``, ``id`` for a bare ObjectId, else None."""
+    if isinstance(value, Mapping) and "_id" in value:
+        return "object"
+    if isinstance(value, str) and OBJECT_ID.match(value):
+        return "id"
+    return None
+
+
+def known_fields(model: Model) -> frozenset[str]:
+    """The top-level names the library knows for a model without reading the tenant."""
+    always = {*model.keyables, model.company_field or "", *model.required, *model.defaults, *GENERATED, CUSTOM}
+    return frozenset({*table_of(model).get("fields", {}), *always} - {""})
+
+
+class TenantCheck:
+    """Reads a tenant through a read-only session and returns its profile (a JSON-ready dict)."""
+
+    def __init__(
+        self,
+        credentials: Credentials,
+        *,
+        budget: int = BUDGET,
+        requests_per_minute: float = PACE,
+        sample: int = SAMPLE,
+        slow: float = 2.0,
+        timeout: float = 30.0,
+        models: Iterable[str] | None = None,
+    ) -> None:
+        if budget < 1 or sample < 1 or requests_per_minute <= 0 or slow <= 0:
+            raise ValueError("budget, sample, requests_per_minute and slow must be positive")
+        self.session = ReadOnlySession(
+            credentials, budget=budget, timeout=timeout, requests_per_minute=requests_per_minute
+        )
+        self.budget, self.sample, self.slow = budget, sample, slow
+        chosen = [resolve_model(name) for name in models] if models is not None else list(MODELS)
+        by_path: dict[str, Model] = {}
+        for model in chosen:
+            if model.supports(Operation.LIST):
+                by_path.setdefault(model.path, resolve_model(model.path))  # conversations, not notes
+        self.models = by_path
+        self.reports: dict[str, ModelReport] = {}
+        self.custom_definitions: list[dict[str, Any]] = []
+        self.stopped = ""
+
+    def close(self) -> None:
+        self.session.close()
+
+    # ----------------------------------------------------------------- run
+    def run(self) -> dict[str, Any]:
+        try:
+            self._custom_fields()
+            for path, model in self.models.items():
+                if path != "customfields":
+                    self._sample(model)
+            self._page_caps()
+        except BudgetSpentError as spent:
+            self.stopped = str(spent)
+        return self.profile()
+
+    def _get(self, model: Model, params: dict[str, Any], report: ModelReport) -> Any:
+        """One list request; the status lands in ``report``. Returns the rows, or None when it did not answer 200."""
+        began = time.monotonic()
+        try:
+            reply = self.session.send(
+                "GET", model.path, params=params, accept=ANSWERED, target=Target("Check Planhat Tenant", model.name)
+            )
+        except BudgetSpentError:
+            raise
+        except PlanhatHTTPError as error:
+            report.status, report.error = error.status, str(error)
+            return None
+        except PlanhatError as error:
+            report.error = str(error)
+            return None
+        finally:
+            report.elapsed_ms = max(report.elapsed_ms, int((time.monotonic() - began) * 1000))
+        report.status = reply.status
+        if reply.status != 200:
+            return None
+        if not isinstance(reply.data, list):
+            report.error = f"answered with {type(reply.data).__name__}, expected a JSON array"
+            return None
+        return reply.data
+
+    def _custom_fields(self) -> None:
+        model = resolve_model("customfields")
+        if model.path not in self.models:
+            return
+        report = self.reports[model.path] = ModelReport(model)
+        rows = self._get(model, {"limit": CUSTOM_FIELDS_PAGE}, report)
+        if rows is None:
+            return
+        report.take(rows[: self.sample])
+        for row in rows:
+            if isinstance(row, Mapping) and isinstance(row.get("name"), str) and len(row["name"]) <= MAX_NAME:
+                values = row.get("listValues")
+                self.custom_definitions.append(
+                    {
+                        "name": row["name"],
+                        "parent": str(row.get("parent") or "")[:MAX_NAME],
+                        "type": str(row.get("type") or "")[:MAX_NAME],
+                        "values": [str(value)[:MAX_NAME] for value in values][:MAX_FIELDS]
+                        if isinstance(values, list)
+                        else [],
+                    }
+                )
+
+    def _sample(self, model: Model) -> None:
+        report = self.reports[model.path] = ModelReport(model)
+        rows = self._get(model, {"limit": self.sample}, report)
+        if rows is not None:
+            report.take(rows)
+
+    def _page_caps(self) -> None:
+        """Ask full models for one row more than the cap the registry assumes, ``_id`` only; a short answer is
+        confirmed by asking for the row after it (the tenant may simply hold that many)."""
+        full = [report for report in self.reports.values() if report.readable and report.rows >= self.sample]
+        full.sort(key=lambda report: report.model.path not in ("companies", "endusers"))
+        for report in full:
+            if self.budget - self.session.used < 2 + RESERVE:
+                report.page_cap = {"measured": False, "why": "left out to keep within the request budget"}
+                continue
+            model = report.model
+            asked = model.page_cap + 1
+            cap: dict[str, Any] = {
+                "documented": model.page_cap if model.cap_known else None,
+                "assumed": model.page_cap,
+                "asked": asked,
+            }
+            probe = ModelReport(model)
+            rows = self._get(model, {"limit": asked, "select": "_id"}, probe)
+            if rows is None:
+                report.page_cap = {**cap, "measured": False, "why": probe.error or f"status {probe.status}"}
+                continue
+            returned = len(rows)
+            cap["returned"] = returned
+            if returned >= asked:
+                report.page_cap = {**cap, "cap": None, "measured": False, "why": "the page held every row asked for"}
+                continue
+            after = self._get(model, {"limit": 1, "offset": returned, "select": "_id"}, probe)
+            more = bool(after)
+            report.page_cap = {
+                **cap,
+                "cap": returned if more else None,
+                "measured": more,
+                "why": "" if more else f"the tenant holds {returned} rows: no cap below that",
+            }
+
+    # -------------------------------------------------------------- profile
+    def profile(self) -> dict[str, Any]:
+        models = {path: report.to_dict(known_fields(report.model)) for path, report in sorted(self.reports.items())}
+        exchanges = self.session.adapter.exchanges
+        headers: dict[str, str] = {}
+        for exchange in exchanges:
+            headers.update(exchange.headers)
+        profile: dict[str, Any] = {
+            "format": FORMAT,
+            "generated": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "library_version": __version__,
+            "api_url": self.session.credentials.api_url,
+            "requests": {
+                "budget": self.budget,
+                "sent": self.session.used,
+                "methods": sorted({"GET"} if exchanges else set()),
+                "throttled": sum(1 for exchange in exchanges if exchange.status == 429),
+                "stopped": self.stopped,
+            },
+            "rate_limit_headers": headers,
+            "token": {"read_only": None, "note": READ_ONLY_NOTE},
+            "models": models,
+            "customfields": self.custom_definitions,
+        }
+        profile["differences"] = differences(profile, self.slow)
+        return self.session.redactor.data(profile)  # type: ignore[no-any-return]
+
+
+def differences(profile: Mapping[str, Any], slow: float) -> list[dict[str, str]]:
+    """Each way the tenant differs from what the library assumes, one line each."""
+    found = [item for path, entry in profile["models"].items() for item in _model_differences(path, entry, slow)]
+    known = {model.name for model in MODELS}
+    for parent in sorted({definition["parent"] for definition in profile["customfields"]} - {""}):
+        try:
+            name: str | None = resolve_model(parent).name
+        except ValueError:
+            name = None
+        if name not in known:
+            detail = f"custom fields are defined for {parent}, a model the library does not know"
+            found.append(_difference("unknown_model", parent, detail))
+    sent = profile["requests"]
+    if sent["throttled"]:
+        detail = f"{sent['throttled']} answers were 429 (retried, within the budget)"
+        found.append(_difference("rate_limited", "", detail))
+    if sent["stopped"]:
+        found.append(_difference("budget", "", sent["stopped"] + " Some models were not checked."))
+    return found
+
+
+def _difference(kind: str, model: str, detail: str) -> dict[str, str]:
+    return {"kind": kind, "model": model, "detail": detail}
+
+
+def _model_differences(path: str, entry: Mapping[str, Any], slow: float) -> list[dict[str, str]]:
+    name, status = entry["model"], entry["status"]
+    found = []
+    if status in (401, 403):
+        found.append(_difference("unreadable", name, f"GET /{path} answered {status}: this token may not list {name}"))
+    elif status == 404:
+        found.append(_difference("missing_route", name, f"GET /{path} answered 404: the tenant has no such route"))
+    elif status != 200:
+        found.append(_difference("failed", name, entry["error"] or f"GET /{path} answered {status}"))
+    if entry["unknown_fields"]:
+        detail = "fields the library's tables lack: " + ", ".join(entry["unknown_fields"])
+        found.append(_difference("unknown_fields", name, detail))
+    cap = entry["page_cap"] or {}
+    if cap.get("measured") and cap["cap"] < cap["assumed"]:
+        detail = f"a page holds at most {cap['cap']} rows; the library assumes {cap['assumed']}"
+        found.append(_difference("lower_page_cap", name, detail))
+    if entry["elapsed_ms"] > slow * 1000:
+        found.append(_difference("slow", name, f"GET /{path} took {entry['elapsed_ms']} ms"))
+    if entry["shapes"].get("owner") == "object":
+        found.append(_difference("row_shape", name, "owner comes as an object {_id, ...} in list rows, not as an id"))
+    return found
