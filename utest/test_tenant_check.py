@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 import requests
-from stubserver import Request, http_answer, stub_server
 
 from planhat_simulator import PlanhatSimulator
 from PlanhatLibrary.checkcli import main as check_main
@@ -23,6 +22,7 @@ from PlanhatLibrary.readonly import BudgetSpentError, ReadOnlySession, ReadOnlyV
 from PlanhatLibrary.tenantcheck import TenantCheck
 from PlanhatLibrary.tenantprofile import load_profile
 from PlanhatLibrary.tenantreport import html_report, write_report
+from stubserver import Request, http_answer, stub_server
 
 KEY, TENANT = "check-key-5d81c0a2", "check-tenant-77e1b3f4"
 FAST = 100_000  # requests per minute: the pace is a real tenant's concern, not the simulator's
@@ -126,6 +126,17 @@ def test_the_budget_counts_retries_and_refuses_past_it() -> None:
         finally:
             session.close()
         assert len(sim.requests()) == 2
+
+
+def test_planhat_hosts_are_paced_and_a_local_simulator_is_not() -> None:
+    planhat = TenantCheck(credentials("https://api.planhat.com"))
+    local = TenantCheck(credentials("http://127.0.0.1:9"))
+    chosen = TenantCheck(credentials("http://127.0.0.1:9"), requests_per_minute=30)
+    try:
+        assert planhat.pace == 100 and local.pace is None and chosen.pace == 30
+    finally:
+        for check in (planhat, local, chosen):
+            check.close()
 
 
 def test_a_wrong_key_is_reported_per_model_not_raised() -> None:
@@ -316,6 +327,6 @@ def test_a_bad_profile_fails_authorize_before_connecting(tmp_path: Path) -> None
     bad = tmp_path / "bad.json"
     bad.write_text("[]", encoding="utf-8")
     library = PlanhatLibrary()
-    with pytest.raises(ValueError, match="bad.json' is not a JSON object"):
+    with pytest.raises(ValueError, match=r"bad\.json' is not a JSON object"):
         library.run_keyword("authorize_planhat", [KEY], {"api_url": "http://127.0.0.1:9", "tenant_profile": str(bad)})
     assert library._session is None

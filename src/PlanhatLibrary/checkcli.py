@@ -32,7 +32,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--secret-name", default="planhat_api", help="secret to read from it (default planhat_api)")
     parser.add_argument("--report", type=Path, default=Path("planhat-tenant-profile.json"), help="profile JSON path")
     parser.add_argument("--budget", type=int, default=BUDGET, help=f"requests at most (default {BUDGET})")
-    parser.add_argument("--requests-per-minute", type=float, default=PACE, help=f"pace (default {PACE})")
+    parser.add_argument(
+        "--requests-per-minute", type=float, default=None, help=f"pace (default {PACE}; none for 127.0.0.1)"
+    )
     parser.add_argument("--sample", type=int, default=SAMPLE, help=f"rows read per model (default {SAMPLE})")
     parser.add_argument("--models", default=None, help="comma-separated models to check (default: all)")
     parser.add_argument("--strict", action="store_true", help="exit 1 when any difference is found")

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
+from urllib.parse import urlsplit
 
 from .credentials import Credentials
 from .errors import PlanhatError, PlanhatHTTPError
@@ -32,7 +33,8 @@ from .version import __version__
 FORMAT = "planhat-tenant-profile/1"
 #: At most this many requests, retries included (issue 25: "at most about 60").
 BUDGET = 60
-#: Requests per minute: well under Planhat's 200 (planhat.com/developers/api, rate limits).
+#: Requests per minute against Planhat: well under its 200 (planhat.com/developers/api, rate limits). A simulator on
+#: 127.0.0.1 is not paced unless asked.
 PACE = 100
 #: Rows of the sample page read per model.
 SAMPLE = 50
@@ -50,6 +52,12 @@ READ_ONLY_NOTE = (
     "Planhat offers no request that tells a read-only token from a read-write one without writing, "
     "and this check never writes."
 )
+
+
+def on_loopback(url: str) -> bool:
+    """True for a base URL on this machine (a simulator), which has no Planhat quota to spare."""
+    host = (urlsplit(url).hostname or "").lower()
+    return host in ("localhost", "::1") or host.startswith("127.")
 
 
 def json_type(value: Any) -> str:
@@ -150,14 +158,17 @@ class TenantCheck:
         credentials: Credentials,
         *,
         budget: int = BUDGET,
-        requests_per_minute: float = PACE,
+        requests_per_minute: float | None = None,
         sample: int = SAMPLE,
         slow: float = 2.0,
         timeout: float = 30.0,
         models: Iterable[str] | None = None,
     ) -> None:
-        if budget < 1 or sample < 1 or requests_per_minute <= 0 or slow <= 0:
+        if budget < 1 or sample < 1 or (requests_per_minute is not None and requests_per_minute <= 0) or slow <= 0:
             raise ValueError("budget, sample, requests_per_minute and slow must be positive")
+        if requests_per_minute is None:  # Planhat's quota is Planhat's: a local simulator sets its own limits
+            requests_per_minute = None if on_loopback(credentials.api_url) else PACE
+        self.pace = requests_per_minute
         self.session = ReadOnlySession(
             credentials, budget=budget, timeout=timeout, requests_per_minute=requests_per_minute
         )
@@ -290,6 +301,7 @@ class TenantCheck:
             "api_url": self.session.credentials.api_url,
             "requests": {
                 "budget": self.budget,
+                "per_minute": self.pace,
                 "sent": self.session.used,
                 "methods": sorted({"GET"} if exchanges else set()),
                 "throttled": sum(1 for exchange in exchanges if exchange.status == 429),
