@@ -26,3 +26,11 @@ def query_companies(count: int) -> list[dict[str, Any]]:
         }
         for i in range(int(count))
     ]
+
+
+def companies_with_extra_field(count: int) -> list[dict[str, Any]]:
+    """Companies as a tenant with its own field (``extraThing``), ``__v`` and a custom Health stores them."""
+    return [
+        {"name": f"Company {n}", "externalId": f"C-{n}", "extraThing": "x", "__v": 0, "custom": {"Health": n}}
+        for n in range(count)
+    ]

@@ -104,6 +104,7 @@ class Simulator:
         vault_secret_name: str = "planhat_api",
         latency: str | None = None,
         latency_per_item: str | None = None,
+        tenant_profile: str | None = None,
     ) -> str:
         """Start a simulator on a free port of ``127.0.0.1`` and return its URL.
 
@@ -120,12 +121,20 @@ class Simulator:
         | ``vault_secret_name`` | Secret name inside that file (default ``planhat_api``), as in `Authorize Planhat`. |
         | ``latency`` | Time to answer each API call, e.g. ``300ms``: see `Set Planhat Simulator Latency`. |
         | ``latency_per_item`` | Extra time per object sent or listed, e.g. ``0.2ms``. |
+        | ``tenant_profile`` | A tenant profile file from `Check Planhat Tenant`: answer as that tenant did (below). |
+
+        With ``tenant_profile`` the simulator is a twin of your tenant: it holds the tenant's custom field
+        definitions (also after `Reset Planhat Simulator`), every list row and fetched object carries each
+        field the tenant's rows had (``null`` when unset), list pages are capped where the tenant capped
+        them, and a path the tenant refused the token answers 401, 403 or 404 to every request. Paths the
+        profile does not name answer as without it.
 
         The library and the analytics URL are the same server.
 
         Example:
         | ${url} = | `Start Planhat Simulator` | secrets_file=${OUTPUT_DIR}/secrets.json | |
         | `Start Planhat Simulator` | seed=${CURDIR}/seed.json | rate_limit=200/min | alias=eu |
+        | `Start Planhat Simulator` | tenant_profile=${CURDIR}/tenant.json | alias=twin | |
         """
         if alias in self._simulators:
             raise SimulatorError(f"A simulator with alias '{alias}' is already running; stop it or use another alias.")
@@ -142,6 +151,7 @@ class Simulator:
                 behaviour=_dictionary(behaviour, "behaviour"),
                 latency=latency,
                 latency_per_item=latency_per_item,
+                tenant_profile=tenant_profile,
             )
         except (OSError, ValueError) as error:
             raise SimulatorError(f"Cannot start the Planhat simulator: {error}") from None

@@ -40,6 +40,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="extra time per object sent or listed, e.g. 0.2ms: a 5,000-item bulk call then takes 1 s more",
     )
     parser.add_argument(
+        "--tenant-profile",
+        default=None,
+        metavar="PATH",
+        help="a tenant profile JSON written by Check Planhat Tenant or planhat-check: answer as that tenant did "
+        "(its custom fields, the fields of its rows, its page caps, 401/403/404 on the paths its token may not read)",
+    )
+    parser.add_argument(
         "--no-request-bodies", action="store_true", help="keep request bodies out of the request log (big loads)"
     )
     parser.add_argument(
@@ -74,6 +81,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             control_token=args.control_token,
             latency=args.latency,
             latency_per_item=args.latency_per_item,
+            tenant_profile=args.tenant_profile,
         )
         url = simulator.start()
     except (OSError, ValueError) as error:
@@ -92,6 +100,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     secret = {"api_key": args.api_key, "tenant_uuid": args.tenant, "api_url": url, "analytics_url": url}
     print(f"planhat-simulator: api_key {args.api_key}, tenant {args.tenant}", file=sys.stderr, flush=True)
     print(f"planhat-simulator: secrets {json.dumps({'planhat_api': secret})}", file=sys.stderr, flush=True)
+    profile = simulator.tenant_profile
+    if profile is not None:
+        print(
+            f"planhat-simulator: answering as the tenant of {args.tenant_profile} ({len(profile.paths)} path(s), "
+            f"{len(profile.customfields)} custom field(s))",
+            file=sys.stderr,
+            flush=True,
+        )
     if args.secrets_file:
         try:
             write_secrets(Path(args.secrets_file), {"planhat_api": secret})

@@ -211,6 +211,7 @@ class PlanhatRequestHandler(BaseHTTPRequestHandler):
             return 200, list_metrics(self.state.store, query)
         if parts == ["leancompanies"] and method == "GET":
             return 200, self._lean_companies(query)
+        self._refuse_as_the_tenant(parts[0])
         model = model_at(parts[0]) if len(parts) in (1, 2) else None
         ident = parts[1] if len(parts) == 2 else None
         operation = ROUTES.get((method, ident is not None))
@@ -222,6 +223,14 @@ class PlanhatRequestHandler(BaseHTTPRequestHandler):
                 return 403, permission_denied(model, _array(call.body))
             raise StoreError(403, "Forbidden: this token has read-only access")
         return self._dispatch(model, operation, ident, call)
+
+    def _refuse_as_the_tenant(self, path: str) -> None:
+        """A path the tenant profile says the tenant refused (401, 403, 404) is refused on every request."""
+        profile = self.state.store.profile
+        twin = profile.at(path) if profile is not None else None
+        refusal = twin.refusal if twin is not None else None
+        if refusal is not None:
+            raise StoreError(*refusal)
 
     def _dispatch(self, model: ModelFacts, operation: str, ident: str | None, call: ApiCall) -> tuple[int, Any]:
         store, query, body = self.state.store, call.query, call.body

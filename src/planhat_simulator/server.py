@@ -21,6 +21,7 @@ from .faults import FaultBook, FaultSpecError, parse_fault
 from .handler import PlanhatRequestHandler
 from .latency import Latency
 from .loopback import is_loopback
+from .profile import ProfileError, TenantProfile, load_profile
 from .ratelimit import RateLimiter, parse_rate
 from .requestlog import RequestLog
 from .store import EntityStore, StoreError
@@ -31,7 +32,7 @@ IDLE_TIMEOUT = 30.0
 
 
 class SimulatorInputError(ValueError):
-    """Input the simulator cannot use: an unknown model, a bad seed, fault or behaviour setting."""
+    """Input the simulator cannot use: an unknown model, a bad seed, fault or behaviour setting, or tenant profile."""
 
 
 DEFAULT_API_KEY = "simulator-api-key"
@@ -150,14 +151,16 @@ class PlanhatSimulator:
         behaviour: Mapping[str, Any] | None = None,
         latency: str | float | None = None,
         latency_per_item: str | float | None = None,
+        tenant_profile: str | Path | Mapping[str, Any] | TenantProfile | None = None,
     ) -> None:
+        profile = _tenant_profile(tenant_profile)
         if control_token is None and not is_loopback(host):
             control_token = secrets.token_urlsafe(24)  # reachable from other hosts: the control API needs a token
         config = SimulatorConfig(api_key, tenant, read_only_key, max_body_bytes, None, control_token, idle_timeout)
         config.state_file = Path(state_file) if state_file else None
         config.latency = Latency.of(latency, latency_per_item)
         per_minute = parse_rate(str(rate_limit)) if rate_limit else None
-        store = EntityStore(Behaviour())
+        store = EntityStore(Behaviour(), profile)
         initial = Behaviour().to_json()
         self.state = SimulatorState(
             config, store, log=RequestLog(keep_bodies), limiter=RateLimiter(per_minute, per_second)
@@ -202,6 +205,11 @@ class PlanhatSimulator:
         self.state.config.latency = Latency.of(per_request, per_item)
 
     @property
+    def tenant_profile(self) -> TenantProfile | None:
+        """The tenant profile the simulator answers as (a twin of that tenant), or None."""
+        return self.state.store.profile
+
+    @property
     def latency(self) -> dict[str, float]:
         return self.state.config.latency.to_json()
 
@@ -225,7 +233,8 @@ class PlanhatSimulator:
             return self.state.store.seed(model, items)
 
     def reset(self) -> None:
-        """Forget data, faults and logged requests, and restore the start-up behaviour; keys stay."""
+        """Forget data, faults and logged requests, and restore the start-up behaviour; keys and the tenant
+        profile stay (its custom field definitions are stored again)."""
         self.state.reset()
 
     def entities(self, model: str, filter: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
@@ -349,6 +358,15 @@ def _copy(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def _has(item: Mapping[str, Any], wanted: Mapping[str, Any]) -> bool:
     return all(item.get(key) == value for key, value in wanted.items())
+
+
+def _tenant_profile(given: str | Path | Mapping[str, Any] | TenantProfile | None) -> TenantProfile | None:
+    if given is None or isinstance(given, TenantProfile):
+        return given
+    try:
+        return load_profile(given)
+    except ProfileError as error:
+        raise SimulatorInputError(str(error)) from None
 
 
 @contextmanager

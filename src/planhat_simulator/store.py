@@ -21,6 +21,7 @@ from typing import Any, TypeVar, cast
 
 from .behaviour import Behaviour
 from .facts import BULK_LIMIT, GENERATED_FIELDS, MODELS, UNMAPPED, VERSION_KEY, ModelFacts, model_named
+from .profile import TenantProfile
 
 Entity = dict[str, Any]
 _T = TypeVar("_T")
@@ -188,11 +189,16 @@ _MISSING = object()
 
 
 class EntityStore:
-    """Every model's objects plus the analytics data the simulator received."""
+    """Every model's objects plus the analytics data the simulator received.
 
-    def __init__(self, behaviour: Behaviour | None = None) -> None:
+    With a tenant ``profile`` it answers as that tenant did (see ``profile.py``): its custom field
+    definitions are stored on every reset, its field names are in every row read, its page caps apply.
+    """
+
+    def __init__(self, behaviour: Behaviour | None = None, profile: TenantProfile | None = None) -> None:
         self.lock = threading.RLock()
         self.behaviour = behaviour or Behaviour()
+        self.profile = profile
         self.collections: dict[str, Collection] = {}
         self.activities: list[Entity] = []
         self.metrics: list[Entity] = []
@@ -207,6 +213,8 @@ class EntityStore:
                 self.collections.setdefault(model.path, Collection(external))
             self.activities = []
             self.metrics = []
+            if self.profile is not None:  # configuration, not data: a reset keeps the tenant's definitions
+                self.seed("customfields", self.profile.customfield_entities())
 
     def collection(self, model: ModelFacts) -> Collection:
         return self.collections[model.path]
@@ -259,14 +267,14 @@ class EntityStore:
             entity = self.collection(model).find(ident)
             if entity is None:
                 raise StoreError(404, f"{model.name} '{ident}' not found")
-            return clone(entity)
+            return self._with_tenant_fields(model, [clone(entity)])[0]
 
     def select(self, model: ModelFacts, query: Mapping[str, str], *, capped: bool = True) -> list[Entity]:
         """A list page as the API answers it; ``capped=False`` (control API) ignores the page cap."""
         limit = _int_param(query, "limit", model.default_limit if capped else 10**12)
         offset = _int_param(query, "offset", 0)
         if capped:
-            limit = min(limit, model.served_cap, self.behaviour.page_cap or limit)
+            limit = min(limit, self._page_cap(model), self.behaviour.page_cap or limit)
         with self.lock:
             collection = self.collection(model)
             if not query.get("sort") and not any(query.get(name) for name in FILTERS) and not model.unlisted:
@@ -278,10 +286,26 @@ class EntityStore:
                 page = clone(items[offset : offset + limit])
             if capped and self.behaviour.list_owner == "object":
                 self._expand_owners(page)
+        if capped:
+            page = self._with_tenant_fields(model, page)
         select = [name.strip() for name in query.get("select", "").split(",") if name.strip()]
         if select:
             return [{key: item[key] for key in ("_id", *select) if key in item} for item in page]
         return page
+
+    def _page_cap(self, model: ModelFacts) -> int:
+        """Rows per list page at most: the tenant's measured cap when the profile has one, else the model's."""
+        twin = self.profile.at(model.path) if self.profile is not None else None
+        return twin.page_cap if twin is not None and twin.page_cap is not None else model.served_cap
+
+    def _with_tenant_fields(self, model: ModelFacts, items: list[Entity]) -> list[Entity]:
+        """``items`` carrying every top-level field the tenant's rows had (null when unset; a value is kept)."""
+        twin = self.profile.at(model.path) if self.profile is not None else None
+        if twin is not None and twin.fields:
+            for item in items:
+                for name in twin.fields:
+                    item.setdefault(name, None)
+        return items
 
     def _expand_owners(self, page: list[Entity]) -> None:
         """``owner``/``coOwner`` as ``{_id, nickName}``, as the Go client saw in list rows."""
