@@ -330,3 +330,16 @@ def test_a_bad_profile_fails_authorize_before_connecting(tmp_path: Path) -> None
     with pytest.raises(ValueError, match=r"bad\.json' is not a JSON object"):
         library.run_keyword("authorize_planhat", [KEY], {"api_url": "http://127.0.0.1:9", "tenant_profile": str(bad)})
     assert library._session is None
+
+
+def test_the_report_pictured_in_the_docs_is_what_the_check_finds(tenant: PlanhatSimulator) -> None:
+    """docs/tenant-check.md shows the report of the acceptance test's tenant: the same rows and differences."""
+    import re
+
+    page = (Path(__file__).parent.parent / "docs" / "tenant-check.md").read_text(encoding="utf-8")
+    pictured = set(re.findall(r"^- \*\*(\w+)\*\* ?(\w*):", page, re.MULTILINE))
+    rows = dict(re.findall(r"^\| \w+ `(\w+)` \| (\d+) \|", page, re.MULTILINE))
+    profile = run_check(tenant, slow=0.3, models=list(rows))
+    assert pictured == kinds(profile)
+    assert rows == {path: str(entry["status"]) for path, entry in profile["models"].items()}
+    assert "| Company `companies` | 200 | 50 | 6 | extraThing | Health | __v, _id | 55 (lower) |" in page

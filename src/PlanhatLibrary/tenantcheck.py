@@ -330,7 +330,8 @@ def differences(profile: Mapping[str, Any], slow: float) -> list[dict[str, str]]
             found.append(_difference("unknown_model", parent, detail))
     sent = profile["requests"]
     if sent["throttled"]:
-        detail = f"{sent['throttled']} answers were 429 (retried, within the budget)"
+        count = sent["throttled"]
+        detail = f"{count} answer{' was' if count == 1 else 's were'} 429 (retried, within the budget)"
         found.append(_difference("rate_limited", "", detail))
     if sent["stopped"]:
         found.append(_difference("budget", "", sent["stopped"] + " Some models were not checked."))
