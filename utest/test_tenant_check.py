@@ -96,7 +96,9 @@ def test_a_tenant_as_documented_shows_no_lower_cap_and_no_unknown_field() -> Non
 def test_the_budget_bounds_what_is_sent(tenant: PlanhatSimulator) -> None:
     profile = run_check(tenant, budget=5)
     assert len(tenant.requests()) == 5 == profile["requests"]["sent"]
-    assert ("budget", "") in kinds(profile)
+    assert ("stopped", "") in kinds(profile)
+    assert not any(kind == "failed" for kind, _ in kinds(profile))  # what was not sent is "not checked", not failed
+    assert sum(entry["error"].startswith("not checked") for entry in profile["models"].values()) >= 20
 
 
 @pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH"])
@@ -173,7 +175,7 @@ def test_a_profile_loads_for_the_field_check(tenant: PlanhatSimulator, tmp_path:
         ("not json", "is not JSON"),
         ("[]", "is not a JSON object"),
         ('{"format": "other/1", "models": {}}', "expected 'planhat-tenant-profile/1'"),
-        ('{"format": "planhat-tenant-profile/1"}', "has no 'models' object"),
+        ('{"format": "planhat-tenant-profile/1", "models": []}', "'models' entry that is not an object"),
         ('{"format": "planhat-tenant-profile/1", "models": {"companies": []}}', "not an object"),
         ('{"format": "planhat-tenant-profile/1", "models": {"companies": {"fields": [1]}}}', "not an object of"),
         ('{"format": "planhat-tenant-profile/1", "models": {}, "customfields": [{"x": 1}]}', "without a name"),
@@ -343,3 +345,203 @@ def test_the_report_pictured_in_the_docs_is_what_the_check_finds(tenant: Planhat
     assert pictured == kinds(profile)
     assert rows == {path: str(entry["status"]) for path, entry in profile["models"].items()}
     assert "| Company `companies` | 200 | 50 | 6 | extraThing | Health | __v, _id | 55 (lower) |" in page
+
+
+# ---------------------------------------------------------------------------------------------- hostile review
+def answering(status: int, body: bytes, headers: dict[str, str] | None = None) -> Any:
+    def answer(request: Request, conn: socket.socket) -> None:
+        conn.sendall(http_answer(status, body, headers))
+
+    return answer
+
+
+def stub_check(url: str, **options: Any) -> dict[str, Any]:
+    check = TenantCheck(credentials(url), requests_per_minute=FAST, **options)
+    try:
+        return check.run()
+    finally:
+        check.close()
+
+
+def test_a_page_that_is_not_the_api_is_no_all_clear(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    login = b"<html><body>Sign in</body></html>"
+    with stub_server(answering(200, login, {"Content-Type": "text/html"})) as server:
+        profile = stub_check(server.url, models=["companies", "endusers"])
+        secrets = tmp_path / "s.json"
+        secrets.write_text(json.dumps({"planhat_api": {"api_key": KEY, "api_url": server.url}}))
+        code = check_main(["--secrets-file", str(secrets), "--report", str(tmp_path / "t.json")])
+    assert not profile["models"]["companies"]["readable"]
+    assert ("failed", "Company") in kinds(profile) and ("failed", "EndUser") in kinds(profile)
+    assert code == 2 and "no model could be read" in capsys.readouterr().err
+
+
+def test_a_wrong_key_everywhere_stops_early_and_says_why() -> None:
+    with PlanhatSimulator(api_key=KEY) as sim:
+        check = TenantCheck(credentials(sim.url, key="not-the-key"), requests_per_minute=FAST)
+        profile = check.run()
+        check.close()
+        assert len(sim.requests()) == 2
+    assert "answered 401" in profile["requests"]["stopped"] and "another region" in profile["requests"]["stopped"]
+    assert ("stopped", "") in kinds(profile)
+
+
+def test_no_answer_at_all_stops_early() -> None:
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    listener.close()  # nothing listens there now
+    profile = stub_check(f"http://127.0.0.1:{port}")
+    assert profile["requests"]["stopped"].startswith("No answer from")
+    assert profile["requests"]["sent"] <= 6  # two models, each tried three times
+
+
+def test_slow_is_the_server_s_time_not_the_pacing() -> None:
+    with PlanhatSimulator(api_key=KEY) as sim:
+        check = TenantCheck(credentials(sim.url), requests_per_minute=400, slow=0.1, models=["companies", "tasks"])
+        profile = check.run()
+        check.close()
+    assert not any(kind == "slow" for kind, _ in kinds(profile))
+
+
+def test_a_429_storm_without_retry_after_costs_three_attempts_per_call() -> None:
+    storm = answering(429, b"{}", {"Content-Type": "application/json", "X-Rate-Limit-Remaining": "1"})
+    with stub_server(storm) as server:
+        profile = stub_check(server.url, models=["companies"])
+        assert len(server.requests) == 3
+    assert profile["requests"]["throttled"] == 3
+
+
+def test_custom_field_definitions_are_bounded_and_the_profile_loads(tmp_path: Path) -> None:
+    definitions = [
+        {"name": f"F{n}", "parent": "Company", "type": "list", "listValues": ["v"] * 50} for n in range(3000)
+    ]
+    with PlanhatSimulator(api_key=KEY) as sim:
+        sim.seed({"customfields": definitions})
+        profile = stub_check(sim.url, models=["customfields"])
+    assert len(profile["customfields"]) == 2000
+    assert sum(len(item["values"]) for item in profile["customfields"]) == 20_000
+    target, _ = write_report(profile, tmp_path / "t.json")
+    assert load_profile(target).definitions["Company"]["F0"].values == ("v",) * 50
+
+
+def test_names_no_file_can_hold_are_skipped(tmp_path: Path) -> None:
+    body = b'[{"_id": "1", "bad\\ud800name": 1, "fine": 2}]'
+    with stub_server(answering(200, body)) as server:
+        profile = stub_check(server.url, models=["companies"])
+    assert set(profile["models"]["companies"]["fields"]) == {"_id", "fine"}
+    assert profile["models"]["companies"]["skipped_names"] == 1
+    _, page = write_report(profile, tmp_path / "t.json")
+    assert page.exists()
+
+
+def test_a_failed_confirmation_is_not_reported_as_a_cap(tenant: PlanhatSimulator) -> None:
+    tenant.add_fault(status=503, method="GET", path="/companies", times=None, skip=2)
+    profile = run_check(tenant, models=["companies"])
+    cap = profile["models"]["companies"]["page_cap"]
+    assert cap["measured"] is False and "confirming request failed" in cap["why"]
+
+
+def test_bad_arguments_fail_before_anything_is_sent(tmp_path: Path) -> None:
+    from PlanhatLibrary.errors import PlanhatInputError
+    from PlanhatLibrary.tenantreport import report_path
+
+    with pytest.raises(PlanhatInputError, match="names no model"):
+        TenantCheck(credentials("http://127.0.0.1:9"), models=[])
+    with pytest.raises(PlanhatInputError, match="sample must be 1 to 500"):
+        TenantCheck(credentials("http://127.0.0.1:9"), sample=100_000)
+    with pytest.raises(PlanhatInputError, match="longer than 0"):
+        TenantCheck(credentials("http://127.0.0.1:9"), slow=0)
+    with pytest.raises(PlanhatInputError, match=r"ending in \.json"):
+        report_path(tmp_path / "t.html")
+
+
+@pytest.mark.parametrize("url", ["http://127.example.com", "http://localhost.example", "https://api.planhat.com"])
+def test_only_real_loopback_addresses_skip_the_pace(url: str) -> None:
+    from PlanhatLibrary.tenantcheck import on_loopback
+
+    assert not on_loopback(url)
+    assert on_loopback("http://127.0.0.1:8080") and on_loopback("http://localhost:1") and on_loopback("http://[::1]:2")
+
+
+def test_a_method_override_header_is_refused() -> None:
+    with PlanhatSimulator(api_key=KEY) as sim:
+        session = ReadOnlySession(credentials(sim.url), budget=5)
+        try:
+            with pytest.raises(ReadOnlyViolationError):
+                session.http.get(f"{sim.url}/companies", headers={"X-HTTP-Method-Override": "DELETE"})
+        finally:
+            session.close()
+        assert sim.requests() == []
+
+
+def test_the_cli_masks_the_tenant_token_from_the_environment(tmp_path: Path) -> None:
+    def echo(request: Request, conn: socket.socket) -> None:
+        conn.sendall(http_answer(200, json.dumps([{"_id": "1", TENANT: 1, "name": TENANT}]).encode()))
+
+    with stub_server(echo) as server:
+        env = {**os.environ, "PLANHAT_API_KEY": KEY, "PLANHAT_API_URL": server.url, "PLANHAT_TENANT_UUID": TENANT}
+        command = [sys.executable, "-m", "PlanhatLibrary.checkcli", "--report", str(tmp_path / "t.json")]
+        command += ["--models", "companies"]
+        done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    for path in (tmp_path / "t.json", tmp_path / "t.html"):
+        assert TENANT not in path.read_text(encoding="utf-8")
+    assert TENANT not in done.stdout + done.stderr
+
+
+def test_a_key_inside_a_bad_url_is_masked_in_the_cli_error(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    secrets = tmp_path / "s.json"
+    secrets.write_text(json.dumps({"planhat_api": {"api_key": KEY, "api_url": f"https://api.planhat.com/?k={KEY}"}}))
+    assert check_main(["--secrets-file", str(secrets), "--report", str(tmp_path / "t.json")]) == 2
+    shown = capsys.readouterr()
+    assert KEY not in shown.err + shown.out and "query" in shown.err
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+        (
+            '{"format": "planhat-tenant-profile/1", "models": {"companies": {"fields": {"'
+            + "n" * 300
+            + '": "string"}}}}',
+            "300 characters",
+        ),
+        ('{"format": "planhat-tenant-profile/1", "models": {"companies": {"status": "200"}}}', "whole number"),
+    ],
+)
+def test_the_library_loader_refuses_what_the_simulator_refuses(tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / "p.json"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(ValueError, match=message):
+        load_profile(path)
+
+
+def test_the_library_loader_refuses_what_is_not_a_file_and_reads_a_bom(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="not a regular file"):
+        load_profile("/dev/zero")
+    bom = tmp_path / "bom.json"
+    bom.write_bytes(b"\xef\xbb\xbf" + json.dumps({"format": "planhat-tenant-profile/1", "models": {}}).encode())
+    assert load_profile(bom).top == {}
+
+
+def test_without_customfields_access_the_profile_s_definitions_check_custom_values(tmp_path: Path) -> None:
+    from PlanhatLibrary.errors import PlanhatInputError
+    from PlanhatLibrary.library import PlanhatLibrary
+
+    path = tmp_path / "tenant.json"
+    definitions = [
+        {"name": "Health", "parent": "Company", "type": "number", "values": []},
+        {"name": "Segment", "parent": "Company", "type": "list", "values": ["SMB", "Enterprise"]},
+    ]
+    path.write_text(json.dumps({"format": "planhat-tenant-profile/1", "models": {}, "customfields": definitions}))
+    with PlanhatSimulator(api_key=KEY) as sim:
+        sim.add_fault(status=403, method="GET", path="/customfields", times=None)
+        library = PlanhatLibrary(tenant_profile=str(path))
+        library.run_keyword("authorize_planhat", [KEY], {"api_url": sim.url, "validate": False})
+        with pytest.raises(PlanhatInputError, match=r"custom\.Health"):
+            library.run_keyword("create_entity", ["companies"], {"name": "A", "custom": {"health": 3}})
+        with pytest.raises(PlanhatInputError, match="SMB"):
+            library.run_keyword("create_entity", ["companies"], {"name": "A", "custom": {"Segment": "NotAValue"}})
+        library.run_keyword("create_entity", ["companies"], {"name": "A", "custom": {"Health": 3, "Segment": "SMB"}})
+        assert len([entry for entry in sim.requests() if entry["method"] == "POST"]) == 1

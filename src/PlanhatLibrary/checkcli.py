@@ -14,10 +14,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .credentials import DEFAULT_API_URL, Credentials, checked_url, credentials_from_secret
+from .credentials import DEFAULT_API_URL, Credentials, credentials_from_secret
 from .errors import PlanhatError
-from .tenantcheck import BUDGET, PACE, SAMPLE, TenantCheck
-from .tenantreport import write_report
+from .redaction import Redactor
+from .tenantcheck import BUDGET, PACE, SAMPLE, TIME_LIMIT, TenantCheck
+from .tenantreport import report_path, write_report
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -26,7 +27,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Read a Planhat tenant without writing (GET only, at most --budget requests) and report how it "
         "differs from what robotframework-planhat assumes. Writes the tenant profile (JSON) and an HTML report.",
         epilog="The key comes from --secrets-file (a Vault FileSecrets JSON: {NAME: {api_key, api_url, ...}}) or from "
-        "PLANHAT_API_KEY (and PLANHAT_API_URL). Neither the key nor the tenant token is printed or written.",
+        "PLANHAT_API_KEY (with PLANHAT_API_URL for another region, and PLANHAT_TENANT_UUID so the tenant token is "
+        "masked too). Neither is printed or written. Exit codes: 0 checked, 1 differences found with --strict, "
+        "2 nothing could be checked (no key, no answer, every model refused).",
     )
     parser.add_argument("--secrets-file", type=Path, help="Vault FileSecrets JSON holding the secret")
     parser.add_argument("--secret-name", default="planhat_api", help="secret to read from it (default planhat_api)")
@@ -37,6 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--sample", type=int, default=SAMPLE, help=f"rows read per model (default {SAMPLE})")
     parser.add_argument("--models", default=None, help="comma-separated models to check (default: all)")
+    parser.add_argument("--timeout", type=float, default=30.0, help="seconds one attempt may take (default 30)")
+    parser.add_argument("--time-limit", type=float, default=TIME_LIMIT, help="seconds in all (default 300)")
     parser.add_argument("--strict", action="store_true", help="exit 1 when any difference is found")
     return parser
 
@@ -54,20 +59,37 @@ def credentials(args: argparse.Namespace) -> Credentials:
     key = os.environ.get("PLANHAT_API_KEY")
     if not key:
         raise PlanhatError("No key: give --secrets-file, or set PLANHAT_API_KEY (and PLANHAT_API_URL for a region).")
-    url = checked_url("PLANHAT_API_URL", os.environ.get("PLANHAT_API_URL") or DEFAULT_API_URL)
-    return credentials_from_secret("PLANHAT_API_KEY", {"api_key": key, "api_url": url})
+    secret = {"api_key": key, "api_url": os.environ.get("PLANHAT_API_URL") or DEFAULT_API_URL}
+    if os.environ.get("PLANHAT_TENANT_UUID"):
+        secret["tenant_uuid"] = os.environ["PLANHAT_TENANT_UUID"]
+    return credentials_from_secret("PLANHAT_API_KEY", secret)
+
+
+def _known_secrets(args: argparse.Namespace) -> list[str]:
+    """Every secret this run may hold, to mask in any message (even one about a malformed secret)."""
+    found = [os.environ.get(name, "") for name in ("PLANHAT_API_KEY", "PLANHAT_TENANT_UUID")]
+    try:
+        secret = json.loads(args.secrets_file.read_text(encoding="utf-8")).get(args.secret_name, {})
+        found += [str(secret.get(name, "")) for name in ("api_key", "tenant_uuid")]
+    except (AttributeError, OSError, ValueError):
+        pass
+    return [value for value in found if len(value) >= 4]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    mask = Redactor(_known_secrets(args))
     try:
-        models = [name.strip() for name in args.models.split(",") if name.strip()] if args.models else None
+        models = [name.strip() for name in args.models.split(",")] if args.models is not None else None
+        report_path(args.report)  # before anything is sent
         check = TenantCheck(
             credentials(args),
             budget=args.budget,
             requests_per_minute=args.requests_per_minute,
             sample=args.sample,
-            models=models,
+            timeout=args.timeout,
+            time_limit=args.time_limit,
+            models=[name for name in models if name] if models is not None else None,
         )
         try:
             profile = check.run()
@@ -75,13 +97,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             check.close()
         target, page = write_report(profile, args.report)
     except (PlanhatError, ValueError) as error:
-        print(f"planhat-check: {error}", file=sys.stderr)
+        print(f"planhat-check: {mask.text(str(error))}", file=sys.stderr)
         return 2
     sent, found = profile["requests"], profile["differences"]
-    print(f"Checked {len(profile['models'])} models at {profile['api_url']} with {sent['sent']} GET requests.")
+    readable = sum(1 for entry in profile["models"].values() if entry["readable"])
+    checked = f"Checked {len(profile['models'])} models at {profile['api_url']}"
+    print(f"{checked}: {readable} readable, {sent['sent']} GET attempts.")
     for item in found:
         print(f"  {item['kind']:15} {item['model']:14} {item['detail']}")
     print(f"{len(found)} difference(s). Profile: {target}  Report: {page}")
+    if not readable:
+        print("planhat-check: no model could be read; see the differences above.", file=sys.stderr)
+        return 2
     return 1 if args.strict and found else 0
 
 

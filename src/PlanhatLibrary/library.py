@@ -21,7 +21,6 @@ from .keywords.secrets import SecretText, VaultSecret
 from .keywords.tenant import TenantKeywords
 from .keywords.types import CONVERTERS
 from .retry import RetryPolicy
-from .seen import seen_fields
 from .session import PlanhatSession
 from .tenantprofile import TenantProfile, load_profile
 from .version import __version__
@@ -242,7 +241,7 @@ class PlanhatLibrary(DynamicCore):
         )
         profile = profile or self.tenant_profile
         if profile is not None:
-            profile.apply(seen_fields(self._session.cache))
+            profile.apply(self._session.cache)
             logger.info(f"The field check knows the fields of tenant profile {profile.source}")
         return self._session
 

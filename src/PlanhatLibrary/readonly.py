@@ -18,12 +18,24 @@ import requests
 
 from .credentials import Credentials
 from .errors import PlanhatError
-from .retry import RetryPolicy
+from .retry import Attempt, RetryPolicy
 from .session import PlanhatSession
 from .transport import DeadlineAdapter
 
 #: Answer headers worth reporting: the rate limit as Planhat states it, and when to come back.
 RATE_HEADERS = ("x-rate-limit-limit", "x-rate-limit-remaining", "x-rate-limit-reset", "retry-after")
+
+
+#: Headers that ask a server to treat a GET as another method: the guard refuses requests that carry one.
+METHOD_OVERRIDES = ("x-http-method-override", "x-http-method", "x-method-override")
+
+
+class FewRetries(RetryPolicy):
+    """At most ``max_retries`` retries of any kind: a 429 without ``Retry-After`` is no exception here (the check
+    has a request budget to keep, and would rather report the 429)."""
+
+    def delay(self, attempt: Attempt, retry_number: int, elapsed: float) -> float | None:
+        return None if retry_number >= self.max_retries else super().delay(attempt, retry_number, elapsed)
 
 
 class ReadOnlyViolationError(PlanhatError):
@@ -56,6 +68,8 @@ class GetOnlyAdapter(DeadlineAdapter):
 
     def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:
         method = (request.method or "").upper()
+        if any(name.lower() in METHOD_OVERRIDES for name in request.headers):
+            method = "a method override"
         if method != "GET":
             refused = method or "a request"
             raise ReadOnlyViolationError(f"The tenant check is read-only: {refused} refused, nothing was sent.")
@@ -85,7 +99,7 @@ class ReadOnlySession(PlanhatSession):
         requests_per_minute: float | None = None,
         max_answer_bytes: int = 64 * 1024 * 1024,
     ) -> None:
-        retry = RetryPolicy(max_retries=2, budget=60.0, window_budget=60.0)
+        retry = FewRetries(max_retries=2, budget=60.0, window_budget=60.0)
         super().__init__(
             credentials,
             timeout=timeout,

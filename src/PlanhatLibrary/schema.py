@@ -32,6 +32,9 @@ GENERATED = (*GENERATED_FIELDS, "createDate")
 CUSTOM_FIELDS_CACHE = "custom_fields"
 #: Cached in place of the custom fields when the token may not read them.
 UNREADABLE = "unreadable"
+#: The session cache entry holding a tenant profile's custom field definitions (by parent model name): used when
+#: the token may not read ``/customfields``.
+PROFILE_CUSTOM_FIELDS = "profile_custom_fields"
 
 
 @cache
@@ -175,6 +178,13 @@ class SchemaService:
                     if parent and row.get("name"):
                         by_parent.setdefault(parent, {})[str(row["name"])] = CustomField.from_api(row)
         except PlanhatError as error:  # 403/404 (the token may not read them), or a failure that outlasted retries
+            from_profile = self.session.cache.get(PROFILE_CUSTOM_FIELDS)
+            if from_profile:
+                if cached is None:
+                    why = getattr(error, "status", None) or type(error).__name__
+                    logger.info(f"Cannot read the tenant's custom fields ({why}): the tenant profile's are used.")
+                self.session.cache[CUSTOM_FIELDS_CACHE] = from_profile
+                return dict(from_profile)
             if cached != UNREADABLE:
                 status = getattr(error, "status", None)
                 logger.warn(

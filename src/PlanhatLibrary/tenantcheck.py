@@ -13,6 +13,7 @@ All of it goes through a `ReadOnlySession`: GET only, at most ``budget`` request
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import time
 from collections.abc import Iterable, Mapping
@@ -22,7 +23,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .credentials import Credentials
-from .errors import PlanhatError, PlanhatHTTPError
+from .errors import PlanhatError, PlanhatHTTPError, PlanhatInputError
 from .models import MODELS, Model, Operation, resolve_model
 from .readonly import BudgetSpentError, ReadOnlySession
 from .schema import GENERATED, table_of
@@ -44,9 +45,16 @@ CUSTOM_FIELDS_PAGE = 2000
 RESERVE = 4
 #: Statuses that answer "may this token list the model" without being a failure of the check.
 ANSWERED = frozenset({200, 401, 403, 404})
-#: Names longer than this, and fields past this count, are not recorded (a hostile answer stays bounded).
+#: Names longer than this, and fields past this count, are not recorded (a hostile answer stays bounded); a
+#: profile within these bounds stays under the 10 MB its loaders accept.
 MAX_NAME = 200
 MAX_FIELDS = 2000
+MAX_DEFINITIONS = 2000
+MAX_LIST_VALUES = 20_000
+#: Rows asked per sample page at most.
+MAX_SAMPLE = 500
+#: The whole check stops after this long by default (a tenant answering slowly cannot hold it for an hour).
+TIME_LIMIT = 300.0
 OBJECT_ID = re.compile(r"^[0-9a-f]{24}$")
 READ_ONLY_NOTE = (
     "Planhat offers no request that tells a read-only token from a read-write one without writing, "
@@ -57,7 +65,23 @@ READ_ONLY_NOTE = (
 def on_loopback(url: str) -> bool:
     """True for a base URL on this machine (a simulator), which has no Planhat quota to spare."""
     host = (urlsplit(url).hostname or "").lower()
-    return host in ("localhost", "::1") or host.startswith("127.")
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def clean(text: Any) -> str | None:
+    """``text`` when it is a string that can be written as UTF-8 and is at most ``MAX_NAME`` long, else None."""
+    if not isinstance(text, str) or len(text) > MAX_NAME:
+        return None
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: valid JSON, but no file or log can hold it
+        return None
+    return text
 
 
 def json_type(value: Any) -> str:
@@ -91,7 +115,7 @@ class ModelReport:
 
     @property
     def readable(self) -> bool:
-        return self.status == 200
+        return self.status == 200 and not self.error
 
     def take(self, rows: Iterable[Any]) -> None:
         for row in rows:
@@ -104,12 +128,12 @@ class ModelReport:
                 self._names(custom, self.custom)
             for name, value in row.items():
                 shape = _shape(value)
-                if shape and isinstance(name, str) and name in self.fields and name != "_id":
+                if shape and name in self.fields and name != "_id":
                     self.shapes[name] = "object" if "object" in (shape, self.shapes.get(name)) else shape
 
     def _names(self, row: Mapping[Any, Any], into: dict[str, str]) -> None:
         for name, value in row.items():
-            if not isinstance(name, str) or len(name) > MAX_NAME or (name not in into and len(into) >= MAX_FIELDS):
+            if clean(name) is None or (name not in into and len(into) >= MAX_FIELDS):
                 self.skipped_names += 1
                 continue
             kind = json_type(value)
@@ -162,18 +186,22 @@ class TenantCheck:
         sample: int = SAMPLE,
         slow: float = 2.0,
         timeout: float = 30.0,
+        time_limit: float = TIME_LIMIT,
         models: Iterable[str] | None = None,
     ) -> None:
-        if budget < 1 or sample < 1 or (requests_per_minute is not None and requests_per_minute <= 0) or slow <= 0:
-            raise ValueError("budget, sample, requests_per_minute and slow must be positive")
+        problem = _argument_problem(budget, sample, requests_per_minute, slow, time_limit)
+        if problem:
+            raise PlanhatInputError(problem)
         if requests_per_minute is None:  # Planhat's quota is Planhat's: a local simulator sets its own limits
             requests_per_minute = None if on_loopback(credentials.api_url) else PACE
         self.pace = requests_per_minute
         self.session = ReadOnlySession(
             credentials, budget=budget, timeout=timeout, requests_per_minute=requests_per_minute
         )
-        self.budget, self.sample, self.slow = budget, sample, slow
+        self.budget, self.sample, self.slow, self.time_limit = budget, sample, slow, time_limit
         chosen = [resolve_model(name) for name in models] if models is not None else list(MODELS)
+        if not chosen:
+            raise PlanhatInputError("models names no model to check; leave it out to check every model.")
         by_path: dict[str, Model] = {}
         for model in chosen:
             if model.supports(Operation.LIST):
@@ -182,6 +210,7 @@ class TenantCheck:
         self.reports: dict[str, ModelReport] = {}
         self.custom_definitions: list[dict[str, Any]] = []
         self.stopped = ""
+        self.started = time.monotonic()
 
     def close(self) -> None:
         self.session.close()
@@ -193,33 +222,54 @@ class TenantCheck:
             for path, model in self.models.items():
                 if path != "customfields":
                     self._sample(model)
+                    self._give_up_when_nothing_answers()
             self._page_caps()
-        except BudgetSpentError as spent:
-            self.stopped = str(spent)
+        except (BudgetSpentError, _StopError) as stop:
+            self.stopped = str(stop)
+        for path, model in self.models.items():  # what the budget or the time limit left out
+            self.reports.setdefault(path, ModelReport(model, error="not checked: " + self.stopped.rstrip(".")))
         return self.profile()
 
+    def _give_up_when_nothing_answers(self) -> None:
+        """Two models without an answer, or refused as unauthorized: the rest would only say the same."""
+        seen = list(self.reports.values())
+        if len(seen) < 2 or not all(report.status is None or report.status == 401 for report in seen):
+            return
+        if all(report.status == 401 for report in seen):
+            raise _StopError(
+                f"Every model so far answered 401 at {self.session.credentials.api_url}: the key is wrong, rotated, "
+                "or for another region (check api_url). Stopped."
+            )
+        raise _StopError(f"No answer from {self.session.credentials.api_url} ({seen[-1].error}). Stopped.")
+
     def _get(self, model: Model, params: dict[str, Any], report: ModelReport) -> Any:
-        """One list request; the status lands in ``report``. Returns the rows, or None when it did not answer 200."""
-        began = time.monotonic()
+        """One list request; the status lands in ``report``. Returns the rows, or None when it did not answer 200
+        with a JSON array. ``elapsed_ms`` is the slowest attempt's own time, not pacing or retry waits."""
+        if time.monotonic() - self.started > self.time_limit:
+            raise _StopError(f"The check's time limit of {self.time_limit:g} s passed. Stopped.")
+        exchanges = self.session.adapter.exchanges
+        first = len(exchanges)
         try:
             reply = self.session.send(
                 "GET", model.path, params=params, accept=ANSWERED, target=Target("Check Planhat Tenant", model.name)
             )
-        except BudgetSpentError:
+        except BudgetSpentError as spent:
+            report.error = f"not checked: {spent}"
             raise
         except PlanhatHTTPError as error:
-            report.status, report.error = error.status, str(error)
+            report.status, report.error = error.status or None, str(error)
             return None
         except PlanhatError as error:
             report.error = str(error)
             return None
         finally:
-            report.elapsed_ms = max(report.elapsed_ms, int((time.monotonic() - began) * 1000))
+            took = [exchange.elapsed for exchange in exchanges[first:]]
+            report.elapsed_ms = max(report.elapsed_ms, int(max(took, default=0.0) * 1000))
         report.status = reply.status
         if reply.status != 200:
             return None
         if not isinstance(reply.data, list):
-            report.error = f"answered with {type(reply.data).__name__}, expected a JSON array"
+            report.error = f"GET /{model.path} answered {type(reply.data).__name__}, not a JSON array of objects"
             return None
         return reply.data
 
@@ -232,19 +282,17 @@ class TenantCheck:
         if rows is None:
             return
         report.take(rows[: self.sample])
+        room = MAX_LIST_VALUES
         for row in rows:
-            if isinstance(row, Mapping) and isinstance(row.get("name"), str) and len(row["name"]) <= MAX_NAME:
-                values = row.get("listValues")
-                self.custom_definitions.append(
-                    {
-                        "name": row["name"],
-                        "parent": str(row.get("parent") or "")[:MAX_NAME],
-                        "type": str(row.get("type") or "")[:MAX_NAME],
-                        "values": [str(value)[:MAX_NAME] for value in values][:MAX_FIELDS]
-                        if isinstance(values, list)
-                        else [],
-                    }
-                )
+            name = clean(row.get("name")) if isinstance(row, Mapping) else None
+            if not name or len(self.custom_definitions) >= MAX_DEFINITIONS:
+                report.skipped_names += 1
+                continue
+            given = row.get("listValues")
+            values = [value for value in map(clean, given if isinstance(given, list) else []) if value is not None]
+            values, room = values[:room], room - min(room, len(values))
+            parent, kind = clean(str(row.get("parent") or "")), clean(str(row.get("type") or ""))
+            self.custom_definitions.append({"name": name, "parent": parent or "", "type": kind or "", "values": values})
 
     def _sample(self, model: Model) -> None:
         report = self.reports[model.path] = ModelReport(model)
@@ -279,6 +327,10 @@ class TenantCheck:
                 report.page_cap = {**cap, "cap": None, "measured": False, "why": "the page held every row asked for"}
                 continue
             after = self._get(model, {"limit": 1, "offset": returned, "select": "_id"}, probe)
+            if after is None:
+                why = f"the confirming request failed: {probe.error or probe.status}"
+                report.page_cap = {**cap, "cap": None, "measured": False, "why": why}
+                continue
             more = bool(after)
             report.page_cap = {
                 **cap,
@@ -334,7 +386,7 @@ def differences(profile: Mapping[str, Any], slow: float) -> list[dict[str, str]]
         detail = f"{count} answer{' was' if count == 1 else 's were'} 429 (retried, within the budget)"
         found.append(_difference("rate_limited", "", detail))
     if sent["stopped"]:
-        found.append(_difference("budget", "", sent["stopped"] + " Some models were not checked."))
+        found.append(_difference("stopped", "", sent["stopped"] + " What was not read is marked 'not checked'."))
     return found
 
 
@@ -343,14 +395,16 @@ def _difference(kind: str, model: str, detail: str) -> dict[str, str]:
 
 
 def _model_differences(path: str, entry: Mapping[str, Any], slow: float) -> list[dict[str, str]]:
-    name, status = entry["model"], entry["status"]
-    found = []
+    name, status, error = entry["model"], entry["status"], entry["error"]
+    found: list[dict[str, str]] = []
+    if error.startswith("not checked"):
+        return found  # the "stopped" difference says why
     if status in (401, 403):
         found.append(_difference("unreadable", name, f"GET /{path} answered {status}: this token may not list {name}"))
     elif status == 404:
         found.append(_difference("missing_route", name, f"GET /{path} answered 404: the tenant has no such route"))
-    elif status != 200:
-        found.append(_difference("failed", name, entry["error"] or f"GET /{path} answered {status}"))
+    elif status != 200 or error:
+        found.append(_difference("failed", name, error or f"GET /{path} answered {status}"))
     if entry["unknown_fields"]:
         detail = "fields the library's tables lack: " + ", ".join(entry["unknown_fields"])
         found.append(_difference("unknown_fields", name, detail))
@@ -363,3 +417,21 @@ def _model_differences(path: str, entry: Mapping[str, Any], slow: float) -> list
     if entry["shapes"].get("owner") == "object":
         found.append(_difference("row_shape", name, "owner comes as an object {_id, ...} in list rows, not as an id"))
     return found
+
+
+class _StopError(Exception):
+    """The check ends early: what it read so far is reported."""
+
+
+def _argument_problem(
+    budget: int, sample: int, requests_per_minute: float | None, slow: float, time_limit: float
+) -> str:
+    if budget < 1:
+        return f"budget must be at least 1 request, got {budget}."
+    if not 1 <= sample <= MAX_SAMPLE:
+        return f"sample must be 1 to {MAX_SAMPLE} rows, got {sample}."
+    if requests_per_minute is not None and requests_per_minute <= 0:
+        return f"requests_per_minute must be positive, got {requests_per_minute:g}."
+    if slow <= 0 or time_limit <= 0:
+        return "slow and time_limit must be longer than 0 seconds."
+    return ""

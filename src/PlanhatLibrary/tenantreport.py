@@ -39,7 +39,7 @@ def _cap(cap: Mapping[str, Any] | None) -> str:
 
 def _row(path: str, entry: Mapping[str, Any], marked: set[str]) -> str:
     status = entry["status"]
-    status_class = "ok" if status == 200 else "bad"
+    status_class = "ok" if entry["readable"] else "bad"
     unknown = entry["unknown_fields"]
     cells = [
         f"{escape(str(entry['model']))} <code>{escape(path)}</code>",
@@ -51,7 +51,7 @@ def _row(path: str, entry: Mapping[str, Any], marked: set[str]) -> str:
         escape(", ".join(entry["generated"])) or "-",
         escape(_cap(entry["page_cap"])),
         str(entry["elapsed_ms"]),
-        escape(", ".join(sorted(marked))) or "",
+        escape("; ".join(filter(None, [", ".join(sorted(marked)), entry["error"][:300]]))),
     ]
     return "<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>"
 
@@ -64,7 +64,7 @@ def html_report(profile: Mapping[str, Any]) -> str:
         marks.setdefault(difference["model"], set()).add(difference["kind"])
     header = (
         f"<p><b>Planhat tenant check</b> at <code>{escape(str(profile['api_url']))}</code>: "
-        f"{sent['sent']} GET requests of a budget of {sent['budget']}, {sent['throttled']} answered 429. "
+        f"{sent['sent']} GET attempts of a budget of {sent['budget']}, {sent['throttled']} answered 429. "
         f"Token read-only: unknown ({escape(profile['token']['note'])}) "
         f"Rate-limit headers: {escape(json.dumps(profile['rate_limit_headers'])) or '-'}.</p>"
     )
@@ -78,7 +78,7 @@ def html_report(profile: Mapping[str, Any]) -> str:
         "Generated",
         "Page cap",
         "ms",
-        "Differences",
+        "Differences and errors",
     )
     rows = "".join(_row(path, entry, marks.get(entry["model"], set())) for path, entry in profile["models"].items())
     table = (
@@ -98,11 +98,24 @@ def html_report(profile: Mapping[str, Any]) -> str:
     return STYLE + "<div class='planhat-check'>" + header + table + summary + "</div>"
 
 
-def write_report(profile: Mapping[str, Any], path: str | Path) -> tuple[Path, Path]:
-    """Write the profile to ``path`` (JSON) and the HTML report beside it (same name, ``.html``)."""
+def report_path(path: str | Path) -> Path:
+    """``path`` checked before the check sends anything: a ``.json`` name in a folder that can be written."""
     target = Path(path)
     if target.suffix.lower() != ".json":
         raise PlanhatInputError(f"The tenant profile is JSON: give a path ending in .json, got '{target}'.")
+    folder = target.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise PlanhatInputError(f"Cannot write the tenant report to '{target}': {error.strerror or error}.") from None
+    if not os.access(folder, os.W_OK) or target.is_dir():
+        raise PlanhatInputError(f"Cannot write the tenant report to '{target}': the folder is not writable.")
+    return target
+
+
+def write_report(profile: Mapping[str, Any], path: str | Path) -> tuple[Path, Path]:
+    """Write the profile to ``path`` (JSON) and the HTML report beside it (same name, ``.html``)."""
+    target = report_path(path)
     page = target.with_suffix(".html")
     html = "<!DOCTYPE html><meta charset='utf-8'><title>Planhat tenant check</title>" + html_report(profile)
     _write_atomic(target, json.dumps(profile, indent=2, sort_keys=False) + "\n")

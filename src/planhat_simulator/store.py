@@ -302,8 +302,9 @@ class EntityStore:
         """``items`` carrying every top-level field the tenant's rows had (null when unset; a value is kept)."""
         twin = self.profile.at(model.path) if self.profile is not None else None
         if twin is not None and twin.fields:
+            names = [name for name in twin.fields if name not in ("_id", "custom")]  # ids are given; custom is its own
             for item in items:
-                for name in twin.fields:
+                for name in names:
                     item.setdefault(name, None)
         return items
 

@@ -10,7 +10,7 @@ from robot.api.deco import keyword
 
 from ..errors import PlanhatInputError
 from ..tenantcheck import BUDGET, SAMPLE, TenantCheck
-from ..tenantreport import html_report, write_report
+from ..tenantreport import html_report, report_path, write_report
 from .base import LibraryComponent, output_dir
 
 #: The file name of the profile in Robot's output directory when no ``report`` is given.
@@ -27,6 +27,7 @@ class TenantKeywords(LibraryComponent):
         requests_per_minute: float | None = None,
         sample: int = SAMPLE,
         slow: timedelta = timedelta(seconds=2),
+        time_limit: timedelta = timedelta(minutes=5),
         models: list[str] | None = None,
     ) -> dict[str, Any]:
         """Read the authorized tenant without writing, report how it differs from what the library assumes,
@@ -48,7 +49,9 @@ class TenantKeywords(LibraryComponent):
         | page cap | the rows a page really holds when asked for one more than the library assumes |
         It also reads ``/customfields`` (names, types and list values), the rate-limit headers as they
         come, and the ``api_url`` that answered. Whether the token is read-only stays unknown: no Planhat
-        request tells it without writing.
+        request tells it without writing. Each request may be retried twice; the check stops after
+        ``time_limit`` (default 5 minutes) or when the first models all answer 401 or nothing at all,
+        and marks what it did not read as not checked.
 
         The report is an HTML table in the log, and two files: the profile as JSON at ``report``
         (default ``${OUTPUT_DIR}/planhat-tenant-profile.json``) and the same table beside it (``.html``).
@@ -65,15 +68,14 @@ class TenantKeywords(LibraryComponent):
         | ${profile} = | `Check Planhat Tenant` | report=${OUTPUT_DIR}/tenant.json |
         | Should Be Empty | ${profile}[differences] | |
         """
-        if budget < 1 or sample < 1 or (requests_per_minute is not None and requests_per_minute <= 0):
-            raise PlanhatInputError("budget, sample and requests_per_minute must be positive.")
-        seconds = slow.total_seconds() if isinstance(slow, timedelta) else float(slow)
+        target = report_path(report or output_dir() / DEFAULT_REPORT)  # before anything is sent
         check = TenantCheck(
             self.session.credentials,
             budget=budget,
             requests_per_minute=requests_per_minute,
             sample=sample,
-            slow=seconds,
+            slow=_seconds(slow),
+            time_limit=_seconds(time_limit),
             timeout=self.library.timeout,
             models=models,
         )
@@ -81,12 +83,21 @@ class TenantKeywords(LibraryComponent):
             profile = check.run()
         finally:
             check.close()
-        target, page = write_report(profile, report or output_dir() / DEFAULT_REPORT)
+        target, page = write_report(profile, target)
         logger.info(html_report(profile), html=True)
         sent = profile["requests"]
         found = profile["differences"]
         logger.info(
-            f"Checked {len(profile['models'])} models with {sent['sent']} GET requests: {len(found)} difference(s). "
+            f"Checked {len(profile['models'])} models with {sent['sent']} GET attempts: {len(found)} difference(s). "
             f"Profile: {target}; report: {page}"
         )
+        if sent["stopped"]:
+            logger.warn(f"Check Planhat Tenant stopped early: {sent['stopped']}")
         return profile
+
+
+def _seconds(value: timedelta | float) -> float:
+    seconds = value.total_seconds() if isinstance(value, timedelta) else float(value)
+    if seconds <= 0:
+        raise PlanhatInputError(f"Durations must be longer than 0 seconds, got {seconds:g}.")
+    return seconds
