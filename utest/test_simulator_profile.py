@@ -21,7 +21,14 @@ from PlanhatLibrary.Simulator import Simulator, SimulatorError
 
 from conftest import API_KEY, Client
 
-FIELDS = {"name": "string", "mrr": "number", "__v": "number", "owner": "object", "extraThing": "string"}
+FIELDS = {
+    "custom": "object",
+    "name": "string",
+    "mrr": "number",
+    "__v": "number",
+    "owner": "object",
+    "extraThing": "string",
+}
 
 
 def profile(**models: dict[str, Any]) -> dict[str, Any]:
@@ -110,6 +117,13 @@ def test_rows_carry_every_field_of_the_profile_as_null_and_keep_stored_values(
     assert single == row
     assert api("GET", "/companies/extid-ACME").json()["extraThing"] is None
     assert "extraThing" not in twin.entities("companies")[0]  # the answer carries it, the store does not
+
+
+def test_a_custom_object_is_filled_empty_and_a_stored_one_kept(twin: PlanhatSimulator, api: Client) -> None:
+    twin.seed_model("companies", [{"name": "Bare"}, {"name": "Kept", "custom": {"Health": 3}}])
+    rows = {row["name"]: row for row in api("GET", "/companies").json()}
+    assert rows["Bare"]["custom"] == {} and rows["Kept"]["custom"] == {"Health": 3}
+    assert "_id" in rows["Bare"]
 
 
 def test_a_select_projection_gets_only_what_it_asks(twin: PlanhatSimulator, api: Client) -> None:

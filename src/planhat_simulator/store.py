@@ -302,10 +302,12 @@ class EntityStore:
         """``items`` carrying every top-level field the tenant's rows had (null when unset; a value is kept)."""
         twin = self.profile.at(model.path) if self.profile is not None else None
         if twin is not None and twin.fields:
-            names = [name for name in twin.fields if name not in ("_id", "custom")]  # ids are given; custom is its own
+            names = [name for name in twin.fields if name not in ("_id", "custom")]  # every stored object has an _id
             for item in items:
                 for name in names:
                     item.setdefault(name, None)
+                if "custom" in twin.fields and not isinstance(item.get("custom"), dict):
+                    item["custom"] = {}  # the tenant's rows hold a custom object: an empty one, not null
         return items
 
     def _expand_owners(self, page: list[Entity]) -> None:
