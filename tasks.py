@@ -17,6 +17,8 @@ ROOT = Path(__file__).parent
 RESULTS = ROOT / "results"
 ROBOT_DIRS = "atest examples utest/robot"
 PY = sys.executable
+#: import-linter's command, run with this Python (its console script may not be on PATH).
+LINT_IMPORTS = "import sys; from importlinter.cli import lint_imports_command; sys.exit(lint_imports_command())"
 sys.path.insert(0, str(ROOT / "src"))
 
 
@@ -26,11 +28,12 @@ def _robot_dirs() -> str:
 
 @task
 def lint(c: Context) -> None:
-    """ruff (lint + format check), mypy on src/, robocop (format check + lint) on .robot files."""
+    """ruff (lint + format check), mypy on src/, import contracts, robocop (format check + lint) on .robot files."""
     with c.cd(str(ROOT)):
         c.run(f"{PY} -m ruff check .")
         c.run(f"{PY} -m ruff format --check .")
         c.run(f"{PY} -m mypy")
+        c.run(f'{PY} -c "{LINT_IMPORTS}"')  # the layers of docs/architecture.md (pyproject's [tool.importlinter])
         c.run(f"{PY} -m robocop format --check --diff {_robot_dirs()}")
         c.run(f"{PY} -m robocop check {_robot_dirs()}")
 

@@ -30,10 +30,10 @@ import json, sys, time
 def peak_rss_mb():  # VmHWM: this process's own high-water mark (ru_maxrss would include the parent's at fork)
     with open("/proc/self/status") as status:
         return next(int(line.split()[1]) for line in status if line.startswith("VmHWM")) / 1024
-from PlanhatLibrary.bulk import BulkService
-from PlanhatLibrary.credentials import Credentials
-from PlanhatLibrary.models import resolve_model
-from PlanhatLibrary.session import PlanhatSession
+from PlanhatLibrary.services.loads.bulk import BulkService
+from PlanhatLibrary.transport.credentials import Credentials
+from PlanhatLibrary.api.models import resolve_model
+from PlanhatLibrary.transport.session import PlanhatSession
 url, path = sys.argv[1], sys.argv[2]
 session = PlanhatSession(Credentials(api_key="{key}", api_url=url, analytics_url=url), timeout=120)
 started = time.perf_counter()

@@ -20,11 +20,11 @@ from typing import Any
 
 import requests
 
-from PlanhatLibrary.credentials import Credentials
-from PlanhatLibrary.ensure import EnsureService
-from PlanhatLibrary.entities import EntityService
-from PlanhatLibrary.models import resolve_model
-from PlanhatLibrary.session import PlanhatSession
+from PlanhatLibrary.api.models import resolve_model
+from PlanhatLibrary.services.ensure import EnsureService
+from PlanhatLibrary.services.entities import EntityService
+from PlanhatLibrary.transport.credentials import Credentials
+from PlanhatLibrary.transport.session import PlanhatSession
 
 KEY = "fidelity-bench-key"
 

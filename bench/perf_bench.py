@@ -74,13 +74,13 @@ if lines:
     send(lines)
 """,
     "bulk-ours": """
-from PlanhatLibrary.bulk import BulkService
-from PlanhatLibrary.credentials import Credentials
-from PlanhatLibrary.models import resolve_model
-from PlanhatLibrary.session import PlanhatSession
-from PlanhatLibrary.entities import EntityService
-from PlanhatLibrary.fields import FieldCheck
-from PlanhatLibrary.schema import SchemaService
+from PlanhatLibrary.services.loads.bulk import BulkService
+from PlanhatLibrary.transport.credentials import Credentials
+from PlanhatLibrary.api.models import resolve_model
+from PlanhatLibrary.transport.session import PlanhatSession
+from PlanhatLibrary.services.entities import EntityService
+from PlanhatLibrary.services.fields import FieldCheck
+from PlanhatLibrary.services.schema import SchemaService
 session = PlanhatSession(Credentials(api_key=KEY, api_url=url, analytics_url=url), timeout=300)
 started = time.perf_counter()
 model = resolve_model("companies")
@@ -123,16 +123,16 @@ for start in range(0, len(changed), 5000):
     http.put(f"{{url}}/companies", json=changed[start:start + 5000], timeout=300).raise_for_status()
 """,
     "ensure-ours": """
-from PlanhatLibrary.credentials import Credentials
-from PlanhatLibrary.ensure import EnsureService
-from PlanhatLibrary.entities import EntityService
-from PlanhatLibrary.models import resolve_model
-from PlanhatLibrary.session import PlanhatSession
-from PlanhatLibrary.sources import ItemSource
+from PlanhatLibrary.transport.credentials import Credentials
+from PlanhatLibrary.services.ensure import EnsureService
+from PlanhatLibrary.services.entities import EntityService
+from PlanhatLibrary.api.models import resolve_model
+from PlanhatLibrary.transport.session import PlanhatSession
+from PlanhatLibrary.files.sources import ItemSource
 session = PlanhatSession(Credentials(api_key=KEY, api_url=url, analytics_url=url), timeout=300)
 started = time.perf_counter()
-from PlanhatLibrary.fields import FieldCheck
-from PlanhatLibrary.schema import SchemaService
+from PlanhatLibrary.services.fields import FieldCheck
+from PlanhatLibrary.services.schema import SchemaService
 items = list(ItemSource(path))
 model, entities = resolve_model("companies"), EntityService(session)
 check = FieldCheck(SchemaService(entities), model)  # what the keyword checks
@@ -182,9 +182,9 @@ started = time.perf_counter()
 library.run_keyword("export_entities", ["select name, mrr from companies"], {{"path": path}})
 """,
     "activities-ours": """
-from PlanhatLibrary.analytics import AnalyticsService
-from PlanhatLibrary.credentials import Credentials
-from PlanhatLibrary.session import PlanhatSession
+from PlanhatLibrary.services.loads.analytics import AnalyticsService
+from PlanhatLibrary.transport.credentials import Credentials
+from PlanhatLibrary.transport.session import PlanhatSession
 session = PlanhatSession(Credentials(api_key=KEY, tenant_uuid="bench-tenant", api_url=url, analytics_url=url),
                          timeout=300)
 started = time.perf_counter()

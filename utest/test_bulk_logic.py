@@ -8,13 +8,13 @@ from typing import Any
 
 import pytest
 
-from PlanhatLibrary.analytics import activity_problem, body, metric_problem
-from PlanhatLibrary.bulk import BulkSummary, _item_errors, failure_message, validate_items
+from PlanhatLibrary.api.models import resolve_model
 from PlanhatLibrary.errors import PlanhatInputError
-from PlanhatLibrary.loadrun import chunks_of
-from PlanhatLibrary.models import resolve_model
-from PlanhatLibrary.sources import ItemSource, iter_items
-from PlanhatLibrary.spool import Spool
+from PlanhatLibrary.files.sources import ItemSource, iter_items
+from PlanhatLibrary.files.spool import Spool
+from PlanhatLibrary.services.loads.analytics import activity_problem, body, metric_problem
+from PlanhatLibrary.services.loads.bulk import BulkSummary, _item_errors, failure_message, validate_items
+from PlanhatLibrary.services.loads.runner import chunks_of
 
 COMPANY = resolve_model("companies")
 
@@ -179,7 +179,7 @@ def test_csv_header_type_errors(tmp_path: Path, header: str, row: str, message: 
 
 
 def test_csv_export_columns_come_from_the_first_objects(tmp_path: Path) -> None:
-    from PlanhatLibrary.export import write_items
+    from PlanhatLibrary.files.export import write_items
 
     path = tmp_path / "out.csv"
     items = [{"_id": "1", "name": "A"}, {"_id": "2", "mrr": 5, "custom": {"x": 1}}]

@@ -10,21 +10,22 @@ from typing import Any
 import pytest
 
 from planhat_simulator import PlanhatSimulator
-from PlanhatLibrary.analytics import AnalyticsService
-from PlanhatLibrary.bulk import BulkService
-from PlanhatLibrary.credentials import Credentials
-from PlanhatLibrary.ensure import EnsureService
-from PlanhatLibrary.entities import EntityService, model_named
+from PlanhatLibrary.api.identifiers import entity_ref, has_dot_segment
+from PlanhatLibrary.api.models import resolve_model
 from PlanhatLibrary.errors import PlanhatBulkError, PlanhatInputError, PlanhatQueryError
-from PlanhatLibrary.identifiers import entity_ref, has_dot_segment
-from PlanhatLibrary.query import like, parse
-from PlanhatLibrary.retry import RetryPolicy
-from PlanhatLibrary.session import PlanhatSession
-from PlanhatLibrary.sources import iter_items
+from PlanhatLibrary.files.sources import iter_items
+from PlanhatLibrary.services.ensure import EnsureService
+from PlanhatLibrary.services.entities import EntityService
+from PlanhatLibrary.services.loads.analytics import AnalyticsService
+from PlanhatLibrary.services.loads.bulk import BulkService
+from PlanhatLibrary.services.query import like, parse
+from PlanhatLibrary.transport.credentials import Credentials
+from PlanhatLibrary.transport.retry import RetryPolicy
+from PlanhatLibrary.transport.session import PlanhatSession
 
 from conftest import API_KEY, TENANT, Client
 
-COMPANIES = model_named("companies")
+COMPANIES = resolve_model("companies")
 
 
 def session(sim: PlanhatSimulator) -> PlanhatSession:
@@ -258,7 +259,7 @@ def test_a_huge_id_or_model_name_is_shortened_in_messages() -> None:
     with pytest.raises(PlanhatInputError) as by_id:
         entity_ref(huge + " ")
     with pytest.raises(PlanhatInputError) as by_model:
-        model_named(huge)
+        resolve_model(huge)
     assert len(str(by_id.value)) < 300
     assert len(str(by_model.value)) < 1000
 

@@ -61,8 +61,8 @@ def test_committed_pages_hold_formatted_docs(name: str) -> None:
 
 def test_the_models_table_in_the_library_docs_is_the_registry() -> None:
     """The required fields and keys a user reads in the library documentation are the ones the code checks."""
+    from PlanhatLibrary.api.models import MODELS
     from PlanhatLibrary.library import PlanhatLibrary
-    from PlanhatLibrary.models import MODELS
 
     rows = {}
     for line in (PlanhatLibrary.__doc__ or "").splitlines():

@@ -6,10 +6,10 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from PlanhatLibrary.ensure import changes, identifying_keys
+from PlanhatLibrary.api.models import resolve_model
+from PlanhatLibrary.api.values import as_instant, same
 from PlanhatLibrary.errors import PlanhatEnsureError
-from PlanhatLibrary.models import resolve_model
-from PlanhatLibrary.values import as_instant, same
+from PlanhatLibrary.services.ensure import changes, identifying_keys
 
 STORED = {
     "_id": "1",

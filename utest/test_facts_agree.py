@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from planhat_simulator import facts
-from PlanhatLibrary import models
+from PlanhatLibrary.api import models
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "simulator.md"
 
@@ -124,7 +124,7 @@ def test_the_simulator_page_lists_every_fact_it_enforces() -> None:
 def test_the_two_readings_of_a_metric_row_agree(row: object) -> None:
     # Kept apart on purpose (the simulator never imports the library); this keeps them telling the same story.
     from planhat_simulator.analytics import metric_problem as simulator_reading
-    from PlanhatLibrary.analytics import metric_problem as library_reading
+    from PlanhatLibrary.services.loads.analytics import metric_problem as library_reading
 
     assert (library_reading(row) is None) == (simulator_reading(row) is None)
 
@@ -140,7 +140,7 @@ NOT_ENFORCED = {
 
 def test_the_field_tables_mark_the_registrys_required_fields() -> None:
     """One truth per fact: the required marks of ``data/standard_fields.json`` are the registry's."""
-    from PlanhatLibrary.schema import table_of
+    from PlanhatLibrary.services.schema import table_of
 
     for model in models.MODELS:
         marked = {name for name, spec in table_of(model).get("fields", {}).items() if spec.get("required")}
@@ -150,7 +150,7 @@ def test_the_field_tables_mark_the_registrys_required_fields() -> None:
 
 
 def test_every_model_names_its_source_and_the_field_table_reads_the_same_page() -> None:
-    from PlanhatLibrary.schema import table_of
+    from PlanhatLibrary.services.schema import table_of
 
     for model in models.MODELS:
         table = table_of(model)

@@ -12,15 +12,16 @@ from typing import Any
 import pytest
 
 from planhat_simulator import PlanhatSimulator
-from PlanhatLibrary.analytics import AnalyticsService
-from PlanhatLibrary.bulk import BulkService
-from PlanhatLibrary.credentials import Credentials
-from PlanhatLibrary.ensure import EnsureService
-from PlanhatLibrary.entities import EntityService, model_named
+from PlanhatLibrary.api.models import resolve_model
+from PlanhatLibrary.api.writes import day_number
 from PlanhatLibrary.errors import PlanhatBulkError, PlanhatEnsureError, PlanhatInputError, PlanhatResponseError
-from PlanhatLibrary.retry import RetryPolicy
-from PlanhatLibrary.session import PlanhatSession
-from PlanhatLibrary.writes import day_number
+from PlanhatLibrary.services.ensure import EnsureService
+from PlanhatLibrary.services.entities import EntityService
+from PlanhatLibrary.services.loads.analytics import AnalyticsService
+from PlanhatLibrary.services.loads.bulk import BulkService
+from PlanhatLibrary.transport.credentials import Credentials
+from PlanhatLibrary.transport.retry import RetryPolicy
+from PlanhatLibrary.transport.session import PlanhatSession
 
 from conftest import API_KEY, TENANT
 
@@ -41,7 +42,7 @@ def test_a_delete_answered_with_ok_or_nothing_is_a_success(sim: PlanhatSimulator
     # planhat-mcp handles a DELETE answering "OK"; hull's tests mock an empty 200.
     sim.seed_model("companies", [{"name": "Gone", "externalId": "GONE"}])
     sim.set_behaviour(answer_bodies=answer)
-    assert entities(sim).delete(model_named("companies"), "extid-GONE") is None
+    assert entities(sim).delete(resolve_model("companies"), "extid-GONE") is None
     assert sim.entities("companies") == []
 
 
@@ -86,7 +87,7 @@ def upserter(sim: PlanhatSimulator) -> BulkService:
     return BulkService(session(sim))
 
 
-ENDUSERS = model_named("endusers")
+ENDUSERS = resolve_model("endusers")
 TWO_COMPANIES = {
     "companies": [
         {"_id": "c-one", "name": "One", "externalId": "ONE", "domains": ["one.test"]},
@@ -189,14 +190,14 @@ def test_a_reference_to_no_company_is_refused_before_sending(sim: PlanhatSimulat
 def test_update_entity_keeps_other_custom_fields_under_either_reading(sim: PlanhatSimulator, reading: str) -> None:
     sim.seed_model("companies", [{"_id": "c1", "name": "Acme", "custom": {"Tier": 1, "Seg": "A"}}])
     sim.set_behaviour(custom_update=reading)
-    entities(sim).update(model_named("companies"), "c1", {"custom": {"Seg": "B"}})
+    entities(sim).update(resolve_model("companies"), "c1", {"custom": {"Seg": "B"}})
     assert sim.find("companies", "c1")["custom"] == {"Tier": 1, "Seg": "B"}
 
 
 def test_multipicklist_operations_are_refused_clearly(sim: PlanhatSimulator) -> None:
     sim.seed_model("companies", [{"_id": "c1", "name": "Acme"}])
     with pytest.raises(PlanhatInputError, match=r"custom\.Industry looks like a multipicklist add/replace/remove"):
-        entities(sim).update(model_named("companies"), "c1", {"custom": {"Industry": {"remove": ["Health"]}}})
+        entities(sim).update(resolve_model("companies"), "c1", {"custom": {"Industry": {"remove": ["Health"]}}})
 
 
 # --------------------------------------------------------- 6. update bodies
@@ -219,7 +220,7 @@ def test_a_server_capping_below_the_asked_limit_loses_no_row(sim: PlanhatSimulat
     sim.seed(TWO_COMPANIES)
     sim.seed_model(model, [{"name": f"P{i}", "companyId": "c-one"} for i in range(2500)])
     sim.set_behaviour(page_cap=700 if model == "projects" else 1000)
-    rows = list(entities(sim).iterate(model_named(model)))
+    rows = list(entities(sim).iterate(resolve_model(model)))
     assert len(rows) == 2500 and len({row["_id"] for row in rows}) == 2500
 
 
@@ -239,13 +240,13 @@ def test_required_fields_are_checked_before_sending(
     sim: PlanhatSimulator, model: str, data: dict[str, Any], missing: str
 ) -> None:
     with pytest.raises(PlanhatInputError, match=f"missing required field\\(s\\) {missing}"):
-        entities(sim).create(model_named(model), data)
+        entities(sim).create(resolve_model(model), data)
     assert sim.requests("POST") == []
 
 
 def test_the_documented_nps_payload_is_accepted(sim: PlanhatSimulator) -> None:
     # planhat.com/developers/api/nps: email and score required, company reference cId optional.
-    created = entities(sim).create(model_named("nps"), {"email": "ann@one.test", "score": 9})
+    created = entities(sim).create(resolve_model("nps"), {"email": "ann@one.test", "score": 9})
     assert created["score"] == 9
 
 
@@ -268,14 +269,14 @@ def test_invoice_dates_go_out_as_day_numbers(sim: PlanhatSimulator) -> None:
     # planhat.com/developers/api/invoice: dates are whole days since 1970-01-01; own id field extId.
     sim.seed(TWO_COMPANIES)
     invoice = {"extId": "INV-1", "cId": "c-one", "currency": "EUR", "invoiceDate": "2026-11-29", "dueDate": 20800}
-    summary = upserter(sim).upsert(model_named("invoices"), [invoice])
+    summary = upserter(sim).upsert(resolve_model("invoices"), [invoice])
     assert summary.created == 1
     (stored,) = sim.entities("invoices")
     assert (stored["invoiceDate"], stored["dueDate"]) == (20786, 20800)
-    again = ensurer(sim).ensure(model_named("invoices"), invoice)
+    again = ensurer(sim).ensure(resolve_model("invoices"), invoice)
     assert again.action == "unchanged"
     with pytest.raises(PlanhatInputError, match="invoiceDate must be a date or a whole number of days"):
-        upserter(sim).upsert(model_named("invoices"), [{**invoice, "invoiceDate": "soon"}])
+        upserter(sim).upsert(resolve_model("invoices"), [{**invoice, "invoiceDate": "soon"}])
 
 
 # -------------------------------------------------------- 11. activity names
@@ -295,12 +296,12 @@ def test_bulk_activities_accept_every_documented_user_field(sim: PlanhatSimulato
 def test_deals_and_workflows_exist_and_tickets_have_no_create(sim: PlanhatSimulator) -> None:
     sim.seed(TWO_COMPANIES)
     service = entities(sim)
-    assert service.create(model_named("deals"), {"name": "Renewal", "companyId": "c-one"})["_id"]
-    assert list(service.iterate(model_named("workflows"))) == []
+    assert service.create(resolve_model("deals"), {"name": "Renewal", "companyId": "c-one"})["_id"]
+    assert list(service.iterate(resolve_model("workflows"))) == []
     with pytest.raises(PlanhatInputError, match="Workflow does not support create"):
-        service.create(model_named("workflows"), {"name": "x"})
+        service.create(resolve_model("workflows"), {"name": "x"})
     with pytest.raises(PlanhatInputError, match="Ticket does not support create"):
-        service.create(model_named("tickets"), {"companyId": "c-one"})
+        service.create(resolve_model("tickets"), {"companyId": "c-one"})
 
 
 def test_an_owner_expanded_in_list_rows_is_not_a_change(sim: PlanhatSimulator) -> None:
@@ -310,7 +311,9 @@ def test_an_owner_expanded_in_list_rows_is_not_a_change(sim: PlanhatSimulator) -
     )
     sim.seed_model("companies", [{"_id": "c1", "name": "Acme", "externalId": "ACME", "owner": "usr1"}])
     sim.set_behaviour(list_owner="object")
-    result = ensurer(sim).ensure_many(model_named("companies"), [{"externalId": "ACME", "owner": "usr1"}], "externalId")
+    result = ensurer(sim).ensure_many(
+        resolve_model("companies"), [{"externalId": "ACME", "owner": "usr1"}], "externalId"
+    )
     assert (result["unchanged"], result["writes"]) == (1, 0)
 
 
@@ -400,7 +403,7 @@ def test_ensure_entities_fails_when_a_single_create_fails(sim: PlanhatSimulator)
 def test_ensure_sends_a_changed_nested_object_whole(sim: PlanhatSimulator) -> None:
     address = {"city": "Oslo", "zip": "0150", "street": "Main 1"}
     sim.seed_model("companies", [{"_id": "c9", "name": "Acme", "externalId": "ACME", "address": address}])
-    ensurer(sim).ensure(model_named("companies"), {"externalId": "ACME", "address": {"city": "Bergen"}})
+    ensurer(sim).ensure(resolve_model("companies"), {"externalId": "ACME", "address": {"city": "Bergen"}})
     assert sim.find("companies", "c9")["address"] == {**address, "city": "Bergen"}
 
 
@@ -440,9 +443,9 @@ def test_ensuring_a_note_never_turns_another_conversation_into_one(sim: PlanhatS
     sim.seed_model("conversations", [{"_id": "cv1", "type": "email", "externalId": "N1", "companyId": "c-one"}])
     note = {"externalId": "N1", "companyId": "c-one", "subject": "x"}
     with pytest.raises(PlanhatEnsureError, match="is a type 'email' conversation, not a Note"):
-        ensurer(sim).ensure_many(model_named("notes"), [note], "externalId")
+        ensurer(sim).ensure_many(resolve_model("notes"), [note], "externalId")
     with pytest.raises(PlanhatEnsureError, match="not a Note"):
-        ensurer(sim).ensure(model_named("notes"), note)
+        ensurer(sim).ensure(resolve_model("notes"), note)
     assert sim.find("conversations", "cv1")["type"] == "email"
 
 
@@ -518,7 +521,7 @@ def test_an_update_planhat_ignores_fails_clearly(sim: PlanhatSimulator) -> None:
 def test_push_metrics_counts_what_planhat_processed(sim: PlanhatSimulator, monkeypatch: pytest.MonkeyPatch) -> None:
     """Analytics endpoints are data sinks that always answer 200 (planhat.com/developers/api/http-response-codes):
     with a wrong tenant token nothing lands, and the answer says so with processed: 0."""
-    from PlanhatLibrary import analytics
+    from PlanhatLibrary.services.loads import analytics
 
     warned: list[str] = []
     monkeypatch.setattr(analytics.logger, "warn", lambda message, *args, **kwargs: warned.append(message))

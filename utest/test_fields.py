@@ -17,16 +17,16 @@ from typing import Any
 import pytest
 
 from planhat_simulator import PlanhatSimulator
-from PlanhatLibrary import fields as fields_module
-from PlanhatLibrary.bulk import BulkService
-from PlanhatLibrary.credentials import Credentials
-from PlanhatLibrary.entities import EntityService
+from PlanhatLibrary.api.models import MODELS, resolve_model
 from PlanhatLibrary.errors import PlanhatInputError, PlanhatQueryError
-from PlanhatLibrary.fields import MAX_WARNINGS, FieldCatalog, FieldCheck, slip_of
 from PlanhatLibrary.library import PlanhatLibrary
-from PlanhatLibrary.models import MODELS, resolve_model
-from PlanhatLibrary.schema import ModelDescription, SchemaService, table_of
-from PlanhatLibrary.session import PlanhatSession
+from PlanhatLibrary.services import fields as fields_module
+from PlanhatLibrary.services.entities import EntityService
+from PlanhatLibrary.services.fields import MAX_WARNINGS, FieldCatalog, FieldCheck, slip_of
+from PlanhatLibrary.services.loads.bulk import BulkService
+from PlanhatLibrary.services.schema import ModelDescription, SchemaService, table_of
+from PlanhatLibrary.transport.credentials import Credentials
+from PlanhatLibrary.transport.session import PlanhatSession
 
 from conftest import API_KEY
 
@@ -422,7 +422,7 @@ def test_what_planhat_returns_can_be_written_back(
 def test_the_collector_pause_restores_what_it_found() -> None:
     import gc
 
-    from PlanhatLibrary.gcpause import paused_gc
+    from PlanhatLibrary.services.loads.gcpause import paused_gc
 
     assert gc.isenabled()
     with pytest.raises(KeyboardInterrupt), paused_gc():

@@ -18,11 +18,11 @@ import pytest
 
 from planhat_simulator import PlanhatSimulator
 from PlanhatLibrary import PlanhatLibrary
+from PlanhatLibrary.api.payloads import parse_json
 from PlanhatLibrary.errors import PlanhatInputError, PlanhatServerError
-from PlanhatLibrary.export import write_items
-from PlanhatLibrary.payloads import parse_json
+from PlanhatLibrary.files.export import write_items
+from PlanhatLibrary.files.sources import _json_items, iter_items
 from PlanhatLibrary.Simulator import Simulator
-from PlanhatLibrary.sources import _json_items, iter_items
 
 from conftest import API_KEY
 

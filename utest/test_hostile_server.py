@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 
-from PlanhatLibrary.credentials import Credentials
 from PlanhatLibrary.errors import (
     PlanhatConnectionError,
     PlanhatError,
@@ -19,8 +18,9 @@ from PlanhatLibrary.errors import (
     PlanhatResponseError,
     PlanhatServerError,
 )
-from PlanhatLibrary.retry import RetryPolicy
-from PlanhatLibrary.session import PlanhatSession
+from PlanhatLibrary.transport.credentials import Credentials
+from PlanhatLibrary.transport.retry import RetryPolicy
+from PlanhatLibrary.transport.session import PlanhatSession
 from stubserver import Request, http_answer, send, stub_server
 
 KEY = "hostile-key-5d1c2b7e9f"
@@ -81,8 +81,8 @@ def test_a_200_answer_that_echoes_the_key_is_returned_masked_in_every_form() -> 
 
 
 def test_an_item_error_that_echoes_the_key_is_masked_in_the_bulk_result() -> None:
-    from PlanhatLibrary.bulk import BulkService
-    from PlanhatLibrary.models import resolve_model
+    from PlanhatLibrary.api.models import resolve_model
+    from PlanhatLibrary.services.loads.bulk import BulkService
 
     result = {"created": 0, "createdErrors": [{"index": 0, "message": f"Authorization: Bearer {KEY}"}]}
     with stub_server(send(206, json.dumps(result).encode())) as server:
@@ -212,9 +212,9 @@ def test_transient_timeouts_are_retried_for_safe_calls(status: int) -> None:
 
 
 def test_a_bulk_load_whose_third_answer_is_cut_stops_with_a_summary(tmp_path: Any) -> None:
-    from PlanhatLibrary.bulk import BulkService
+    from PlanhatLibrary.api.models import resolve_model
     from PlanhatLibrary.errors import PlanhatBulkError
-    from PlanhatLibrary.models import resolve_model
+    from PlanhatLibrary.services.loads.bulk import BulkService
 
     def answer(request: Request, conn: socket.socket) -> None:
         count = len(json.loads(request.body))
@@ -287,10 +287,10 @@ def test_a_deadline_while_headers_arrive_is_no_answer_not_an_empty_success() -> 
 
 @pytest.mark.parametrize("result", [b'{"created": "x"}', b'{"created": 1, "createdErrors": 5}', b'{"created": 1e400}'])
 def test_a_bulk_result_of_the_wrong_types_keeps_the_chunk_to_send_again(result: bytes, tmp_path: Any) -> None:
-    from PlanhatLibrary.bulk import BulkService
+    from PlanhatLibrary.api.models import resolve_model
     from PlanhatLibrary.errors import PlanhatBulkError
-    from PlanhatLibrary.models import resolve_model
-    from PlanhatLibrary.sources import iter_items
+    from PlanhatLibrary.files.sources import iter_items
+    from PlanhatLibrary.services.loads.bulk import BulkService
 
     items = [{"name": f"X{i}", "externalId": f"X{i}"} for i in range(4)]
     with stub_server(send(200, result)) as server, pytest.raises(PlanhatBulkError, match="cannot be read"):
@@ -301,9 +301,9 @@ def test_a_bulk_result_of_the_wrong_types_keeps_the_chunk_to_send_again(result: 
 
 
 def test_an_item_named_by_two_error_lists_is_written_once(tmp_path: Any) -> None:
-    from PlanhatLibrary.bulk import BulkService
-    from PlanhatLibrary.models import resolve_model
-    from PlanhatLibrary.sources import iter_items
+    from PlanhatLibrary.api.models import resolve_model
+    from PlanhatLibrary.files.sources import iter_items
+    from PlanhatLibrary.services.loads.bulk import BulkService
 
     result = {"created": 0, "createdErrors": [{"index": 0, "message": "a"}], "permissionErrors": [{"index": 0}]}
     with stub_server(send(206, json.dumps(result).encode())) as server:

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from PlanhatLibrary.credentials import Credentials, credentials_from_secret, read_vault_secret, region_url
-from PlanhatLibrary.entities import model_named, require
+from PlanhatLibrary.api.identifiers import entity_path, entity_ref
+from PlanhatLibrary.api.models import MODELS, Operation, UnknownModelError, resolve_model
+from PlanhatLibrary.api.payloads import as_json_body, as_names, as_object
 from PlanhatLibrary.errors import PlanhatAuthConfigurationError, PlanhatInputError
-from PlanhatLibrary.identifiers import entity_path, entity_ref
-from PlanhatLibrary.models import MODELS, Operation, UnknownModelError, all_paths, resolve_model
-from PlanhatLibrary.payloads import as_json_body, as_names, as_object
+from PlanhatLibrary.services.entities import require
+from PlanhatLibrary.transport.credentials import Credentials, credentials_from_secret, read_vault_secret, region_url
 
 
 # ------------------------------------------------------------------------ models
@@ -47,7 +47,7 @@ def test_unknown_model_names_list_valid_ones(name: str) -> None:
 
 def test_unknown_model_suggests_the_closest() -> None:
     with pytest.raises(PlanhatInputError, match="Did you mean 'Company'"):
-        model_named("compnies")
+        resolve_model("compnies")
 
 
 def test_registry_facts() -> None:
@@ -61,7 +61,7 @@ def test_registry_facts() -> None:
     assert {op for op in Operation if tickets.supports(op)} == {Operation.BULK, Operation.LIST, Operation.DELETE}
     assert not resolve_model("customfields").supports(Operation.BULK)
     assert "email" in resolve_model("endusers").keyables
-    assert len(all_paths()) == len(MODELS) - 1  # notes share the conversations path
+    assert len({model.path for model in MODELS}) == len(MODELS) - 1  # notes share the conversations path
 
 
 def test_missing_operation_fails_before_any_request() -> None:

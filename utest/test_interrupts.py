@@ -20,13 +20,13 @@ import pytest
 
 from planhat_simulator import PlanhatSimulator
 from PlanhatLibrary import PlanhatLibrary
-from PlanhatLibrary.bulk import BulkService, OnError
-from PlanhatLibrary.credentials import Credentials
+from PlanhatLibrary.api.models import resolve_model
 from PlanhatLibrary.errors import PlanhatBulkError, PlanhatInputError, PlanhatResponseError
-from PlanhatLibrary.interrupts import deferred_signals
-from PlanhatLibrary.leftovers import LeftoverFile
-from PlanhatLibrary.models import resolve_model
-from PlanhatLibrary.session import PlanhatSession
+from PlanhatLibrary.files.leftovers import LeftoverFile
+from PlanhatLibrary.services.loads.bulk import BulkService, OnError
+from PlanhatLibrary.services.loads.interrupts import deferred_signals
+from PlanhatLibrary.transport.credentials import Credentials
+from PlanhatLibrary.transport.session import PlanhatSession
 from stubserver import Request, stub_server
 
 from conftest import API_KEY, TENANT
@@ -285,7 +285,7 @@ def test_what_a_load_writes_on_its_way_out_is_never_skipped(monkeypatch: pytest.
     """A second signal just as the load starts writing the rest (before the signals are held) must not skip it."""
     from contextlib import contextmanager
 
-    from PlanhatLibrary import interrupts
+    from PlanhatLibrary.services.loads import interrupts
 
     real = interrupts.deferred_signals
     entered = []

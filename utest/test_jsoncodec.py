@@ -11,12 +11,12 @@ from typing import Any
 
 import pytest
 
-from PlanhatLibrary import jsoncodec
-from PlanhatLibrary.bulk import BulkService, validate_items
+from PlanhatLibrary.api import jsoncodec
+from PlanhatLibrary.api.models import resolve_model
+from PlanhatLibrary.api.payloads import parse_json
 from PlanhatLibrary.errors import PlanhatInputError
-from PlanhatLibrary.models import resolve_model
-from PlanhatLibrary.payloads import parse_json
-from PlanhatLibrary.sources import ItemSource, iter_items
+from PlanhatLibrary.files.sources import ItemSource, iter_items
+from PlanhatLibrary.services.loads.bulk import BulkService, validate_items
 
 TEXTS = [
     '{"name": "Acme", "mrr": 1.5, "n": 3, "ok": true, "none": null, "list": [1, "a", {"b": []}]}',

@@ -14,21 +14,22 @@ from typing import Any
 import pytest
 
 from planhat_simulator import PlanhatSimulator
-from PlanhatLibrary.analytics import AnalyticsService
-from PlanhatLibrary.bulk import BulkService, BulkSummary
-from PlanhatLibrary.credentials import Credentials
-from PlanhatLibrary.ensure import EnsureService, _Index
-from PlanhatLibrary.entities import EntityService, model_named
+from PlanhatLibrary.api.models import resolve_model
 from PlanhatLibrary.errors import PlanhatBulkError, PlanhatEnsureError, PlanhatInputError
-from PlanhatLibrary.identity import Identity
-from PlanhatLibrary.pacing import Pacer
-from PlanhatLibrary.retry import RetryPolicy
-from PlanhatLibrary.session import PlanhatSession
+from PlanhatLibrary.services.endusers import Identity
+from PlanhatLibrary.services.ensure import EnsureService, _Index
+from PlanhatLibrary.services.entities import EntityService
+from PlanhatLibrary.services.loads.analytics import AnalyticsService
+from PlanhatLibrary.services.loads.bulk import BulkService, BulkSummary
+from PlanhatLibrary.transport.credentials import Credentials
+from PlanhatLibrary.transport.pacing import Pacer
+from PlanhatLibrary.transport.retry import RetryPolicy
+from PlanhatLibrary.transport.session import PlanhatSession
 
 from conftest import API_KEY, TENANT
 
-COMPANIES = model_named("companies")
-ENDUSERS = model_named("endusers")
+COMPANIES = resolve_model("companies")
+ENDUSERS = resolve_model("endusers")
 
 
 def session(sim: PlanhatSimulator, **options: Any) -> PlanhatSession:

@@ -8,7 +8,18 @@ from typing import Any
 import pytest
 
 from PlanhatLibrary.errors import PlanhatQueryError
-from PlanhatLibrary.query import Comparison, Junction, Not, QueryStats, matches, parse, plan, project, run, tokenize
+from PlanhatLibrary.services.query import (
+    Comparison,
+    Junction,
+    Not,
+    QueryStats,
+    parse,
+    plan,
+    predicate,
+    project,
+    run,
+    tokenize,
+)
 
 
 def where(expression: str) -> Any:
@@ -225,13 +236,13 @@ ITEM = {
 )
 def test_predicates(expression: str, expected: bool) -> None:
     query = parse(f"companies where {expression}")
-    assert matches(ITEM, query.where, query.expression) is expected
+    assert predicate(query.where, query.expression)(ITEM) is expected
 
 
 def test_type_mismatched_comparison_fails_clearly() -> None:
     query = parse("companies where name > 5")
     with pytest.raises(PlanhatQueryError, match=r"cannot compare name \(text 'Acme Inc'\) with number 5 using '>'"):
-        matches(ITEM, query.where, query.expression)
+        predicate(query.where, query.expression)(ITEM)
 
 
 def test_projection_keeps_id_and_nested_selects() -> None:

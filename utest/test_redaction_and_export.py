@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from PlanhatLibrary.errors import PlanhatInputError
-from PlanhatLibrary.export import export_format, write_items
-from PlanhatLibrary.redaction import MASK, Redactor, protect, variants
-from PlanhatLibrary.sources import iter_items
+from PlanhatLibrary.files.export import export_format, write_items
+from PlanhatLibrary.files.sources import iter_items
+from PlanhatLibrary.transport.redaction import MASK, Redactor, protect, variants
 
 KEY = "k3y/with+special=chars"
 

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from PlanhatLibrary.redaction import MASK, Redactor, SecretFilter, protect
+from PlanhatLibrary.transport.redaction import MASK, Redactor, SecretFilter, protect
 
 SECRET = "abcDEF-tenant-123"
 SLASHED = "k3y/With+Special=chars"

@@ -9,8 +9,8 @@ from email.utils import format_datetime
 
 import pytest
 
-from PlanhatLibrary.pacing import Pacer
-from PlanhatLibrary.retry import Attempt, Failure, RetryPolicy, retry_after
+from PlanhatLibrary.transport.pacing import Pacer
+from PlanhatLibrary.transport.retry import Attempt, Failure, RetryPolicy, retry_after
 
 
 def status(code: int, method: str = "GET", idempotent: bool | None = None, **headers: str) -> Attempt:

@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 
 from planhat_simulator import PlanhatSimulator
-from PlanhatLibrary.credentials import Credentials
 from PlanhatLibrary.errors import (
     PlanhatAuthConfigurationError,
     PlanhatAuthFailedError,
@@ -20,8 +19,9 @@ from PlanhatLibrary.errors import (
     PlanhatRateLimitError,
     PlanhatServerError,
 )
-from PlanhatLibrary.retry import RetryPolicy
-from PlanhatLibrary.session import PlanhatSession, Target
+from PlanhatLibrary.transport.credentials import Credentials
+from PlanhatLibrary.transport.retry import RetryPolicy
+from PlanhatLibrary.transport.session import PlanhatSession, Target
 
 from conftest import API_KEY, READ_ONLY_KEY, TENANT, Client
 

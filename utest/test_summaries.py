@@ -7,19 +7,20 @@ from typing import Any
 import pytest
 
 from planhat_simulator import PlanhatSimulator
-from PlanhatLibrary.analytics import AnalyticsService
-from PlanhatLibrary.bulk import BulkService
-from PlanhatLibrary.credentials import Credentials
-from PlanhatLibrary.ensure import EnsureService
-from PlanhatLibrary.entities import EntityService, model_named
+from PlanhatLibrary.api.models import resolve_model
+from PlanhatLibrary.api.results import EnsureResult, LoadResult, MetricsResult, UpsertResult
 from PlanhatLibrary.errors import PlanhatBulkError
-from PlanhatLibrary.results import EnsureResult, LoadResult, MetricsResult, UpsertResult
-from PlanhatLibrary.retry import RetryPolicy
-from PlanhatLibrary.session import PlanhatSession
+from PlanhatLibrary.services.ensure import EnsureService
+from PlanhatLibrary.services.entities import EntityService
+from PlanhatLibrary.services.loads.analytics import AnalyticsService
+from PlanhatLibrary.services.loads.bulk import BulkService
+from PlanhatLibrary.transport.credentials import Credentials
+from PlanhatLibrary.transport.retry import RetryPolicy
+from PlanhatLibrary.transport.session import PlanhatSession
 
 from conftest import API_KEY, TENANT
 
-COMPANIES = model_named("companies")
+COMPANIES = resolve_model("companies")
 LOAD_KEYS = set(LoadResult.__annotations__)  # every load keyword's result has these (issue 23)
 BULK_KEYS = LOAD_KEYS | {
     "model", "created", "updated", "unchanged", "upserted_ids", "inserts_keys", "updates_keys", "chunks",

@@ -16,12 +16,12 @@ import pytest
 import requests
 
 from planhat_simulator import PlanhatSimulator
-from PlanhatLibrary.checkcli import main as check_main
-from PlanhatLibrary.credentials import Credentials
-from PlanhatLibrary.readonly import BudgetSpentError, ReadOnlySession, ReadOnlyViolationError
-from PlanhatLibrary.tenantcheck import TenantCheck
-from PlanhatLibrary.tenantprofile import load_profile
-from PlanhatLibrary.tenantreport import html_report, write_report
+from PlanhatLibrary.cli import main as check_main
+from PlanhatLibrary.services.tenant.check import TenantCheck
+from PlanhatLibrary.services.tenant.profile import load_profile
+from PlanhatLibrary.services.tenant.report import html_report, write_report
+from PlanhatLibrary.transport.credentials import Credentials
+from PlanhatLibrary.transport.readonly import BudgetSpentError, ReadOnlySession, ReadOnlyViolationError
 from stubserver import Request, http_answer, stub_server
 
 KEY, TENANT = "check-key-5d81c0a2", "check-tenant-77e1b3f4"
@@ -218,7 +218,7 @@ def test_the_cli_without_a_key_says_how_to_give_one(
 
 def test_the_cli_reads_the_key_from_the_environment(tenant: PlanhatSimulator, tmp_path: Path) -> None:
     env = {**os.environ, "PLANHAT_API_KEY": KEY, "PLANHAT_API_URL": tenant.url}
-    command = [sys.executable, "-m", "PlanhatLibrary.checkcli", "--report", str(tmp_path / "t.json")]
+    command = [sys.executable, "-m", "PlanhatLibrary.cli", "--report", str(tmp_path / "t.json")]
     command += ["--requests-per-minute", str(FAST), "--models", "companies,churn"]
     done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
@@ -282,7 +282,7 @@ def test_the_simulator_request_log_is_the_truth(tenant: PlanhatSimulator) -> Non
 # ---------------------------------------------------------------------------------------------- calibration
 @pytest.fixture
 def field_warnings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    from PlanhatLibrary import fields as fields_module
+    from PlanhatLibrary.services import fields as fields_module
 
     said: list[str] = []
     monkeypatch.setattr(fields_module.logger, "warn", lambda message, *args, **kwargs: said.append(message))
@@ -443,7 +443,7 @@ def test_a_failed_confirmation_is_not_reported_as_a_cap(tenant: PlanhatSimulator
 
 def test_bad_arguments_fail_before_anything_is_sent(tmp_path: Path) -> None:
     from PlanhatLibrary.errors import PlanhatInputError
-    from PlanhatLibrary.tenantreport import report_path
+    from PlanhatLibrary.services.tenant.report import report_path
 
     with pytest.raises(PlanhatInputError, match="names no model"):
         TenantCheck(credentials("http://127.0.0.1:9"), models=[])
@@ -457,7 +457,7 @@ def test_bad_arguments_fail_before_anything_is_sent(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("url", ["http://127.example.com", "http://localhost.example", "https://api.planhat.com"])
 def test_only_real_loopback_addresses_skip_the_pace(url: str) -> None:
-    from PlanhatLibrary.tenantcheck import on_loopback
+    from PlanhatLibrary.services.tenant.check import on_loopback
 
     assert not on_loopback(url)
     assert on_loopback("http://127.0.0.1:8080") and on_loopback("http://localhost:1") and on_loopback("http://[::1]:2")
@@ -480,7 +480,7 @@ def test_the_cli_masks_the_tenant_token_from_the_environment(tmp_path: Path) -> 
 
     with stub_server(echo) as server:
         env = {**os.environ, "PLANHAT_API_KEY": KEY, "PLANHAT_API_URL": server.url, "PLANHAT_TENANT_UUID": TENANT}
-        command = [sys.executable, "-m", "PlanhatLibrary.checkcli", "--report", str(tmp_path / "t.json")]
+        command = [sys.executable, "-m", "PlanhatLibrary.cli", "--report", str(tmp_path / "t.json")]
         command += ["--models", "companies"]
         done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 0, done.stderr

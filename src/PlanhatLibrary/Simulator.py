@@ -16,15 +16,14 @@ from robot.api import logger
 from robot.api.deco import keyword, library
 
 from planhat_simulator import DEFAULT_TENANT, PlanhatSimulator, SimulatorInputError
-
-from .compat import Secret
-from .errors import PlanhatInputError
-from .identifiers import entity_ref
-from .keywords.secrets import SecretText
-from .keywords.types import CONVERTERS, EntityData, FieldValue, Items
-from .session import Target
-from .sources import iter_items
-from .version import __version__
+from PlanhatLibrary.api.identifiers import entity_ref
+from PlanhatLibrary.errors import PlanhatInputError
+from PlanhatLibrary.files.sources import iter_items
+from PlanhatLibrary.keywords.compat import Secret
+from PlanhatLibrary.keywords.secrets import SecretText
+from PlanhatLibrary.keywords.types import CONVERTERS, EntityData, FieldValue, Items
+from PlanhatLibrary.transport.session import Target
+from PlanhatLibrary.version import __version__
 
 
 class SimulatorError(AssertionError):

@@ -1,6 +1,6 @@
 """Robot Framework keyword library for the Planhat customer-success platform."""
 
-from .library import PlanhatLibrary
-from .version import __version__
+from PlanhatLibrary.library import PlanhatLibrary
+from PlanhatLibrary.version import __version__
 
 __all__ = ["PlanhatLibrary", "__version__"]

@@ -45,10 +45,12 @@ class PlanhatConnectionError(PlanhatError):
 
 
 class PlanhatHTTPError(PlanhatError):
-    """Planhat answered with an error status. ``url`` never holds secrets."""
+    """Planhat answered with an error status (``status``). ``url`` never holds secrets."""
+
+    status: int | None
 
     def __init__(
-        self, message: str, *, status: int, method: str, url: str, server_text: str = "", body: Any = None
+        self, message: str, *, status: int | None, method: str, url: str, server_text: str = "", body: Any = None
     ) -> None:
         super().__init__(message)
         self.status = status
@@ -59,7 +61,15 @@ class PlanhatHTTPError(PlanhatError):
 
 
 class PlanhatResponseError(PlanhatHTTPError):
-    """Planhat's answer cannot be used: not JSON where JSON is needed, the wrong shape, or too large."""
+    """Planhat's answer cannot be used: not JSON where JSON is needed, the wrong shape, or too large.
+
+    ``status`` is the HTTP status of that answer where the code that judged it saw one, else None (never a
+    made-up 200 or 0)."""
+
+    def __init__(
+        self, message: str, *, method: str, url: str, status: int | None = None, server_text: str = "", body: Any = None
+    ) -> None:
+        super().__init__(message, status=status, method=method, url=url, server_text=server_text, body=body)
 
 
 class PlanhatBadRequestError(PlanhatHTTPError):
@@ -97,7 +107,7 @@ def may_have_landed(error: PlanhatError) -> bool:
     if isinstance(error, PlanhatResponseError):
         return True  # Planhat answered, but with something unreadable: the request was handled
     if isinstance(error, PlanhatHTTPError):
-        return error.status >= 500
+        return (error.status or 0) >= 500
     return False
 
 

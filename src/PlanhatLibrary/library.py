@@ -7,23 +7,23 @@ from datetime import timedelta
 from robot.api import logger
 from robotlibcore import DynamicCore
 
-from .credentials import Credentials
-from .errors import PlanhatAuthConfigurationError, PlanhatInputError
-from .keywords.analytics import AnalyticsKeywords
-from .keywords.auth import AuthKeywords
-from .keywords.bulk import BulkKeywords
-from .keywords.ensure import EnsureKeywords
-from .keywords.entities import EntityKeywords
-from .keywords.query import QueryKeywords
-from .keywords.requests import RequestKeywords
-from .keywords.schema import SchemaKeywords
-from .keywords.secrets import SecretText, VaultSecret
-from .keywords.tenant import TenantKeywords
-from .keywords.types import CONVERTERS
-from .retry import RetryPolicy
-from .session import PlanhatSession
-from .tenantprofile import TenantProfile, load_profile
-from .version import __version__
+from PlanhatLibrary.errors import PlanhatAuthConfigurationError, PlanhatInputError
+from PlanhatLibrary.keywords.analytics import AnalyticsKeywords
+from PlanhatLibrary.keywords.auth import AuthKeywords
+from PlanhatLibrary.keywords.bulk import BulkKeywords
+from PlanhatLibrary.keywords.ensure import EnsureKeywords
+from PlanhatLibrary.keywords.entities import EntityKeywords
+from PlanhatLibrary.keywords.query import QueryKeywords
+from PlanhatLibrary.keywords.requests import RequestKeywords
+from PlanhatLibrary.keywords.schema import SchemaKeywords
+from PlanhatLibrary.keywords.secrets import SecretText, VaultSecret
+from PlanhatLibrary.keywords.tenant import TenantKeywords
+from PlanhatLibrary.keywords.types import CONVERTERS
+from PlanhatLibrary.services.tenant.profile import TenantProfile, load_profile
+from PlanhatLibrary.transport.credentials import Credentials
+from PlanhatLibrary.transport.retry import RetryPolicy
+from PlanhatLibrary.transport.session import PlanhatSession
+from PlanhatLibrary.version import __version__
 
 
 class PlanhatLibrary(DynamicCore):

@@ -443,10 +443,6 @@ def model_at(path: str) -> ModelFacts | None:
     return _BY_PATH.get(path)
 
 
-def all_paths() -> tuple[str, ...]:
-    return tuple(dict.fromkeys(model.path for model in MODELS))
-
-
 def markdown() -> str:
     """The facts as the Markdown tables of docs/simulator.md (a test keeps the page equal to this)."""
     rows = [

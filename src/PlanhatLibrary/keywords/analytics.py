@@ -8,12 +8,11 @@ from typing import Any, cast
 from robot.api import logger
 from robot.api.deco import keyword
 
-from ..analytics import DEFAULT_CHUNK, AnalyticsService
-from ..bulk import FailOrContinue
-from ..payloads import as_object
-from ..results import LoadResult, MetricsResult
-from .base import LibraryComponent, output_file
-from .types import EntityData, Items
+from PlanhatLibrary.api.payloads import as_object
+from PlanhatLibrary.api.results import LoadResult, MetricsResult
+from PlanhatLibrary.keywords.base import LibraryComponent, output_file
+from PlanhatLibrary.keywords.types import EntityData, FailOrContinue, Items
+from PlanhatLibrary.services.loads.analytics import DEFAULT_CHUNK, AnalyticsService
 
 
 class AnalyticsKeywords(LibraryComponent):

@@ -5,12 +5,12 @@ from __future__ import annotations
 from robot.api import logger
 from robot.api.deco import keyword
 
-from ..credentials import Sources, resolve
-from ..errors import PlanhatAuthConfigurationError, PlanhatAuthFailedError
-from ..session import PlanhatSession, Target
-from ..tenantprofile import load_profile
-from .base import LibraryComponent
-from .secrets import SecretText, VaultSecret
+from PlanhatLibrary.errors import PlanhatAuthConfigurationError, PlanhatAuthFailedError
+from PlanhatLibrary.keywords.base import LibraryComponent
+from PlanhatLibrary.keywords.secrets import SecretText, VaultSecret
+from PlanhatLibrary.services.tenant.profile import load_profile
+from PlanhatLibrary.transport.credentials import Sources, resolve
+from PlanhatLibrary.transport.session import PlanhatSession, Target
 
 
 def _reveal(value: SecretText | str | None, name: str) -> str | None:

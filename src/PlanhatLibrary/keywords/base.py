@@ -8,14 +8,14 @@ from typing import TYPE_CHECKING
 
 from robot.libraries.BuiltIn import BuiltIn, RobotNotRunningError
 
-from ..entities import EntityService
-from ..fields import FieldCheck
-from ..models import Model
-from ..schema import SchemaService
-from ..session import PlanhatSession
+from PlanhatLibrary.api.models import Model
+from PlanhatLibrary.services.entities import EntityService
+from PlanhatLibrary.services.fields import FieldCheck
+from PlanhatLibrary.services.schema import SchemaService
+from PlanhatLibrary.transport.session import PlanhatSession
 
 if TYPE_CHECKING:
-    from ..library import PlanhatLibrary
+    from PlanhatLibrary.library import PlanhatLibrary
 
 
 class LibraryComponent:

@@ -1,4 +1,4 @@
-"""``Bulk Upsert Entities``: many objects in chunked, sequential bulk upserts."""
+"""``Bulk Upsert Entities``: many objects in chunked bulk upserts, one chunk or ``parallel`` chunks in flight."""
 
 from __future__ import annotations
 
@@ -7,14 +7,13 @@ from typing import Any, cast
 from robot.api import logger
 from robot.api.deco import keyword
 
-from ..bulk import BulkService, ChunkReport, OnError
-from ..entities import model_named
-from ..errors import PlanhatBulkError
-from ..models import BULK_LIMIT
-from ..results import UpsertResult
-from .base import LibraryComponent, output_file
-from .report import log_load
-from .types import Items
+from PlanhatLibrary.api.models import BULK_LIMIT, resolve_model
+from PlanhatLibrary.api.results import UpsertResult
+from PlanhatLibrary.errors import PlanhatBulkError
+from PlanhatLibrary.keywords.base import LibraryComponent, output_file
+from PlanhatLibrary.keywords.report import log_load
+from PlanhatLibrary.keywords.types import Items
+from PlanhatLibrary.services.loads.bulk import BulkService, ChunkReport, OnError
 
 
 class BulkKeywords(LibraryComponent):
@@ -115,7 +114,7 @@ class BulkKeywords(LibraryComponent):
         | `Bulk Upsert Entities` | companies | ${OUTPUT_DIR}/failed.jsonl | | | |
         | `Bulk Upsert Entities` | companies | ${CURDIR}/big.jsonl | resume_from=3 | | |
         """
-        entity_model = model_named(model)
+        entity_model = resolve_model(model)
         path = failed_items_file or output_file(f"planhat-failed-{entity_model.path}")
         upserter = BulkService(
             self.session,

@@ -7,19 +7,17 @@ from typing import Any, cast
 from robot.api import logger
 from robot.api.deco import keyword
 
-from ..bulk import FailOrContinue
-from ..ensure import EnsureService, concurrency_safe
-from ..ensure import identifying_keys as identifying_keys_of
-from ..entities import model_named
-from ..errors import PlanhatBulkError, PlanhatInputError
-from ..gcpause import paused_gc
-from ..models import Model
-from ..payloads import as_names, with_properties
-from ..results import EnsureResult
-from ..sources import ItemSource
-from .base import LibraryComponent
-from .report import log_load
-from .types import EntityData, FieldValue, Items
+from PlanhatLibrary.api.models import Model, resolve_model
+from PlanhatLibrary.api.payloads import as_names, with_properties
+from PlanhatLibrary.api.results import EnsureResult
+from PlanhatLibrary.errors import PlanhatBulkError, PlanhatInputError
+from PlanhatLibrary.files.sources import ItemSource
+from PlanhatLibrary.keywords.base import LibraryComponent
+from PlanhatLibrary.keywords.report import log_load
+from PlanhatLibrary.keywords.types import EntityData, FailOrContinue, FieldValue, Items
+from PlanhatLibrary.services.ensure import EnsureService, concurrency_safe
+from PlanhatLibrary.services.ensure import identifying_keys as identifying_keys_of
+from PlanhatLibrary.services.loads.gcpause import paused_gc
 
 
 def _create_keys(model: Model) -> list[str]:
@@ -83,7 +81,7 @@ class EnsureKeywords(LibraryComponent):
         | ${plan} = | `Ensure Entity` | companies | ${data} | dry_run=True | |
         | Should Be Equal | ${plan}[action] | unchanged | | |
         """
-        entity_model = model_named(model)
+        entity_model = resolve_model(model)
         payload = with_properties(data, fields, f"{entity_model.name} data")
         keys = identifying_keys_of(entity_model, payload, as_names(identifying_keys, "identifying_keys"))
         if not concurrency_safe(entity_model, payload):
@@ -151,7 +149,7 @@ class EnsureKeywords(LibraryComponent):
         | Log | created ${result}[created], updated ${result}[updated], unchanged ${result}[unchanged] | | | |
         | ${plan} = | `Ensure Entities` | endusers | ${users} | identifying_keys=email | dry_run=True |
         """
-        entity_model = model_named(model)
+        entity_model = resolve_model(model)
         keys = as_names(identifying_keys, "identifying_keys")
         if len(keys) != 1:
             raise PlanhatInputError(

@@ -7,13 +7,12 @@ from typing import Any
 from robot.api import logger
 from robot.api.deco import keyword
 
-from ..entities import model_named
-from ..errors import PlanhatInputError
-from ..identifiers import entity_ref
-from ..models import Model
-from ..payloads import as_names, with_properties
-from .base import LibraryComponent
-from .types import EntityData, FieldValue
+from PlanhatLibrary.api.identifiers import entity_ref
+from PlanhatLibrary.api.models import Model, resolve_model
+from PlanhatLibrary.api.payloads import as_names, with_properties
+from PlanhatLibrary.errors import PlanhatInputError
+from PlanhatLibrary.keywords.base import LibraryComponent
+from PlanhatLibrary.keywords.types import EntityData, FieldValue
 
 
 class EntityKeywords(LibraryComponent):
@@ -46,7 +45,7 @@ class EntityKeywords(LibraryComponent):
         | `Should Be Equal` | ${company}[name] | Acme Inc | | |
         """
         ref = entity_ref(id, external_id, source_id)
-        return self.entities.get(model_named(model), ref)
+        return self.entities.get(resolve_model(model), ref)
 
     @keyword
     def create_entity(
@@ -82,7 +81,7 @@ class EntityKeywords(LibraryComponent):
         | ${company} = | `Create Entity` | companies | {"name": "Globex", "externalId": "GLOBEX-7"} | |
         | ${user} =    | `Create Entity` | endusers | ${data} | companyId=extid-ACME-1 |
         """
-        entity_model = model_named(model)
+        entity_model = resolve_model(model)
         payload = self._checked(
             entity_model, with_properties(data, fields, f"{entity_model.name} data"), True, check_fields
         )
@@ -126,7 +125,7 @@ class EntityKeywords(LibraryComponent):
         | ${company} = | `Update Entity` | companies | external_id=ACME-1 | phase=live |
         | ${company} = | `Update Entity` | companies | {"custom": {"Tier": "Gold"}} | external_id=ACME-1 |
         """
-        entity_model = model_named(model)
+        entity_model = resolve_model(model)
         if data is None and _looks_like_data(id):  # Update Entity    companies    {"phase": "live"}    external_id=A
             id, data = None, id
         ref = entity_ref(id, external_id, source_id)
@@ -150,7 +149,7 @@ class EntityKeywords(LibraryComponent):
         | `Delete Entity` | companies | ${id} |
         | `Delete Entity` | endusers | external_id=U-17 |
         """
-        entity_model = model_named(model)
+        entity_model = resolve_model(model)
         ref = entity_ref(id, external_id, source_id)
         answer = self.entities.delete(entity_model, ref)
         logger.info(f"Deleted {entity_model.name} '{ref}'")
@@ -182,7 +181,7 @@ class EntityKeywords(LibraryComponent):
         | @{companies} = | `Get Entities` | companies | select=name, mrr | sort=-mrr | limit=100 |
         | @{users} =     | `Get Entities` | endusers  | company_id=${company}[_id] | | |
         """
-        entity_model = model_named(model)
+        entity_model = resolve_model(model)
         company_ids = as_names(company_id, "company_id")
         items = list(
             self.entities.iterate(

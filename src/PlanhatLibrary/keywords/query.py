@@ -9,13 +9,13 @@ from typing import Any
 from robot.api import logger
 from robot.api.deco import keyword
 
-from ..errors import PlanhatInputError
-from ..export import export_format, export_path, write_items
-from ..fields import FieldCatalog
-from ..query import Plan, Query, QueryStats, check_fields, check_types, parse, plan, run
-from ..schema import SchemaService
-from .base import LibraryComponent
-from .report import log_query
+from PlanhatLibrary.errors import PlanhatInputError
+from PlanhatLibrary.files.export import export_format, export_path, write_items
+from PlanhatLibrary.keywords.base import LibraryComponent
+from PlanhatLibrary.keywords.report import log_query
+from PlanhatLibrary.services.fields import FieldCatalog
+from PlanhatLibrary.services.query import Plan, Query, QueryStats, check_fields, check_types, parse, plan, run
+from PlanhatLibrary.services.schema import SchemaService
 
 
 def joined(parts: tuple[str, ...]) -> str:

@@ -6,12 +6,12 @@ from typing import Any
 
 from robot.api.deco import keyword
 
-from ..errors import PlanhatInputError, shown_value
-from ..identifiers import has_dot_segment
-from ..payloads import as_json_body
-from ..schema import forget_definitions
-from .base import LibraryComponent
-from .types import JsonBody
+from PlanhatLibrary.api.identifiers import has_dot_segment
+from PlanhatLibrary.api.payloads import as_json_body
+from PlanhatLibrary.errors import PlanhatInputError, shown_value
+from PlanhatLibrary.keywords.base import LibraryComponent
+from PlanhatLibrary.keywords.types import JsonBody
+from PlanhatLibrary.services.schema import forget_definitions
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 

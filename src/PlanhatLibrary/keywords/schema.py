@@ -8,11 +8,11 @@ from typing import Any
 from robot.api import logger
 from robot.api.deco import keyword
 
-from ..entities import model_named
-from ..errors import PlanhatInputError
-from ..payloads import as_names
-from ..schema import SchemaService
-from .base import LibraryComponent
+from PlanhatLibrary.api.models import resolve_model
+from PlanhatLibrary.api.payloads import as_names
+from PlanhatLibrary.errors import PlanhatInputError
+from PlanhatLibrary.keywords.base import LibraryComponent
+from PlanhatLibrary.services.schema import SchemaService
 
 #: Fields a search looks in, where the model has them.
 SEARCH_FIELDS = ("name", "externalId", "email", "domains", "firstName", "lastName", "nickName", "title")
@@ -35,7 +35,7 @@ class SchemaKeywords(LibraryComponent):
         | @{found} = | `Search Entities` | companies | acme | corp |
         | @{users} = | `Search Entities` | endusers | ann | @acme.test | select=name, email |
         """
-        entity_model = model_named(model)
+        entity_model = resolve_model(model)
         if not terms:
             raise PlanhatInputError("Search Entities needs at least one term to look for.")
         standard = SchemaService(self.entities).describe(entity_model, with_custom=False).standard
@@ -78,7 +78,7 @@ class SchemaKeywords(LibraryComponent):
         | Should Be Equal | ${company}[custom_fields][Health][type] | number | |
         | `Describe Model` | endusers | refresh=${True} | |
         """
-        description = SchemaService(self.entities).describe(model_named(model), refresh=refresh).to_dict()
+        description = SchemaService(self.entities).describe(resolve_model(model), refresh=refresh).to_dict()
         logger.info(_table(description), html=True)
         return description
 

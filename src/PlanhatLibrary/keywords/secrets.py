@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..compat import Secret
+from PlanhatLibrary.keywords.compat import Secret
 
 
 class SecretText:
@@ -37,7 +37,7 @@ class SecretText:
 
     def reveal(self, name: str) -> str:
         """The text itself, for the session only; a non-text value fails without showing it."""
-        from ..errors import PlanhatAuthConfigurationError
+        from PlanhatLibrary.errors import PlanhatAuthConfigurationError
 
         if not isinstance(self._value, str):
             raise PlanhatAuthConfigurationError(
@@ -80,7 +80,7 @@ class VaultSecret:
     @property
     def values(self) -> Mapping[str, Any]:
         """The secret's keys and values; anything else fails without showing it."""
-        from ..errors import PlanhatAuthConfigurationError
+        from PlanhatLibrary.errors import PlanhatAuthConfigurationError
 
         if not isinstance(self._value, Mapping):
             raise PlanhatAuthConfigurationError(

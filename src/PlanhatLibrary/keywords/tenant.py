@@ -8,10 +8,10 @@ from typing import Any
 from robot.api import logger
 from robot.api.deco import keyword
 
-from ..errors import PlanhatInputError
-from ..tenantcheck import BUDGET, SAMPLE, TenantCheck
-from ..tenantreport import html_report, report_path, write_report
-from .base import LibraryComponent, output_dir
+from PlanhatLibrary.errors import PlanhatInputError
+from PlanhatLibrary.keywords.base import LibraryComponent, output_dir
+from PlanhatLibrary.services.tenant.check import BUDGET, SAMPLE, TenantCheck
+from PlanhatLibrary.services.tenant.report import html_report, report_path, write_report
 
 #: The file name of the profile in Robot's output directory when no ``report`` is given.
 DEFAULT_REPORT = "planhat-tenant-profile.json"

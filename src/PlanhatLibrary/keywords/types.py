@@ -8,6 +8,7 @@ are all fine here). libdoc shows each type with the documentation below.
 from __future__ import annotations
 
 from collections.abc import Callable
+from enum import Enum
 from typing import Any
 
 
@@ -44,3 +45,10 @@ def _as_given(value: object) -> object:
 CONVERTERS: dict[type, Callable[[Any], Any] | Callable[[Any, Any], Any]] = {
     kind: _as_given for kind in (EntityData, Items, JsonBody, FieldValue)
 }
+
+
+class FailOrContinue(Enum):
+    """What a keyword does when Planhat refuses some items: every item is sent either way."""
+
+    FAIL = "fail"  #: fail after sending, listing the refused items
+    CONTINUE = "continue"  #: return the result; the refused items are in its errors
