@@ -11,7 +11,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from invoke import Context, Exit, task
+from invoke import Context, Exit, call, task
 
 ROOT = Path(__file__).parent
 RESULTS = ROOT / "results"
@@ -47,11 +47,13 @@ def fmt(c: Context) -> None:
         c.run(f"{PY} -m robocop format {_robot_dirs()}")
 
 
-@task
-def utest(c: Context) -> None:
-    """Unit tests (pytest); the simulator is exercised over real HTTP on 127.0.0.1."""
+@task(help={"slow": "also the end-to-end runs of utest/integration/ (invoke test runs them)"})
+def utest(c: Context, slow: bool = False) -> None:
+    """Unit tests (pytest) over real HTTP on 127.0.0.1: the fast inner loop, or everything with --slow."""
+    selection = "" if slow else '-m "not slow"'
     with c.cd(str(ROOT)):
-        c.run(f"{PY} -m pytest -n 4 utest")  # the tests mostly wait on sockets: four workers on two cores
+        # the tests mostly wait on sockets: four workers on two cores; worksteal evens out the slow ones
+        c.run(f"{PY} -m pytest -n 4 --dist worksteal {selection} utest")
 
 
 @task(help={"suite": "run only this suite (robot --suite)", "processes": "pabot processes (default 4)"})
@@ -223,7 +225,7 @@ def docs(c: Context, check: bool = False) -> None:
         raise Exit(f"Out of date: {', '.join(stale)}. Run 'invoke docs' and commit the result.", code=1)
 
 
-@task(pre=[lint, utest, atest])
+@task(pre=[lint, call(utest, slow=True), atest])
 def test(c: Context) -> None:
     """Everything CI checks: lint, utest, atest, and that the libdoc pages are current."""
     docs(c, check=True)

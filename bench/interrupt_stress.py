@@ -16,7 +16,7 @@ random delay with a real signal, as Robot does: ``SIGALRM`` raising a timeout er
     python bench/interrupt_stress.py --runs 1000        # about 10 minutes on 2 cores (invoke stress)
     python bench/interrupt_stress.py --runs 40 --seed 7
 
-``utest/test_interrupts.py`` runs a small sample of the same runs in the test suite. Only 127.0.0.1 is
+``utest/services/loads/test_interrupts.py`` runs a small sample of the same runs in the test suite. Only 127.0.0.1 is
 contacted.
 """
 

@@ -1,37 +1,26 @@
-"""Shared fixtures: a real simulator on 127.0.0.1 and an HTTP client for it."""
+"""Shared fixtures: a real simulator on 127.0.0.1, an HTTP client for it, and the slow mark of integration/.
+
+The helpers themselves live in ``support/`` (importable from every test folder).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
-import requests
 
 from planhat_simulator import PlanhatSimulator
+from support import API_KEY, READ_ONLY_KEY, TENANT, UTEST, Client
 
-API_KEY = "utest-key-7f3a9c"
-READ_ONLY_KEY = "utest-readonly-1b2c"
-TENANT = "5c1e8f3a-utest-tenant"
+INTEGRATION = UTEST / "integration"
 
 
-class Client:
-    """A thin requests wrapper bound to one simulator, authenticated with Bearer by default."""
-
-    def __init__(self, sim: PlanhatSimulator, key: str | None = API_KEY) -> None:
-        self.sim = sim
-        self.url = sim.url
-        self.http = requests.Session()
-        if key:
-            self.http.headers["Authorization"] = f"Bearer {key}"
-
-    def __call__(self, method: str, path: str, **kwargs: Any) -> requests.Response:
-        return self.http.request(method, self.url + path, timeout=10, **kwargs)
-
-    def control(self, method: str, path: str, **kwargs: Any) -> Any:
-        response = requests.request(method, f"{self.url}/_simulator/{path}", timeout=10, **kwargs)
-        assert response.status_code == 200, response.text
-        return response.json()
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Everything under integration/ (examples, pabot, snippets, packaging, bench, Robot versions) is slow:
+    ``invoke utest`` leaves it out, ``invoke test`` runs it."""
+    for item in items:
+        if INTEGRATION in item.path.parents:
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture

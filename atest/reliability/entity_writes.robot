@@ -3,7 +3,7 @@ Documentation     Fault matrix, part 1: single-object writes. Each case: inject 
 ...               check the outcome and that the
 ...               simulator holds exactly what it should (nothing lost, nothing duplicated). See faultmatrix.py.
 
-Library           PlanhatLibrary    timeout=1    max_retries=3    retry_budget=20
+Library           PlanhatLibrary    timeout=0.5    max_retries=3    retry_budget=20
 Library           PlanhatLibrary.Simulator
 Library           faultmatrix.py
 

@@ -1,5 +1,5 @@
 *** Settings ***
-Documentation    Exercised by utest/test_secrets_in_output.py against a server that echoes the Authorization
+Documentation    Exercised by utest/integration/test_secrets_in_output.py against a server that echoes the Authorization
 ...              header and the request body into its answers. No output or written file may show a secret.
 
 Library          PlanhatLibrary    max_retries=1    retry_budget=5

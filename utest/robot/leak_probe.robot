@@ -1,5 +1,6 @@
 *** Settings ***
-Documentation     Exercised by utest/test_secrets_in_output.py: known secrets go in, output files must not show them.
+Documentation     Exercised by utest/integration/test_secrets_in_output.py: known secrets go in,
+...               output files must not show them.
 
 Library           PlanhatLibrary    max_retries=1    retry_budget=5
 Library           PlanhatLibrary.Simulator

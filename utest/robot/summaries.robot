@@ -1,5 +1,6 @@
 *** Settings ***
-Documentation     Bulk, Ensure and Query summaries as HTML tables in log.html (utest/test_report.py reads the output).
+Documentation     Bulk, Ensure and Query summaries as HTML tables in log.html
+...               (utest/keywords/test_report.py reads the output).
 
 Library           PlanhatLibrary
 Library           PlanhatLibrary.Simulator

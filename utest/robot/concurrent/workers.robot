@@ -1,5 +1,5 @@
 *** Settings ***
-Documentation    Run by utest/test_concurrency.py with pabot (--testlevelsplit, 4 processes) against one
+Documentation    Run by utest/integration/test_concurrency.py with pabot (--testlevelsplit, 4 processes) against one
 ...              rate-limited simulator: each test is one worker that owns a range of companies.
 
 Library          PlanhatLibrary    max_retries=10    retry_budget=120
