@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from robot.libdoc import LibraryDocumentation
+
 from support import ROOT
 
 PAGE = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
