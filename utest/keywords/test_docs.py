@@ -87,3 +87,15 @@ def test_the_query_grammar_renders_as_code_in_libdoc() -> None:
     html = html_format(doc.doc)
     assert "<code>[order by &lt;field&gt; [asc/desc]] [limit N] [offset N]</code>" in html
     assert "<a href" not in html.split("Conditions")[0]
+
+
+def test_every_keyword_result_shape_is_a_typed_dict_in_libdoc() -> None:
+    """Issue 27: the dictionaries keywords return have their keys in libdoc (as Browser shows them)."""
+    doc = LibraryDocumentation("PlanhatLibrary")
+    shapes = {"Ensure Entity", "Describe Model", "Check Planhat Tenant", "Bulk Upsert Entities", "Ensure Entities"}
+    shapes |= {"Create Bulk Activities", "Push Metrics"}
+    typed = {item.name for item in doc.type_docs if item.type == "TypedDict"}
+    for keyword in doc.keywords:
+        if keyword.name in shapes:
+            returns = getattr(keyword, "returns", None)  # Robot Framework 6.1 and newer
+            assert returns is not None and returns.name in typed, keyword.name

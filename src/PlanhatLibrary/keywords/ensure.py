@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import cast
 
 from robot.api import logger
 from robot.api.deco import keyword
 
 from PlanhatLibrary.api.models import Model, resolve_model
 from PlanhatLibrary.api.payloads import as_names, with_properties
-from PlanhatLibrary.api.results import EnsureResult
+from PlanhatLibrary.api.results import EnsureOutcome, EnsureResult
 from PlanhatLibrary.errors import PlanhatBulkError, PlanhatInputError
 from PlanhatLibrary.files.sources import ItemSource
 from PlanhatLibrary.keywords.base import LibraryComponent
@@ -34,7 +34,7 @@ class EnsureKeywords(LibraryComponent):
         dry_run: bool = False,
         check_fields: bool = True,
         **fields: FieldValue,
-    ) -> dict[str, Any]:
+    ) -> EnsureOutcome:
         """Make sure one object exists with ``data``: create it, update what differs, or do nothing.
 
         Give the fields as ``data`` (a dictionary or JSON text), as ``field=value`` arguments

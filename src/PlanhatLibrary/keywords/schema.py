@@ -10,6 +10,7 @@ from robot.api.deco import keyword
 
 from PlanhatLibrary.api.models import resolve_model
 from PlanhatLibrary.api.payloads import as_names
+from PlanhatLibrary.api.results import ModelInfo
 from PlanhatLibrary.errors import PlanhatInputError
 from PlanhatLibrary.keywords.base import LibraryComponent
 from PlanhatLibrary.services.schema import SchemaService
@@ -54,7 +55,7 @@ class SchemaKeywords(LibraryComponent):
         return found
 
     @keyword
-    def describe_model(self, model: str, refresh: bool = False) -> dict[str, Any]:
+    def describe_model(self, model: str, refresh: bool = False) -> ModelInfo:
         """Return what the library knows of a model, and log it as a table.
 
         | =Key= | =Value= |
@@ -79,7 +80,7 @@ class SchemaKeywords(LibraryComponent):
         | `Describe Model` | endusers | refresh=${True} | |
         """
         description = SchemaService(self.entities).describe(resolve_model(model), refresh=refresh).to_dict()
-        logger.info(_table(description), html=True)
+        logger.info(_table(dict(description)), html=True)
         return description
 
 

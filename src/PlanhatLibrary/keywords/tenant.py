@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import cast
 
 from robot.api import logger
 from robot.api.deco import keyword
 
+from PlanhatLibrary.api.results import TenantReport
 from PlanhatLibrary.errors import PlanhatInputError
 from PlanhatLibrary.keywords.base import LibraryComponent, output_dir
 from PlanhatLibrary.services.tenant.check import BUDGET, SAMPLE, TenantCheck
@@ -29,7 +30,7 @@ class TenantKeywords(LibraryComponent):
         slow: timedelta = timedelta(seconds=2),
         time_limit: timedelta = timedelta(minutes=5),
         models: list[str] | None = None,
-    ) -> dict[str, Any]:
+    ) -> TenantReport:
         """Read the authorized tenant without writing, report how it differs from what the library assumes,
         and write its profile.
 
@@ -93,7 +94,7 @@ class TenantKeywords(LibraryComponent):
         )
         if sent["stopped"]:
             logger.warn(f"Check Planhat Tenant stopped early: {sent['stopped']}")
-        return profile
+        return cast(TenantReport, profile)
 
 
 def _seconds(value: timedelta | float) -> float:

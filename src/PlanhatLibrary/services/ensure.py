@@ -16,7 +16,7 @@ from typing import Any
 from PlanhatLibrary.api.identifiers import KEYABLE_PREFIX
 from PlanhatLibrary.api.models import BULK_LIMIT, Model, Operation
 from PlanhatLibrary.api.payloads import check_items
-from PlanhatLibrary.api.results import no_files
+from PlanhatLibrary.api.results import EnsureOutcome, no_files
 from PlanhatLibrary.api.values import MISSING, same
 from PlanhatLibrary.api.writes import GENERATED_NOT_KEYS, merged, prepared, problem, without_generated
 from PlanhatLibrary.errors import (
@@ -113,7 +113,7 @@ class Outcome:
     payload: dict[str, Any] = field(default_factory=dict)
     dry_run: bool = False
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> EnsureOutcome:
         return {
             "action": self.action,
             "changed": self.changed,

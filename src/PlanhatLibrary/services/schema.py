@@ -21,6 +21,7 @@ from importlib import resources
 from typing import Any
 
 from PlanhatLibrary.api.models import GENERATED_FIELDS, Model, Operation, resolve_model
+from PlanhatLibrary.api.results import ModelInfo
 from PlanhatLibrary.api.seen import CUSTOM, SeenFields, seen_fields
 from PlanhatLibrary.errors import PlanhatError
 from PlanhatLibrary.log import logger
@@ -110,7 +111,7 @@ class ModelDescription:
         spec = self.standard.get(name)
         return str(spec.get("type")) if spec else None
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> ModelInfo:
         model = self.model
         return {
             "model": model.name,
