@@ -97,5 +97,5 @@ def test_every_keyword_result_shape_is_a_typed_dict_in_libdoc() -> None:
     typed = {item.name for item in doc.type_docs if item.type == "TypedDict"}
     for keyword in doc.keywords:
         if keyword.name in shapes:
-            returns = getattr(keyword, "returns", None)  # Robot Framework 6.1 and newer
-            assert returns is not None and returns.name in typed, keyword.name
+            returns = keyword.args.return_type
+            assert returns is not None and getattr(returns, "name", str(returns)) in typed, keyword.name
