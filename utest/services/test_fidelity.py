@@ -253,7 +253,7 @@ def test_an_end_user_planhat_ignores_is_reported_not_counted_as_done(sim: Planha
     items = [{"email": "ann@one.test", "externalId": "A"}, {"email": "bob@nowhere.test", "externalId": "B"}]
     with pytest.raises(PlanhatBulkError, match="Planhat ignored this item without an error"):
         upserter(sim).upsert(ENDUSERS, items)
-    with pytest.raises(PlanhatResponseError, match=r"did not store it\. Planhat ignores an end user"):
+    with pytest.raises(PlanhatResponseError, match=r"did not store it\. Planhat drops an end user it could not map"):
         entities(sim).create(ENDUSERS, {"email": "carl@nowhere.test"})
     with pytest.raises(PlanhatEnsureError, match="Planhat ignored this item"):
         ensurer(sim).ensure(ENDUSERS, {"email": "dan@nowhere.test", "externalId": "D"})

@@ -69,6 +69,10 @@ class Model:
     needed: tuple[str, ...] = ()
     #: Its objects define other models' custom fields (a write changes what the field check knows).
     defines_fields: bool = False
+    #: Why Planhat may drop an item of this model without an error (said when one is missing from an answer).
+    dropped_when: str = ""
+    #: What to do instead of an operation the model lacks (said when it is asked for).
+    instead: str = ""
 
     @property
     def page(self) -> str | None:
@@ -114,6 +118,8 @@ MODELS: tuple[Model, ...] = (
         required=("email",),
         keyables=(*DEFAULT_KEYABLES, "email"),
         aliases=("end user", "end_user"),
+        dropped_when="an end user it could not map to a company: no companyId, or one that does not exist, and no "
+        "company with its email's domain (help.planhat.com/en/articles/9586991)",
     ),
     Model(
         "Invoice",
@@ -146,6 +152,7 @@ MODELS: tuple[Model, ...] = (
         operations=frozenset({Operation.BULK, Operation.LIST, Operation.DELETE}),
         required=("companyId", "sourceId", "email"),
         needed=("email",),  # without one Planhat drops a ticket silently (planhat.com/developers/api/ticket)
+        instead="Create tickets as conversations with type 'ticket'.",
     ),
     Model(
         "User",

@@ -22,7 +22,7 @@ def require(model: Model, operation: Operation) -> None:
         offered = ", ".join(op.value for op in Operation if model.supports(op))
         raise PlanhatInputError(
             f"{model.name} does not support {operation.value} through the Planhat API (it supports: {offered})."
-            + (" Create tickets as conversations with type 'ticket'." if model.name == "Ticket" else "")
+            + (f" {model.instead}" if model.instead else "")
         )
 
 
@@ -259,9 +259,4 @@ def _same_email(value: Any, email: str) -> bool:
 
 
 def _ignored_hint(model: Model) -> str:
-    if model.path != "endusers":
-        return ""
-    return (
-        " Planhat ignores an end user it cannot map to a company (no companyId, or one that does not exist, and "
-        "no company with its email's domain)."
-    )
+    return f" Planhat drops {model.dropped_when}." if model.dropped_when else ""

@@ -602,12 +602,7 @@ def _ignored(
     missing = len(chunk) - accounted
     if missing <= 0:
         return []
-    why = (
-        " (an end user it could not map to a company: no companyId, or one that does not exist, and no company "
-        "with its email's domain)"
-        if model.path == "endusers"
-        else ""
-    )
+    why = f" ({model.dropped_when})" if model.dropped_when else ""
     named = _named(model, result, chunk, errors)
     unnamed = [index for index in range(len(chunk)) if index not in named]
     if int(result.get("nonupdates") or 0) == 0 and len(unnamed) == missing:
