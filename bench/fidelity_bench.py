@@ -21,7 +21,7 @@ from typing import Any
 import requests
 
 from PlanhatLibrary.api.models import resolve_model
-from PlanhatLibrary.services.ensure import EnsureService
+from PlanhatLibrary.services.ensure.many import EnsureService
 from PlanhatLibrary.services.entities import EntityService
 from PlanhatLibrary.transport.credentials import Credentials
 from PlanhatLibrary.transport.session import PlanhatSession

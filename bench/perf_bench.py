@@ -124,7 +124,7 @@ for start in range(0, len(changed), 5000):
 """,
     "ensure-ours": """
 from PlanhatLibrary.transport.credentials import Credentials
-from PlanhatLibrary.services.ensure import EnsureService
+from PlanhatLibrary.services.ensure.many import EnsureService
 from PlanhatLibrary.services.entities import EntityService
 from PlanhatLibrary.api.models import resolve_model
 from PlanhatLibrary.transport.session import PlanhatSession

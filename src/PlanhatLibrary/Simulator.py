@@ -22,7 +22,7 @@ from PlanhatLibrary.files.sources import iter_items
 from PlanhatLibrary.keywords.compat import Secret
 from PlanhatLibrary.keywords.secrets import SecretText
 from PlanhatLibrary.keywords.types import CONVERTERS, EntityData, FieldValue, Items
-from PlanhatLibrary.transport.session import Target
+from PlanhatLibrary.transport.failures import Target
 from PlanhatLibrary.version import __version__
 
 

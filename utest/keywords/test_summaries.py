@@ -10,7 +10,7 @@ from planhat_simulator import PlanhatSimulator
 from PlanhatLibrary.api.models import resolve_model
 from PlanhatLibrary.api.results import EnsureResult, LoadResult, MetricsResult, UpsertResult
 from PlanhatLibrary.errors import PlanhatBulkError
-from PlanhatLibrary.services.ensure import EnsureService
+from PlanhatLibrary.services.ensure.many import EnsureService
 from PlanhatLibrary.services.entities import EntityService
 from PlanhatLibrary.services.loads.analytics import AnalyticsService
 from PlanhatLibrary.services.loads.bulk import BulkService

@@ -14,11 +14,12 @@ from PlanhatLibrary.api.identifiers import entity_ref, has_dot_segment
 from PlanhatLibrary.api.models import resolve_model
 from PlanhatLibrary.errors import PlanhatBulkError, PlanhatInputError, PlanhatQueryError
 from PlanhatLibrary.files.sources import iter_items
-from PlanhatLibrary.services.ensure import EnsureService
+from PlanhatLibrary.services.ensure.many import EnsureService
 from PlanhatLibrary.services.entities import EntityService
 from PlanhatLibrary.services.loads.analytics import AnalyticsService
 from PlanhatLibrary.services.loads.bulk import BulkService
-from PlanhatLibrary.services.query import like, parse
+from PlanhatLibrary.services.query.evaluate import like
+from PlanhatLibrary.services.query.syntax import parse
 from PlanhatLibrary.transport.session import PlanhatSession
 from support import API_KEY, Client, session_for
 

@@ -15,7 +15,7 @@ from planhat_simulator import PlanhatSimulator
 from PlanhatLibrary.api.models import resolve_model
 from PlanhatLibrary.api.writes import day_number
 from PlanhatLibrary.errors import PlanhatBulkError, PlanhatEnsureError, PlanhatInputError, PlanhatResponseError
-from PlanhatLibrary.services.ensure import EnsureService
+from PlanhatLibrary.services.ensure.many import EnsureService
 from PlanhatLibrary.services.entities import EntityService
 from PlanhatLibrary.services.loads.analytics import AnalyticsService
 from PlanhatLibrary.services.loads.bulk import BulkService

@@ -17,7 +17,7 @@ from planhat_simulator import PlanhatSimulator
 from PlanhatLibrary.api.models import resolve_model
 from PlanhatLibrary.errors import PlanhatBulkError, PlanhatEnsureError, PlanhatInputError
 from PlanhatLibrary.services.endusers import Identity
-from PlanhatLibrary.services.ensure import EnsureService, _Index
+from PlanhatLibrary.services.ensure.many import EnsureService, _Index
 from PlanhatLibrary.services.entities import EntityService
 from PlanhatLibrary.services.loads.analytics import AnalyticsService
 from PlanhatLibrary.services.loads.bulk import BulkService, BulkSummary

@@ -20,8 +20,9 @@ from PlanhatLibrary.errors import (
     PlanhatServerError,
 )
 from PlanhatLibrary.transport.credentials import Credentials
+from PlanhatLibrary.transport.failures import Target
 from PlanhatLibrary.transport.retry import RetryPolicy
-from PlanhatLibrary.transport.session import PlanhatSession, Target
+from PlanhatLibrary.transport.session import PlanhatSession
 from support import API_KEY, READ_ONLY_KEY, TENANT, Client, session_for
 
 

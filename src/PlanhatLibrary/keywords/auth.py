@@ -10,7 +10,8 @@ from PlanhatLibrary.keywords.base import LibraryComponent
 from PlanhatLibrary.keywords.secrets import SecretText, VaultSecret
 from PlanhatLibrary.services.tenant.profile import load_profile
 from PlanhatLibrary.transport.credentials import Sources, resolve
-from PlanhatLibrary.transport.session import PlanhatSession, Target
+from PlanhatLibrary.transport.failures import Target
+from PlanhatLibrary.transport.session import PlanhatSession
 
 
 def _reveal(value: SecretText | str | None, name: str) -> str | None:

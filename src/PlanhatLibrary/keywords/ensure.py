@@ -15,8 +15,9 @@ from PlanhatLibrary.files.sources import ItemSource
 from PlanhatLibrary.keywords.base import LibraryComponent
 from PlanhatLibrary.keywords.report import log_load
 from PlanhatLibrary.keywords.types import EntityData, FailOrContinue, FieldValue, Items
-from PlanhatLibrary.services.ensure import EnsureService, concurrency_safe
-from PlanhatLibrary.services.ensure import identifying_keys as identifying_keys_of
+from PlanhatLibrary.services.ensure.diff import concurrency_safe
+from PlanhatLibrary.services.ensure.diff import identifying_keys as identifying_keys_of
+from PlanhatLibrary.services.ensure.many import EnsureService
 from PlanhatLibrary.services.loads.gcpause import paused_gc
 
 

@@ -14,7 +14,9 @@ from PlanhatLibrary.files.export import export_format, export_path, write_items
 from PlanhatLibrary.keywords.base import LibraryComponent
 from PlanhatLibrary.keywords.report import log_query
 from PlanhatLibrary.services.fields import FieldCatalog
-from PlanhatLibrary.services.query import Plan, Query, QueryStats, check_fields, check_types, parse, plan, run
+from PlanhatLibrary.services.query.checks import check_fields, check_types
+from PlanhatLibrary.services.query.plan import Plan, QueryStats, plan, run
+from PlanhatLibrary.services.query.syntax import Query, parse
 from PlanhatLibrary.services.schema import SchemaService
 
 

@@ -14,7 +14,8 @@ from PlanhatLibrary.api.writes import checked, merged, missing_required, prepare
 from PlanhatLibrary.errors import PlanhatInputError, PlanhatNotFoundError, PlanhatResponseError
 from PlanhatLibrary.log import logger
 from PlanhatLibrary.services.schema import forget_definitions
-from PlanhatLibrary.transport.session import PlanhatSession, Target
+from PlanhatLibrary.transport.failures import Target
+from PlanhatLibrary.transport.session import PlanhatSession
 
 
 def require(model: Model, operation: Operation) -> None:

@@ -35,7 +35,8 @@ from PlanhatLibrary.services.entities import EntityService
 from PlanhatLibrary.services.loads.concurrency import check_parallel
 from PlanhatLibrary.services.loads.interrupts import one_interrupt, surely
 from PlanhatLibrary.services.loads.runner import Chunk, LoadRun, chunks_of, files_advice, interrupted_note
-from PlanhatLibrary.transport.session import PlanhatSession, Target
+from PlanhatLibrary.transport.failures import Target
+from PlanhatLibrary.transport.session import PlanhatSession
 
 #: Planhat refuses analytics bodies over 32 MB; stay a little under it.
 MAX_BODY_BYTES = 32 * 1024 * 1024 - 64 * 1024

@@ -44,7 +44,8 @@ from PlanhatLibrary.services.fields import FieldCheck
 from PlanhatLibrary.services.loads.concurrency import check_parallel
 from PlanhatLibrary.services.loads.interrupts import one_interrupt, surely
 from PlanhatLibrary.services.loads.runner import Chunk, LoadRun, chunks_of, files_advice, interrupted_note
-from PlanhatLibrary.transport.session import PlanhatSession, Target
+from PlanhatLibrary.transport.failures import Target
+from PlanhatLibrary.transport.session import PlanhatSession
 
 ON_ERROR = ("fail", "stop", "continue")
 

@@ -27,8 +27,8 @@ from PlanhatLibrary.api.seen import CUSTOM
 from PlanhatLibrary.errors import PlanhatError, PlanhatHTTPError, PlanhatInputError
 from PlanhatLibrary.services.schema import GENERATED, table_of
 from PlanhatLibrary.transport.credentials import Credentials
+from PlanhatLibrary.transport.failures import Target
 from PlanhatLibrary.transport.readonly import BudgetSpentError, ReadOnlySession
-from PlanhatLibrary.transport.session import Target
 from PlanhatLibrary.version import __version__
 
 FORMAT = "planhat-tenant-profile/1"

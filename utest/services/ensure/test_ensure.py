@@ -9,7 +9,7 @@ import pytest
 from PlanhatLibrary.api.models import resolve_model
 from PlanhatLibrary.api.values import as_instant, same
 from PlanhatLibrary.errors import PlanhatEnsureError
-from PlanhatLibrary.services.ensure import changes, identifying_keys
+from PlanhatLibrary.services.ensure.diff import changes, identifying_keys
 
 STORED = {
     "_id": "1",

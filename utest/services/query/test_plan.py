@@ -9,7 +9,8 @@ import pytest
 from planhat_simulator import PlanhatSimulator
 from PlanhatLibrary.api.models import resolve_model
 from PlanhatLibrary.services.entities import EntityService
-from PlanhatLibrary.services.query import QueryStats, parse, plan, run
+from PlanhatLibrary.services.query.plan import QueryStats, plan, run
+from PlanhatLibrary.services.query.syntax import parse
 from PlanhatLibrary.transport.credentials import Credentials
 from PlanhatLibrary.transport.retry import RetryPolicy
 from PlanhatLibrary.transport.session import PlanhatSession
@@ -106,7 +107,8 @@ def test_one_request_stream_pushes_sort_and_paging_down(sim: PlanhatSimulator) -
 def test_compiled_conditions_agree_with_the_general_path(expression: str, item: dict, expected: object) -> None:
     """The fast paths of ``predicate`` decide as the general comparison does (a plain recursion over it)."""
     from PlanhatLibrary.errors import PlanhatQueryError
-    from PlanhatLibrary.services.query import Comparison, Not, _compare, parse, predicate
+    from PlanhatLibrary.services.query.evaluate import _compare, predicate
+    from PlanhatLibrary.services.query.syntax import Comparison, Not, parse
 
     def general(condition: Any) -> bool:
         if isinstance(condition, Comparison):

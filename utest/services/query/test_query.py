@@ -8,18 +8,9 @@ from typing import Any
 import pytest
 
 from PlanhatLibrary.errors import PlanhatQueryError
-from PlanhatLibrary.services.query import (
-    Comparison,
-    Junction,
-    Not,
-    QueryStats,
-    parse,
-    plan,
-    predicate,
-    project,
-    run,
-    tokenize,
-)
+from PlanhatLibrary.services.query.evaluate import predicate
+from PlanhatLibrary.services.query.plan import QueryStats, plan, project, run
+from PlanhatLibrary.services.query.syntax import Comparison, Junction, Not, parse, tokenize
 
 
 def where(expression: str) -> Any:
