@@ -277,6 +277,7 @@ def wheel_name() -> str:
 def _build(c: Context, outdir: Path, *kinds: str) -> None:
     """``python -m build`` (in an isolated build environment) of this repository into ``outdir``."""
     options = " ".join(f"--{kind}" for kind in kinds)
+    shutil.rmtree(ROOT / "build", ignore_errors=True)  # setuptools would ship modules an earlier build left there
     c.run(f"{PY} -m build {options} --outdir {outdir} {ROOT}", hide="out")
 
 

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import venv
+import zipfile
 from pathlib import Path
 
 from support import ROOT
 
+#: What a fresh clone does not have: build output, environments, caches.
+CLONE_IGNORES = (".git", ".venv", ".matrix", ".cache", "results", "build", "dist", "*.egg-info", "__pycache__")
 ROBOT = """*** Settings ***
 Library    PlanhatLibrary
 Library    PlanhatLibrary.Simulator
@@ -34,9 +38,15 @@ def test_the_readme_install_for_your_own_project(tmp_path: Path) -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "`python3 -m pip wheel --no-deps --wheel-dir dist .`" in readme
     assert "`.venv/bin/python -m pip install /path/to/that.whl`" in readme
+    clone = tmp_path / "clone"  # "in a clone": this checkout's build/ may hold modules an earlier build left
+    shutil.copytree(ROOT, clone, ignore=shutil.ignore_patterns(*CLONE_IGNORES))
     dist = tmp_path / "dist"
-    run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--wheel-dir", str(dist), str(ROOT)], tmp_path)
+    run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--wheel-dir", str(dist), str(clone)], tmp_path)
     (wheel,) = dist.glob("robotframework_planhat-*-py3-none-any.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        shipped = {name for name in archive.namelist() if name.endswith(".py")}
+    source = ROOT / "src"
+    assert shipped == {path.relative_to(source).as_posix() for path in source.rglob("*.py")}
     project = tmp_path / "my-robot"
     project.mkdir()
     venv.create(project / ".venv", with_pip=True)
