@@ -18,7 +18,7 @@ from PlanhatLibrary.keywords.requests import RequestKeywords
 from PlanhatLibrary.keywords.schema import SchemaKeywords
 from PlanhatLibrary.keywords.secrets import SecretText, VaultSecret
 from PlanhatLibrary.keywords.tenant import TenantKeywords
-from PlanhatLibrary.keywords.types import CONVERTERS
+from PlanhatLibrary.keywords.types import CONVERTERS, seconds
 from PlanhatLibrary.services.tenant.profile import TenantProfile, load_profile
 from PlanhatLibrary.transport.credentials import Credentials
 from PlanhatLibrary.transport.retry import RetryPolicy
@@ -195,12 +195,12 @@ class PlanhatLibrary(DynamicCore):
         self.name = name
         self.api_url = api_url
         self.analytics_url = analytics_url
-        self.timeout = _seconds(timeout, "timeout")
+        self.timeout = seconds(timeout, "timeout")
         self.requests_per_minute = requests_per_minute
         self.retry_policy = RetryPolicy(
             max_retries=max_retries,
-            budget=_seconds(retry_budget, "retry_budget"),
-            window_budget=_seconds(rate_limit_wait, "rate_limit_wait"),
+            budget=seconds(retry_budget, "retry_budget"),
+            window_budget=seconds(rate_limit_wait, "rate_limit_wait"),
         )
         self.tenant_profile: TenantProfile | None = load_profile(tenant_profile) if tenant_profile else None
         self._session: PlanhatSession | None = None
@@ -249,11 +249,3 @@ class PlanhatLibrary(DynamicCore):
         if self._session is not None:
             self._session.close()
             self._session = None
-
-
-def _seconds(value: timedelta | float, name: str) -> float:
-    """A positive duration in seconds, from a ``timedelta`` (Robot converts ``30s``) or a number (Python)."""
-    seconds = value.total_seconds() if isinstance(value, timedelta) else float(value)
-    if not seconds > 0:
-        raise PlanhatInputError(f"{name} must be a positive duration, got {value}.")
-    return seconds

@@ -18,6 +18,7 @@ from PlanhatLibrary.keywords.types import EntityData, FailOrContinue, FieldValue
 from PlanhatLibrary.services.ensure.diff import concurrency_safe
 from PlanhatLibrary.services.ensure.diff import identifying_keys as identifying_keys_of
 from PlanhatLibrary.services.ensure.many import EnsureService
+from PlanhatLibrary.services.ensure.one import EnsureOne
 from PlanhatLibrary.services.loads.gcpause import paused_gc
 
 
@@ -92,7 +93,7 @@ class EnsureKeywords(LibraryComponent):
                 "and both create). Add an externalId or sourceId to make concurrent runs safe."
             )
         check = self.field_check(entity_model, check_fields)
-        outcome = EnsureService(self.entities, check).ensure(entity_model, payload, keys, dry_run)
+        outcome = EnsureOne(self.entities, check).ensure(entity_model, payload, keys, dry_run)
         changed = f" ({', '.join(outcome.changed)})" if outcome.changed and outcome.action == "updated" else ""
         prefix = "Dry run: would have " if dry_run and outcome.action != "unchanged" else ""
         logger.info(
@@ -159,7 +160,7 @@ class EnsureKeywords(LibraryComponent):
         check = self.field_check(entity_model, check_fields)
         caption = f"{'Dry run: ' if dry_run else ''}Ensure {entity_model.name}"
         try:
-            with paused_gc():  # the items are read whole: see gcpause.py
+            with paused_gc():  # the items are read whole: see services/loads/gcpause.py
                 rows = list(ItemSource(items, "items"))
                 result = EnsureService(self.entities, check).ensure_many(
                     entity_model, rows, keys[0], dry_run, on_error.value, parallel=parallel

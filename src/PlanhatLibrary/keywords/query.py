@@ -30,7 +30,7 @@ def joined(parts: tuple[str, ...]) -> str:
 class QueryKeywords(LibraryComponent):
     def _check_fields(self, query: Query) -> None:
         """A named field that is a slip of a known one fails before any page is fetched; an unknown one is warned
-        about once (``fields.py``). Custom fields are read from ``/customfields`` only when the query names one."""
+        about once (services/fields.py). Custom fields are read from ``/customfields`` only when the query names one."""
         catalog = FieldCatalog(SchemaService(self.entities), query.model, querying=True)
         check_fields(query, catalog.knows, catalog.suggestions)
         check_types(query, catalog.kind_of)

@@ -9,8 +9,8 @@ from robot.api import logger
 from robot.api.deco import keyword
 
 from PlanhatLibrary.api.results import TenantReport
-from PlanhatLibrary.errors import PlanhatInputError
 from PlanhatLibrary.keywords.base import LibraryComponent, output_dir
+from PlanhatLibrary.keywords.types import seconds
 from PlanhatLibrary.services.tenant.check import BUDGET, SAMPLE, TenantCheck
 from PlanhatLibrary.services.tenant.report import html_report, report_path, write_report
 
@@ -75,8 +75,8 @@ class TenantKeywords(LibraryComponent):
             budget=budget,
             requests_per_minute=requests_per_minute,
             sample=sample,
-            slow=_seconds(slow),
-            time_limit=_seconds(time_limit),
+            slow=seconds(slow, "slow"),
+            time_limit=seconds(time_limit, "time_limit"),
             timeout=self.library.timeout,
             models=models,
         )
@@ -95,10 +95,3 @@ class TenantKeywords(LibraryComponent):
         if sent["stopped"]:
             logger.warn(f"Check Planhat Tenant stopped early: {sent['stopped']}")
         return cast(TenantReport, profile)
-
-
-def _seconds(value: timedelta | float) -> float:
-    seconds = value.total_seconds() if isinstance(value, timedelta) else float(value)
-    if seconds <= 0:
-        raise PlanhatInputError(f"Durations must be longer than 0 seconds, got {seconds:g}.")
-    return seconds

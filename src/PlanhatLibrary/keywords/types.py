@@ -8,8 +8,11 @@ are all fine here). libdoc shows each type with the documentation below.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from enum import Enum
 from typing import Any
+
+from PlanhatLibrary.errors import PlanhatInputError
 
 
 class EntityData:
@@ -52,3 +55,11 @@ class FailOrContinue(Enum):
 
     FAIL = "fail"  #: fail after sending, listing the refused items
     CONTINUE = "continue"  #: return the result; the refused items are in its errors
+
+
+def seconds(value: timedelta | float, name: str) -> float:
+    """A positive duration in seconds, from a ``timedelta`` (Robot converts ``30s``) or a number (Python)."""
+    number = value.total_seconds() if isinstance(value, timedelta) else float(value)
+    if not number > 0:
+        raise PlanhatInputError(f"{name} must be a positive duration, got {value}.")
+    return number

@@ -266,7 +266,8 @@ class BulkService:
         check: FieldCheck | None = None,
     ) -> BulkSummary:
         """Send ``items`` in chunks. ``pin_per_company=False``: the caller already knows which end users
-        its items mean (Ensure); otherwise items keyed by a per-company key are pinned first (``identity``)."""
+        its items mean (Ensure); otherwise items keyed by a per-company key are pinned first (``Identity`` of
+        services/endusers.py)."""
         require(model, Operation.BULK)
         _check_options(chunk_size, on_error, resume_from)
         source = items if isinstance(items, ItemSource) else ItemSource(items)
