@@ -6,6 +6,7 @@ import ast
 import re
 
 from robot.libdoc import LibraryDocumentation
+
 from support import ROOT
 
 PAGE = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
