@@ -15,9 +15,6 @@ from PlanhatLibrary.errors import PlanhatInputError
 from PlanhatLibrary.keywords.base import LibraryComponent
 from PlanhatLibrary.services.schema import SchemaService
 
-#: Fields a search looks in, where the model has them.
-SEARCH_FIELDS = ("name", "externalId", "email", "domains", "firstName", "lastName", "nickName", "title")
-
 
 class SchemaKeywords(LibraryComponent):
     @keyword
@@ -36,21 +33,11 @@ class SchemaKeywords(LibraryComponent):
         | @{found} = | `Search Entities` | companies | acme | corp |
         | @{users} = | `Search Entities` | endusers | ann | @acme.test | select=name, email |
         """
-        entity_model = resolve_model(model)
         if not terms:
             raise PlanhatInputError("Search Entities needs at least one term to look for.")
-        standard = SchemaService(self.entities).describe(entity_model, with_custom=False).standard
-        fields = [name for name in SEARCH_FIELDS if name in standard] or ["name"]
-        wanted = as_names(select, "select")
-        lowered = [term.lower() for term in terms]
-        found: list[dict[str, Any]] = []
-        for page in self.entities.pages(entity_model, {"select": ",".join(dict.fromkeys([*fields, *wanted]))}):
-            for item in page:
-                text = " ".join(_text(item.get(name)) for name in fields).lower()
-                if all(term in text for term in lowered):
-                    found.append(item)
-                    if limit is not None and len(found) >= limit:
-                        return found
+        entity_model = resolve_model(model)
+        fields = SchemaService(self.entities).search_fields(entity_model)
+        found = self.entities.search(entity_model, terms, fields, as_names(select, "select"), limit)
         logger.info(f"Search of {entity_model.name} for {' '.join(terms)!r}: {len(found)} found")
         return found
 
@@ -82,12 +69,6 @@ class SchemaKeywords(LibraryComponent):
         description = SchemaService(self.entities).describe(resolve_model(model), refresh=refresh).to_dict()
         logger.info(_table(dict(description)), html=True)
         return description
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, list):
-        return " ".join(str(part) for part in value)
-    return "" if value is None else str(value)
 
 
 def _table(description: dict[str, Any]) -> str:

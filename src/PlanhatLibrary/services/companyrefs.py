@@ -73,3 +73,22 @@ class CompanyReferences:
             return None
         value = str(item.get(model.company_field or ""))
         return value if value in self.known and self.known[value] is None else None
+
+
+def company_reference(model: Model, item: Mapping[str, Any]) -> str | None:
+    """The company an item names: ``companyId``, or ``extid-<companyExternalId>``."""
+    field = model.company_field or ""
+    if item.get(field) not in (None, ""):
+        return str(item[field])
+    if item.get("companyExternalId") not in (None, ""):
+        return f"{EXTERNAL_PREFIX}{item['companyExternalId']}"
+    return None
+
+
+def company_as_reference(model: Model, item: Mapping[str, Any]) -> Mapping[str, Any]:
+    """An end user's ``companyExternalId`` as ``companyId: "extid-..."``: the company Planhat stores it under."""
+    if not model.per_company or "companyExternalId" not in item or item.get(model.company_field or ""):
+        return item
+    rest = {key: value for key, value in item.items() if key != "companyExternalId"}
+    reference = company_reference(model, item)
+    return {**rest, model.company_field or "companyId": reference} if reference else rest

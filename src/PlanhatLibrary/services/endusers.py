@@ -23,23 +23,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from PlanhatLibrary.api.identifiers import EXTERNAL_PREFIX
 from PlanhatLibrary.api.models import Model
-from PlanhatLibrary.services.companyrefs import CompanyReferences, is_reference
+from PlanhatLibrary.services.companyrefs import CompanyReferences, company_reference, is_reference
 from PlanhatLibrary.services.entities import EntityService
 
 #: Keys a bulk upsert of end users matches on after ``_id``, in Planhat's order.
 MATCH_KEYS = ("sourceId", "externalId", "email")
-
-
-def company_reference(model: Model, item: Mapping[str, Any]) -> str | None:
-    """The company an item names: ``companyId``, or ``extid-<companyExternalId>``."""
-    field = model.company_field or ""
-    if item.get(field) not in (None, ""):
-        return str(item[field])
-    if item.get("companyExternalId") not in (None, ""):
-        return f"{EXTERNAL_PREFIX}{item['companyExternalId']}"
-    return None
 
 
 def _value(key: str, item: Mapping[str, Any]) -> str | None:

@@ -254,6 +254,28 @@ class EntityService:
             raise PlanhatResponseError(message, method=method, url=shown)
         return data
 
+    def search(
+        self, model: Model, terms: Sequence[str], fields: Sequence[str], select: Sequence[str], limit: int | None
+    ) -> list[dict[str, Any]]:
+        """The objects whose ``fields`` hold every one of ``terms`` (ignoring case), reading the model page by page
+        with only those fields and ``select``; at most ``limit``."""
+        lowered = [term.lower() for term in terms]
+        found: list[dict[str, Any]] = []
+        for page in self.pages(model, {"select": ",".join(dict.fromkeys([*fields, *select]))}):
+            for item in page:
+                text = " ".join(_text(item.get(name)) for name in fields).lower()
+                if all(term in text for term in lowered):
+                    found.append(item)
+                    if limit is not None and len(found) >= limit:
+                        return found
+        return found
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, list):
+        return " ".join(str(part) for part in value)
+    return "" if value is None else str(value)
+
 
 def _same_email(value: Any, email: str) -> bool:
     return isinstance(value, str) and value.strip().lower() == email.strip().lower()

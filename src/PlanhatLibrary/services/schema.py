@@ -137,6 +137,10 @@ class ModelDescription:
         }
 
 
+#: Fields a search looks in, where the model has them.
+SEARCH_FIELDS = ("name", "externalId", "email", "domains", "firstName", "lastName", "nickName", "title")
+
+
 class SchemaService:
     """Describes models; the tenant's custom fields are read once per session (``refresh`` reads them again)."""
 
@@ -164,6 +168,11 @@ class SchemaService:
             self.seen.custom_names(model.path),
             bool(entry.get("placeholder")),
         )
+
+    def search_fields(self, model: Model) -> list[str]:
+        """The text identity fields Search Entities looks in: those of ``SEARCH_FIELDS`` the model documents."""
+        standard = self.describe(model, with_custom=False).standard
+        return [name for name in SEARCH_FIELDS if name in standard] or ["name"]
 
     def custom_fields(self, refresh: bool = False) -> dict[str, dict[str, CustomField]] | None:
         """The tenant's custom fields by parent model; None (after one warning) when the token may not read them."""

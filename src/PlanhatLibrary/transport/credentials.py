@@ -7,6 +7,7 @@ reads a FileSecrets JSON/YAML file (``RPA_SECRET_MANAGER=RPA.Robocorp.Vault.File
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from collections.abc import Mapping
@@ -209,3 +210,14 @@ def _first_url(argument: str | None, region: str | None, stored: str, library: s
         if value:
             return value
     return default
+
+
+def on_loopback(url: str) -> bool:
+    """True for a base URL on this machine (a simulator), which has no Planhat quota to spare."""
+    host = (urlsplit(url).hostname or "").lower()
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

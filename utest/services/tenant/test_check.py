@@ -458,7 +458,7 @@ def test_bad_arguments_fail_before_anything_is_sent(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("url", ["http://127.example.com", "http://localhost.example", "https://api.planhat.com"])
 def test_only_real_loopback_addresses_skip_the_pace(url: str) -> None:
-    from PlanhatLibrary.services.tenant.check import on_loopback
+    from PlanhatLibrary.transport.credentials import on_loopback
 
     assert not on_loopback(url)
     assert on_loopback("http://127.0.0.1:8080") and on_loopback("http://localhost:1") and on_loopback("http://[::1]:2")

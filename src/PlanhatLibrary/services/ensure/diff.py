@@ -11,7 +11,6 @@ from PlanhatLibrary.api.writes import merged
 from PlanhatLibrary.errors import (
     PlanhatEnsureError,
 )
-from PlanhatLibrary.services.endusers import company_reference
 
 
 def changes(given: Mapping[str, Any], stored: Mapping[str, Any], prefix: str = "") -> tuple[dict[str, Any], list[str]]:
@@ -104,15 +103,6 @@ def concurrency_safe(model: Model, data: Mapping[str, Any]) -> bool:
     """
     keyed = any(data.get(key) not in (None, "") for key in model.keyables if key != "_id")
     return keyed and model.supports(Operation.BULK)
-
-
-def company_as_reference(model: Model, item: Mapping[str, Any]) -> Mapping[str, Any]:
-    """An end user's ``companyExternalId`` as ``companyId: "extid-..."``: the company Planhat stores it under."""
-    if not model.per_company or "companyExternalId" not in item or item.get(model.company_field or ""):
-        return item
-    rest = {key: value for key, value in item.items() if key != "companyExternalId"}
-    reference = company_reference(model, item)
-    return {**rest, model.company_field or "companyId": reference} if reference else rest
 
 
 def other_kind(model: Model, stored: Mapping[str, Any]) -> None:

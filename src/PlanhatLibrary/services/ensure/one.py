@@ -16,10 +16,9 @@ from PlanhatLibrary.errors import (
     PlanhatEnsureError,
     PlanhatNotFoundError,
 )
-from PlanhatLibrary.services.companyrefs import CompanyReferences, references_in
+from PlanhatLibrary.services.companyrefs import CompanyReferences, company_as_reference, references_in
 from PlanhatLibrary.services.ensure.diff import (
     bulk_update,
-    company_as_reference,
     concurrency_safe,
     identifying_keys,
     key_for,

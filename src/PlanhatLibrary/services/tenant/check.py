@@ -13,20 +13,18 @@ All of it goes through a `ReadOnlySession`: GET only, at most ``budget`` request
 
 from __future__ import annotations
 
-import ipaddress
 import re
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
-from urllib.parse import urlsplit
 
 from PlanhatLibrary.api.models import MODELS, Model, Operation, resolve_model
 from PlanhatLibrary.api.seen import CUSTOM
 from PlanhatLibrary.errors import PlanhatError, PlanhatHTTPError, PlanhatInputError
 from PlanhatLibrary.services.schema import GENERATED, table_of
-from PlanhatLibrary.transport.credentials import Credentials
+from PlanhatLibrary.transport.credentials import Credentials, on_loopback
 from PlanhatLibrary.transport.failures import Target
 from PlanhatLibrary.transport.readonly import BudgetSpentError, ReadOnlySession
 from PlanhatLibrary.version import __version__
@@ -60,17 +58,6 @@ READ_ONLY_NOTE = (
     "Planhat offers no request that tells a read-only token from a read-write one without writing, "
     "and this check never writes."
 )
-
-
-def on_loopback(url: str) -> bool:
-    """True for a base URL on this machine (a simulator), which has no Planhat quota to spare."""
-    host = (urlsplit(url).hostname or "").lower()
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def clean(text: Any) -> str | None:

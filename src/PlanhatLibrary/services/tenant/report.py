@@ -7,14 +7,12 @@ escapes all of it, so a field name an answer made up cannot inject markup into l
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Mapping
 from html import escape
 from pathlib import Path
 from typing import Any
 
-from PlanhatLibrary.errors import PlanhatInputError
+from PlanhatLibrary.files.textfile import writable_path, write_text
 
 STYLE = (
     "<style>.planhat-check td,.planhat-check th{padding:2px 6px;text-align:left;vertical-align:top}"
@@ -100,17 +98,7 @@ def html_report(profile: Mapping[str, Any]) -> str:
 
 def report_path(path: str | Path) -> Path:
     """``path`` checked before the check sends anything: a ``.json`` name in a folder that can be written."""
-    target = Path(path)
-    if target.suffix.lower() != ".json":
-        raise PlanhatInputError(f"The tenant profile is JSON: give a path ending in .json, got '{target}'.")
-    folder = target.parent
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise PlanhatInputError(f"Cannot write the tenant report to '{target}': {error.strerror or error}.") from None
-    if not os.access(folder, os.W_OK) or target.is_dir():
-        raise PlanhatInputError(f"Cannot write the tenant report to '{target}': the folder is not writable.")
-    return target
+    return writable_path(path, ".json", "the tenant report")
 
 
 def write_report(profile: Mapping[str, Any], path: str | Path) -> tuple[Path, Path]:
@@ -118,21 +106,6 @@ def write_report(profile: Mapping[str, Any], path: str | Path) -> tuple[Path, Pa
     target = report_path(path)
     page = target.with_suffix(".html")
     html = "<!DOCTYPE html><meta charset='utf-8'><title>Planhat tenant check</title>" + html_report(profile)
-    _write_atomic(target, json.dumps(profile, indent=2, sort_keys=False) + "\n")
-    _write_atomic(page, html)
+    write_text(target, json.dumps(profile, indent=2, sort_keys=False) + "\n", "the tenant report")
+    write_text(page, html, "the tenant report")
     return target, page
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(prefix=f".{path.name[:100]}.", suffix=".partial", dir=path.parent)
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                out.write(text)
-            os.replace(name, path)
-        except BaseException:
-            Path(name).unlink(missing_ok=True)
-            raise
-    except OSError as error:
-        raise PlanhatInputError(f"Cannot write the tenant report to '{path}': {error.strerror or error}.") from None
