@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import replace
 from typing import Any
 
 from robot.api import logger
@@ -13,11 +11,8 @@ from PlanhatLibrary.errors import PlanhatInputError
 from PlanhatLibrary.files.export import export_format, export_path, write_items
 from PlanhatLibrary.keywords.base import LibraryComponent
 from PlanhatLibrary.keywords.report import log_query
-from PlanhatLibrary.services.fields import FieldCatalog
-from PlanhatLibrary.services.query.checks import check_fields, check_types
-from PlanhatLibrary.services.query.plan import Plan, QueryStats, plan, run
-from PlanhatLibrary.services.query.syntax import Query, parse
-from PlanhatLibrary.services.schema import SchemaService
+from PlanhatLibrary.services.query.plan import QueryStats
+from PlanhatLibrary.services.query.service import QueryService
 
 
 def joined(parts: tuple[str, ...]) -> str:
@@ -28,27 +23,6 @@ def joined(parts: tuple[str, ...]) -> str:
 
 
 class QueryKeywords(LibraryComponent):
-    def _check_fields(self, query: Query) -> None:
-        """A named field that is a slip of a known one fails before any page is fetched; an unknown one is warned
-        about once (services/fields.py). Custom fields are read from ``/customfields`` only when the query names one."""
-        catalog = FieldCatalog(SchemaService(self.entities), query.model, querying=True)
-        check_fields(query, catalog.knows, catalog.suggestions)
-        check_types(query, catalog.kind_of)
-
-    def _stream(
-        self, expression: str, stats: QueryStats, count_only: bool = False, check: bool = True
-    ) -> tuple[Plan, Iterator[dict[str, Any]]]:
-        query = parse(expression)
-        if check:
-            self._check_fields(query)
-        if count_only:  # ask only for what the condition needs: the objects themselves are not returned
-            query = replace(query, select=("_id",))
-        query_plan = plan(query)
-        model = query_plan.query.model
-        service = self.entities
-        logger.info(query_plan.describe())
-        return query_plan, run(query_plan, lambda params, limit: service.pages(model, params, limit), stats)
-
     @keyword
     def query_entities(
         self, *expression: str, as_table: bool = False, check_fields: bool = True
@@ -86,7 +60,7 @@ class QueryKeywords(LibraryComponent):
         | ${table} = | `Query Entities` | select name, mrr from companies | as_table=${True} |
         """
         stats = QueryStats()
-        query_plan, stream = self._stream(joined(expression), stats, check=check_fields)
+        query_plan, stream = QueryService(self.entities).stream(joined(expression), stats, check=check_fields)
         items = list(stream)
         logger.info(f"Fetched {stats.pages} page(s), scanned {stats.scanned} object(s), returned {stats.returned}")
         log_query(query_plan.describe(), stats.pages, stats.scanned, stats.returned)
@@ -109,7 +83,7 @@ class QueryKeywords(LibraryComponent):
         | Should Be Equal As Integers | ${live} | 3 |
         """
         stats = QueryStats()
-        _, stream = self._stream(joined(expression), stats, count_only=True, check=check_fields)
+        _, stream = QueryService(self.entities).stream(joined(expression), stats, count_only=True, check=check_fields)
         count = sum(1 for _ in stream)
         logger.info(f"Counted {count} object(s) in {stats.pages} page(s) ({stats.scanned} scanned)")
         return count
@@ -141,7 +115,7 @@ class QueryKeywords(LibraryComponent):
         target = export_path(path)  # a path that cannot be written fails before any page is fetched
         kind = export_format(target, format)
         stats = QueryStats()
-        query_plan, stream = self._stream(expression_text, stats, check=check_fields)
+        query_plan, stream = QueryService(self.entities).stream(expression_text, stats, check=check_fields)
         select = query_plan.query.select
         count = write_items(stream, target, kind, ("_id", *select) if select else ())  # _id as in query results
         logger.info(
