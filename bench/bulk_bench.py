@@ -30,7 +30,7 @@ import json, sys, time
 def peak_rss_mb():  # VmHWM: this process's own high-water mark (ru_maxrss would include the parent's at fork)
     with open("/proc/self/status") as status:
         return next(int(line.split()[1]) for line in status if line.startswith("VmHWM")) / 1024
-from PlanhatLibrary.services.loads.bulk import BulkService
+from PlanhatLibrary.services.loads.bulk.service import BulkService
 from PlanhatLibrary.transport.credentials import Credentials
 from PlanhatLibrary.api.models import resolve_model
 from PlanhatLibrary.transport.session import PlanhatSession

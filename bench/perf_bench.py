@@ -74,7 +74,7 @@ if lines:
     send(lines)
 """,
     "bulk-ours": """
-from PlanhatLibrary.services.loads.bulk import BulkService
+from PlanhatLibrary.services.loads.bulk.service import BulkService
 from PlanhatLibrary.transport.credentials import Credentials
 from PlanhatLibrary.api.models import resolve_model
 from PlanhatLibrary.transport.session import PlanhatSession

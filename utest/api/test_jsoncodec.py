@@ -16,7 +16,8 @@ from PlanhatLibrary.api.models import resolve_model
 from PlanhatLibrary.api.payloads import parse_json
 from PlanhatLibrary.errors import PlanhatInputError
 from PlanhatLibrary.files.sources import ItemSource, iter_items
-from PlanhatLibrary.services.loads.bulk import BulkService, validate_items
+from PlanhatLibrary.services.loads.bulk.service import BulkService
+from PlanhatLibrary.services.loads.bulk.validate import validate_items
 
 TEXTS = [
     '{"name": "Acme", "mrr": 1.5, "n": 3, "ok": true, "none": null, "list": [1, "a", {"b": []}]}',

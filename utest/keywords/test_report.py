@@ -52,7 +52,7 @@ def test_the_keywords_log_summary_tables(tmp_path: Path) -> None:
 
 def test_the_console_progress_line_has_rate_and_eta(monkeypatch: object) -> None:
     from PlanhatLibrary.keywords import bulk
-    from PlanhatLibrary.services.loads.bulk import ChunkReport
+    from PlanhatLibrary.services.loads.bulk.summary import ChunkReport
 
     lines: list[str] = []
     monkeypatch.setattr(bulk.logger, "console", lines.append)  # type: ignore[attr-defined]

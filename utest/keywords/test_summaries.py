@@ -13,7 +13,7 @@ from PlanhatLibrary.errors import PlanhatBulkError
 from PlanhatLibrary.services.ensure.many import EnsureService
 from PlanhatLibrary.services.entities import EntityService
 from PlanhatLibrary.services.loads.analytics import AnalyticsService
-from PlanhatLibrary.services.loads.bulk import BulkService
+from PlanhatLibrary.services.loads.bulk.service import BulkService
 from PlanhatLibrary.transport.session import PlanhatSession
 from support import session_for
 

@@ -18,7 +18,7 @@ from PlanhatLibrary.errors import PlanhatBulkError, PlanhatEnsureError, PlanhatI
 from PlanhatLibrary.services.ensure.many import EnsureService
 from PlanhatLibrary.services.entities import EntityService
 from PlanhatLibrary.services.loads.analytics import AnalyticsService
-from PlanhatLibrary.services.loads.bulk import BulkService
+from PlanhatLibrary.services.loads.bulk.service import BulkService
 from PlanhatLibrary.transport.retry import RetryPolicy
 from PlanhatLibrary.transport.session import PlanhatSession
 from support import API_KEY, TENANT, session_for

@@ -23,7 +23,7 @@ from PlanhatLibrary.library import PlanhatLibrary
 from PlanhatLibrary.services import fields as fields_module
 from PlanhatLibrary.services.entities import EntityService
 from PlanhatLibrary.services.fields import MAX_WARNINGS, FieldCatalog, FieldCheck, slip_of
-from PlanhatLibrary.services.loads.bulk import BulkService
+from PlanhatLibrary.services.loads.bulk.service import BulkService
 from PlanhatLibrary.services.schema import ModelDescription, SchemaService, table_of
 from support import API_KEY, UTEST, session_for
 

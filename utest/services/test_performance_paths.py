@@ -20,7 +20,8 @@ from PlanhatLibrary.services.endusers import Identity
 from PlanhatLibrary.services.ensure.many import EnsureService, _Index
 from PlanhatLibrary.services.entities import EntityService
 from PlanhatLibrary.services.loads.analytics import AnalyticsService
-from PlanhatLibrary.services.loads.bulk import BulkService, BulkSummary
+from PlanhatLibrary.services.loads.bulk.service import BulkService
+from PlanhatLibrary.services.loads.bulk.summary import BulkSummary
 from PlanhatLibrary.transport.pacing import Pacer
 from PlanhatLibrary.transport.session import PlanhatSession
 from support import session_for

@@ -81,7 +81,7 @@ def test_a_200_answer_that_echoes_the_key_is_returned_masked_in_every_form() -> 
 
 def test_an_item_error_that_echoes_the_key_is_masked_in_the_bulk_result() -> None:
     from PlanhatLibrary.api.models import resolve_model
-    from PlanhatLibrary.services.loads.bulk import BulkService
+    from PlanhatLibrary.services.loads.bulk.service import BulkService
 
     result = {"created": 0, "createdErrors": [{"index": 0, "message": f"Authorization: Bearer {KEY}"}]}
     with stub_server(send(206, json.dumps(result).encode())) as server:
@@ -213,7 +213,7 @@ def test_transient_timeouts_are_retried_for_safe_calls(status: int) -> None:
 def test_a_bulk_load_whose_third_answer_is_cut_stops_with_a_summary(tmp_path: Any) -> None:
     from PlanhatLibrary.api.models import resolve_model
     from PlanhatLibrary.errors import PlanhatBulkError
-    from PlanhatLibrary.services.loads.bulk import BulkService
+    from PlanhatLibrary.services.loads.bulk.service import BulkService
 
     def answer(request: Request, conn: socket.socket) -> None:
         count = len(json.loads(request.body))
@@ -289,7 +289,7 @@ def test_a_bulk_result_of_the_wrong_types_keeps_the_chunk_to_send_again(result: 
     from PlanhatLibrary.api.models import resolve_model
     from PlanhatLibrary.errors import PlanhatBulkError
     from PlanhatLibrary.files.sources import iter_items
-    from PlanhatLibrary.services.loads.bulk import BulkService
+    from PlanhatLibrary.services.loads.bulk.service import BulkService
 
     items = [{"name": f"X{i}", "externalId": f"X{i}"} for i in range(4)]
     with stub_server(send(200, result)) as server, pytest.raises(PlanhatBulkError, match="cannot be read"):
@@ -302,7 +302,7 @@ def test_a_bulk_result_of_the_wrong_types_keeps_the_chunk_to_send_again(result: 
 def test_an_item_named_by_two_error_lists_is_written_once(tmp_path: Any) -> None:
     from PlanhatLibrary.api.models import resolve_model
     from PlanhatLibrary.files.sources import iter_items
-    from PlanhatLibrary.services.loads.bulk import BulkService
+    from PlanhatLibrary.services.loads.bulk.service import BulkService
 
     result = {"created": 0, "createdErrors": [{"index": 0, "message": "a"}], "permissionErrors": [{"index": 0}]}
     with stub_server(send(206, json.dumps(result).encode())) as server:

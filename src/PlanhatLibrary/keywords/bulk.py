@@ -13,7 +13,8 @@ from PlanhatLibrary.errors import PlanhatBulkError
 from PlanhatLibrary.keywords.base import LibraryComponent, output_file
 from PlanhatLibrary.keywords.report import log_load
 from PlanhatLibrary.keywords.types import Items
-from PlanhatLibrary.services.loads.bulk import BulkService, ChunkReport, OnError
+from PlanhatLibrary.services.loads.bulk.service import BulkService
+from PlanhatLibrary.services.loads.bulk.summary import ChunkReport, OnError
 
 
 class BulkKeywords(LibraryComponent):

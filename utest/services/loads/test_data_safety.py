@@ -17,7 +17,7 @@ from PlanhatLibrary.files.sources import iter_items
 from PlanhatLibrary.services.ensure.many import EnsureService
 from PlanhatLibrary.services.entities import EntityService
 from PlanhatLibrary.services.loads.analytics import AnalyticsService
-from PlanhatLibrary.services.loads.bulk import BulkService
+from PlanhatLibrary.services.loads.bulk.service import BulkService
 from PlanhatLibrary.services.query.evaluate import like
 from PlanhatLibrary.services.query.syntax import parse
 from PlanhatLibrary.transport.session import PlanhatSession

@@ -23,7 +23,8 @@ from PlanhatLibrary import PlanhatLibrary
 from PlanhatLibrary.api.models import resolve_model
 from PlanhatLibrary.errors import PlanhatBulkError, PlanhatInputError, PlanhatResponseError
 from PlanhatLibrary.files.leftovers import LeftoverFile
-from PlanhatLibrary.services.loads.bulk import BulkService, OnError
+from PlanhatLibrary.services.loads.bulk.service import BulkService
+from PlanhatLibrary.services.loads.bulk.summary import OnError
 from PlanhatLibrary.services.loads.interrupts import deferred_signals
 from PlanhatLibrary.transport.credentials import Credentials
 from PlanhatLibrary.transport.session import PlanhatSession

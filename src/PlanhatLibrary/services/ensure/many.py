@@ -21,7 +21,7 @@ from PlanhatLibrary.services.endusers import Identity
 from PlanhatLibrary.services.ensure.diff import bulk_update, other_kind, write_of
 from PlanhatLibrary.services.ensure.one import EnsureOne
 from PlanhatLibrary.services.entities import require
-from PlanhatLibrary.services.loads.bulk import BulkService
+from PlanhatLibrary.services.loads.bulk.service import BulkService
 from PlanhatLibrary.services.loads.concurrency import check_parallel
 from PlanhatLibrary.services.loads.gcpause import paused_gc
 from PlanhatLibrary.services.loads.interrupts import one_interrupt

@@ -27,7 +27,8 @@ from PlanhatLibrary.services.ensure.diff import (
 )
 from PlanhatLibrary.services.entities import EntityService
 from PlanhatLibrary.services.fields import FieldCheck
-from PlanhatLibrary.services.loads.bulk import BulkService, BulkSummary
+from PlanhatLibrary.services.loads.bulk.service import BulkService
+from PlanhatLibrary.services.loads.bulk.summary import BulkSummary
 
 
 @dataclass

@@ -8,23 +8,18 @@ errors (docs/benchmarks.md compares this with another client).
 
 from __future__ import annotations
 
-import hashlib
-import json
 import math
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable
 from concurrent.futures import Future
-from dataclasses import dataclass, field
-from enum import Enum
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from PlanhatLibrary.api.jsoncodec import loads as read_json
 from PlanhatLibrary.api.models import BULK_LIMIT, Model, Operation
-from PlanhatLibrary.api.payloads import check_items, encoded
-from PlanhatLibrary.api.writes import GENERATED_NOT_KEYS, prepared, problem, without_generated
+from PlanhatLibrary.api.writes import prepared
 from PlanhatLibrary.errors import (
-    MAX_LISTED,
     PlanhatBulkError,
     PlanhatError,
     PlanhatHTTPError,
@@ -41,194 +36,21 @@ from PlanhatLibrary.log import logger
 from PlanhatLibrary.services.endusers import Pins
 from PlanhatLibrary.services.entities import EntityService, require
 from PlanhatLibrary.services.fields import FieldCheck
+from PlanhatLibrary.services.loads.bulk.answer import (
+    ignored_errors,
+    is_bulk_result,
+    item_errors,
+    needs_items,
+    one_reason,
+    unplaced_errors,
+)
+from PlanhatLibrary.services.loads.bulk.summary import ON_ERROR, BulkSummary, ChunkReport, failure_message, what_landed
+from PlanhatLibrary.services.loads.bulk.validate import validate_items
 from PlanhatLibrary.services.loads.concurrency import check_parallel
 from PlanhatLibrary.services.loads.interrupts import one_interrupt, surely
 from PlanhatLibrary.services.loads.runner import Chunk, LoadRun, chunks_of, files_advice, interrupted_note
 from PlanhatLibrary.transport.failures import Target
 from PlanhatLibrary.transport.session import PlanhatSession
-
-ON_ERROR = ("fail", "stop", "continue")
-
-
-class OnError(Enum):
-    """What a bulk keyword does when items fail."""
-
-    FAIL = "fail"  #: send every chunk, then fail listing the failed items
-    STOP = "stop"  #: fail right after the first chunk with failed items
-    CONTINUE = "continue"  #: return the result; failed items are in it and in the failed-items file
-
-
-ERROR_KINDS = {
-    "createdErrors": "create",
-    "updatedErrors": "update",
-    "permissionErrors": "permission",
-    "validationErrors": "validation",  # in the bulk example of planhat.com/developers/api/timesheet
-}
-
-
-@dataclass(frozen=True)
-class ChunkReport:
-    """Progress after one chunk, for logs and the console."""
-
-    number: int
-    chunks: int
-    done: int
-    total: int
-    seconds: float
-    errors: int
-
-    @property
-    def rate(self) -> float:
-        return self.done / self.seconds if self.seconds > 0 else 0.0
-
-
-@dataclass
-class BulkSummary:
-    """The summed result of every chunk, with errors pointing at input indexes (0-based)."""
-
-    model: str
-    total: int
-    chunk_size: int
-    chunks: int
-    first_chunk: int = 1
-    chunks_landed: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0  # Planhat's nonupdates: matched, nothing changed
-    upserted_ids: list[str] = field(default_factory=list)
-    inserts_keys: list[dict[str, Any]] = field(default_factory=list)
-    updates_keys: list[dict[str, Any]] = field(default_factory=list)
-    errors: list[dict[str, Any]] = field(default_factory=list)
-    failed_items_file: str | None = None
-    unconfirmed_items_file: str | None = None
-    unsent: int = 0  # items of chunks that were never sent (or did not land): in failed_items_file too
-    requests: int = 0
-    keep_keys: bool = True  # False: only counts and errors, so memory stays flat for any input size
-    resent_chunks: int = 0  # chunks re-sent after a lost answer: their counts are the second attempt's
-    landed: list[int] = field(default_factory=list)  # numbers of the chunks that got an answer, in input order
-    unconfirmed: int = 0  # items that may or may not have landed: in unconfirmed_items_file
-    landed_items: int = 0  # items of the chunks Planhat answered
-
-    @property
-    def landed_in_order(self) -> bool:
-        """Whether the landed chunks are the first ones of this run, so ``resume_from`` sends exactly the rest."""
-        return self.landed == list(range(self.first_chunk, self.first_chunk + len(self.landed)))
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "model": self.model,
-            "total": self.total,
-            "created": self.created,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "failed": len(self.errors),
-            "errors": self.errors,
-            "upserted_ids": self.upserted_ids,
-            "inserts_keys": self.inserts_keys,
-            "updates_keys": self.updates_keys,
-            "chunks": self.chunks,
-            "chunks_landed": self.chunks_landed,
-            "requests": self.requests,
-            "failed_items_file": self.failed_items_file,
-            "unsent": self.unsent,
-            "unconfirmed": self.unconfirmed,
-            "unconfirmed_items_file": self.unconfirmed_items_file,
-            "resent_chunks": self.resent_chunks,
-            "landed": self.landed_items,
-        }
-
-    def add(self, result: Mapping[str, Any], keep_keys: bool = True) -> None:
-        self.created += int(result.get("created") or 0)
-        self.updated += int(result.get("updated") or 0)
-        self.unchanged += int(result.get("nonupdates") or 0)
-        if not keep_keys:
-            return
-        self.upserted_ids.extend(result.get("upsertedIds") or [])
-        self.inserts_keys.extend(result.get("insertsKeys") or [])
-        self.updates_keys.extend(result.get("updatesKeys") or [])
-
-
-def validate_items(
-    model: Model,
-    source: Iterable[Any],
-    chunk_size: int = BULK_LIMIT,
-    check: FieldCheck | None = None,
-    whole_input: bool = False,
-    spool: Spool | None = None,
-) -> int:
-    """Check every item before anything is sent; returns the count or raises listing the bad ones.
-
-    Repeated identifying keys are looked for within each chunk (one request), as Planhat rejects them
-    there; keeping only one chunk's keys keeps memory flat for any input size. ``whole_input`` (chunks
-    sent in parallel, where two chunks naming one object would race) looks across the whole input,
-    keeping an 8-byte digest per key. Each good item's JSON (custom values read by type) goes to
-    ``spool``, so sending needs neither the input nor encoding again.
-    """
-    seen: dict[Any, int] = {}
-    pairs = source.with_lines() if isinstance(source, ItemSource) else ((item, None) for item in source)
-    verbatim: list[bytes | None] = [None]  # the current item's input line, when it can be sent as it is
-
-    def items() -> Iterator[Any]:
-        for item, line in pairs:
-            verbatim[0] = line
-            yield item
-
-    def item_problem(index: int, item: Any) -> str | None:
-        if index % chunk_size == 0 and not whole_input:
-            seen.clear()
-        if type(item) is not dict and not isinstance(item, Mapping):
-            return f"not a dictionary ({type(item).__name__})"
-        given = item
-        try:
-            item = _as_sent(item, check)
-        except ValueError as error:
-            return str(error)
-        line = verbatim[0] if item is given and verbatim[0] is not None else encoded(item)
-        if isinstance(line, str):
-            return line
-        keys = [key for key in model.keyables if item.get(key) not in (None, "")]
-        found = _item_problem(model, item, index, seen, keys, whole_input)
-        found = found or (check.problem(item) if check is not None else None)
-        if found is None and spool is not None:
-            spool.add(line, bool(keys), index // chunk_size + 1)
-        return found
-
-    return check_items(items(), item_problem, f"{model.name} item(s)")
-
-
-def _as_sent(item: Any, check: FieldCheck | None) -> Any:
-    """An item with its custom values read by type, without what Planhat generates (an exported object
-    loaded again carries ``__v``, ``updatedAt``...); bad custom text raises ValueError."""
-    if check is not None:
-        item = check.convert(item)
-    return item if GENERATED_NOT_KEYS.isdisjoint(item) else without_generated(item)
-
-
-def _item_problem(
-    model: Model, item: Mapping[str, Any], index: int, seen: dict[Any, int], keys: list[str], digest: bool = False
-) -> str | None:
-    """What is wrong with one item (``keys``: the identifying keys it holds), or None."""
-    unfit = problem(model, item)
-    if unfit:
-        return unfit
-    for key in keys:
-        scope = f"\x00{item.get(model.company_field or '')}" if key in model.per_company else ""
-        value = item[key]
-        entry: Any = (key, f"{value}{scope}" if scope or type(value) is not str else value)
-        if digest:
-            entry = hashlib.blake2b(f"{key}\x00{item[key]}{scope}".encode(), digest_size=8).digest()
-        earlier = seen.setdefault(entry, index)
-        if earlier != index:
-            why = "chunks sent in parallel must not share one" if digest else "Planhat rejects duplicated keys"
-            return f"{key} '{item[key]}' duplicates item {earlier} ({why})"
-    if not keys:
-        missing = [name for name in model.required if item.get(name) in (None, "")]
-        if missing:
-            return f"no identifying key ({', '.join(model.keyables)}) and missing required {', '.join(missing)}"
-    lacking = [name for name in model.needed if item.get(name) in (None, "")]
-    if lacking:
-        return f"missing required {', '.join(lacking)} (Planhat drops a {model.name} without it silently)"
-    return None
 
 
 class BulkService:
@@ -387,7 +209,7 @@ class BulkService:
             return (
                 f"Bulk upsert of {summary.model} stopped after chunk {stop.number} of {summary.chunks}: Planhat "
                 f"refused every item of it for one reason: {stop.reason}. The next chunks would most likely fail "
-                f"the same way, so no further chunk was sent. {_landed(summary)}{advice}"
+                f"the same way, so no further chunk was sent. {what_landed(summary)}{advice}"
             )
         return self._stopped_message(summary, stop.number)
 
@@ -411,12 +233,12 @@ class BulkService:
             reply = self.session.send("PUT", model.path, idempotent=keyed, target=target, **content)
             result, answer_lost = reply.data, reply.answer_lost
         except PlanhatHTTPError as error:
-            if not _is_bulk_result(error.body):
+            if not is_bulk_result(error.body):
                 raise _ChunkLostError(error, keyed or not may_have_landed(error)) from error
             result, answer_lost = error.body, False
         except PlanhatError as error:
             raise _ChunkLostError(error, keyed or not may_have_landed(error)) from error
-        if not _is_bulk_result(result):
+        if not is_bulk_result(result):
             message = f"Bulk upsert chunk {number}: Planhat answered without a bulk result ({type(result).__name__})."
             raise _ChunkLostError(PlanhatResponseError(message, method="PUT", url=model.path), keyed)
         return result, answer_lost
@@ -450,7 +272,7 @@ class BulkService:
         summary.landed_items += len(lines)
         summary.landed.append(number)
         self._report(summary, number, len(lines), started)
-        reason = _one_reason(summary.errors[before:], len(lines)) if self.stop_on_failed_chunk else None
+        reason = one_reason(summary.errors[before:], len(lines)) if self.stop_on_failed_chunk else None
         if reason is not None and number < summary.chunks:
             return _Stop(number, reason=reason)
         if summary.errors and on_error == "stop" and number < summary.chunks:
@@ -473,10 +295,10 @@ class BulkService:
         try:
             summary.add(result, summary.keep_keys)
             # the items are read again only when the answer names failures or leaves some unaccounted for
-            items = [read_json(line) for line in lines] if _needs_items(result, len(lines)) else []
-            errors = list(_item_errors(model, result, items))
-            errors.extend(_ignored(model, result, items, errors))
-            unplaced = _unplaced(model, result, items, errors)
+            items = [read_json(line) for line in lines] if needs_items(result, len(lines)) else []
+            errors = list(item_errors(model, result, items))
+            errors.extend(ignored_errors(model, result, items, errors))
+            unplaced = unplaced_errors(model, result, items, errors)
         except (TypeError, ValueError, OverflowError, AttributeError) as error:
             message = f"Bulk upsert chunk {number}: Planhat's bulk result cannot be read ({type(error).__name__})."
             raise _ChunkLostError(PlanhatResponseError(message, method="PUT", url=model.path), keyed) from None
@@ -500,7 +322,7 @@ class BulkService:
         )
 
     def _transport_failure(self, summary: BulkSummary, number: int, resendable: bool, error: PlanhatError) -> str:
-        landed = _landed(summary)
+        landed = what_landed(summary)
         fate = (
             f"Chunk {number} did not land (it is safe to send again)."
             if resendable
@@ -540,30 +362,6 @@ class BulkService:
         return " ".join(parts)
 
 
-def failure_message(summary: BulkSummary, advice: bool = True) -> str:
-    indexes = [str(error["index"]) for error in summary.errors if error["index"] is not None]
-    listed = listing([f"item {error['index']}: {error['message']}" for error in summary.errors])
-    where = (
-        f" Failed items written to {summary.failed_items_file}; pass that file to Bulk Upsert Entities to retry them."
-        if summary.failed_items_file and advice
-        else ""
-    )
-    return (
-        f"Bulk upsert of {summary.model}: {len(summary.errors)} of {summary.total} item(s) failed "
-        f"(input indexes {', '.join(indexes[:MAX_LISTED]) or 'unknown'}{'...' if len(indexes) > MAX_LISTED else ''}): "
-        f"{listed}. Created {summary.created}, updated {summary.updated}, unchanged {summary.unchanged}.{where}"
-    )
-
-
-def _landed(summary: BulkSummary) -> str:
-    if not summary.landed:
-        return "No chunk of this run landed."
-    return (
-        f"{landed_text('Chunk', summary.landed)} (created {summary.created}, updated {summary.updated}, "
-        f"unchanged {summary.unchanged}, failed items {len(summary.errors)})."
-    )
-
-
 def _check_options(chunk_size: int, on_error: str, resume_from: int) -> None:
     if type(chunk_size) is not int or not 1 <= chunk_size <= BULK_LIMIT:
         raise PlanhatInputError(
@@ -573,112 +371,6 @@ def _check_options(chunk_size: int, on_error: str, resume_from: int) -> None:
         raise PlanhatInputError(f"on_error must be one of {', '.join(ON_ERROR)}, got '{on_error}'.")
     if type(resume_from) is not int or resume_from < 1:
         raise PlanhatInputError(f"resume_from counts chunks from 1 (a whole number), got {resume_from!r}.")
-
-
-def _is_bulk_result(body: Any) -> bool:
-    return isinstance(body, dict) and any(key in body for key in ("created", *ERROR_KINDS))
-
-
-def _item_errors(model: Model, result: Mapping[str, Any], chunk: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-    """Every item error of one chunk, with its position in the chunk when it can be found."""
-    lookup: dict[tuple[str, str], int] | None = None
-    for key, kind in ERROR_KINDS.items():
-        for raw in result.get(key) or []:
-            index = raw.get("index") if isinstance(raw, dict) else None
-            if not isinstance(index, int) or not 0 <= index < len(chunk):
-                lookup = lookup if lookup is not None else _key_lookup(model, chunk)
-                index = _find(raw, lookup)
-            keys = raw.get("item") if isinstance(raw, dict) and isinstance(raw.get("item"), dict) else {}
-            yield {"chunk_index": index, "kind": kind, "message": _error_text(raw), "item": keys}
-
-
-def _ignored(
-    model: Model, result: Mapping[str, Any], chunk: list[dict[str, Any]], errors: list[dict[str, Any]]
-) -> list[dict[str, Any]]:
-    """Items Planhat's result accounts for nowhere (not created, updated, unchanged or failed), as errors.
-
-    Planhat ignores an end user it cannot map to a company without a word (help article 9586991);
-    silence is not success. The items are named when the result tells them apart, else only counted.
-    """
-    accounted = sum(int(result.get(key) or 0) for key in ("created", "updated", "nonupdates")) + len(errors)
-    missing = len(chunk) - accounted
-    if missing <= 0:
-        return []
-    why = f" ({model.dropped_when})" if model.dropped_when else ""
-    named = _named(model, result, chunk, errors)
-    unnamed = [index for index in range(len(chunk)) if index not in named]
-    if int(result.get("nonupdates") or 0) == 0 and len(unnamed) == missing:
-        message = f"Planhat ignored this item without an error{why}"
-        return [{"chunk_index": index, "kind": "ignored", "message": message, "item": {}} for index in unnamed]
-    # Which ones cannot be told. Items with an identifying key are listed (resending one that landed
-    # unchanged is harmless); one without a key would be created twice, so it is only counted.
-    keyed = [index for index in unnamed if any(chunk[index].get(key) not in (None, "") for key in model.keyables)]
-    message = (
-        f"Planhat ignored {missing} of {len(chunk)} items of this request without an error{why}; its answer does "
-        f"not tell which: this item may be one (sending it again is harmless)"
-    )
-    found = [{"chunk_index": index, "kind": "ignored", "message": message, "item": {}} for index in keyed]
-    if len(keyed) < len(unnamed) or not found:
-        rest = f"{len(unnamed) - len(keyed)} item(s) without an identifying key may be among them, not resent"
-        text = f"Planhat ignored {missing} of {len(chunk)} items of this request without an error{why}; {rest}"
-        found.append({"chunk_index": None, "kind": "ignored", "message": text, "item": {}})
-    return found
-
-
-def _unplaced(
-    model: Model, result: Mapping[str, Any], chunk: list[dict[str, Any]], errors: list[dict[str, Any]]
-) -> list[int]:
-    """Positions of the items an error may be about when some error names no item: every item neither named
-    by an error nor shown landed by the answer's keys or ids (none when every error names its item)."""
-    if all(error["chunk_index"] is not None for error in errors):
-        return []
-    named = _named(model, result, chunk, errors)
-    return [index for index in range(len(chunk)) if index not in named]
-
-
-def _named(
-    model: Model, result: Mapping[str, Any], chunk: list[dict[str, Any]], errors: list[dict[str, Any]]
-) -> set[int]:
-    """Positions of the items the result names: by an error, or by the keys or ids of what it wrote."""
-    named = {error["chunk_index"] for error in errors if error["chunk_index"] is not None}
-    lookup = _key_lookup(model, chunk)
-    for keys in [*(result.get("insertsKeys") or []), *(result.get("updatesKeys") or [])]:
-        found = _find(keys, lookup)
-        if found is not None:
-            named.add(found)
-    for object_id in [*(result.get("upsertedIds") or []), *(result.get("modified") or [])]:
-        if ("_id", str(object_id)) in lookup:
-            named.add(lookup[("_id", str(object_id))])
-    return named
-
-
-def _key_lookup(model: Model, chunk: list[dict[str, Any]]) -> dict[tuple[str, str], int]:
-    """Where each of the chunk's keyable values sits, to place Planhat's errors and keys on items."""
-    lookup: dict[tuple[str, str], int] = {}
-    for index, item in enumerate(chunk):
-        for key in model.keyables:
-            if item.get(key) not in (None, ""):
-                lookup.setdefault((key, str(item[key])), index)
-    return lookup
-
-
-def _find(raw: Any, lookup: dict[tuple[str, str], int]) -> int | None:
-    if not isinstance(raw, dict):
-        return None
-    nested = raw.get("item")
-    candidates: dict[str, Any] = nested if isinstance(nested, dict) else raw
-    for key, value in candidates.items():
-        if value not in (None, "") and (key, str(value)) in lookup:
-            return lookup[(key, str(value))]
-    return None
-
-
-def _error_text(raw: Any) -> str:
-    if isinstance(raw, dict):
-        for key in ("message", "error", "msg", "reason"):
-            if isinstance(raw.get(key), str):
-                return str(raw[key])
-    return json.dumps(raw, default=str)[:300]
 
 
 @dataclass(frozen=True)
@@ -697,17 +389,3 @@ class _ChunkLostError(Exception):
         super().__init__(str(cause))
         self.cause = cause
         self.resendable = resendable
-
-
-def _one_reason(errors: list[dict[str, Any]], size: int) -> str | None:
-    """The message, when Planhat refused every item of a chunk with the same one (a setup problem, not bad data)."""
-    indexes = {error["index"] for error in errors if error["index"] is not None}
-    messages = {str(error["message"]) for error in errors}
-    return messages.pop().rstrip(".") if len(indexes) >= size > 1 and len(messages) == 1 else None
-
-
-def _needs_items(result: Mapping[str, Any], size: int) -> bool:
-    """Whether an answer names failed items or accounts for fewer items than were sent."""
-    if any(result.get(key) for key in ERROR_KINDS):
-        return True
-    return sum(int(result.get(key) or 0) for key in ("created", "updated", "nonupdates")) < size

@@ -13,7 +13,9 @@ from PlanhatLibrary.errors import PlanhatInputError
 from PlanhatLibrary.files.sources import ItemSource, iter_items
 from PlanhatLibrary.files.spool import Spool
 from PlanhatLibrary.services.loads.analytics import activity_problem, body, metric_problem
-from PlanhatLibrary.services.loads.bulk import BulkSummary, _item_errors, failure_message, validate_items
+from PlanhatLibrary.services.loads.bulk.answer import item_errors
+from PlanhatLibrary.services.loads.bulk.summary import BulkSummary, failure_message
+from PlanhatLibrary.services.loads.bulk.validate import validate_items
 from PlanhatLibrary.services.loads.runner import chunks_of
 
 COMPANY = resolve_model("companies")
@@ -67,7 +69,7 @@ def test_item_errors_use_index_or_fall_back_to_keys() -> None:
         "updatedErrors": [{"email": "c@x.test", "msg": "worst"}, "unparseable"],
         "permissionErrors": [],
     }
-    errors = list(_item_errors(resolve_model("endusers"), result, chunk))  # email is an end user keyable
+    errors = list(item_errors(resolve_model("endusers"), result, chunk))  # email is an end user keyable
     assert [(e["chunk_index"], e["kind"], e["message"]) for e in errors] == [
         (0, "create", "bad"),
         (1, "create", "worse"),
