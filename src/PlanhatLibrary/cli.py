@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from PlanhatLibrary.errors import PlanhatError
-from PlanhatLibrary.services.tenant.check import BUDGET, PACE, SAMPLE, TIME_LIMIT, TenantCheck
+from PlanhatLibrary.services.tenant.preflight import BUDGET, PACE, SAMPLE, TIME_LIMIT, TenantCheck
 from PlanhatLibrary.services.tenant.report import report_path, write_report
 from PlanhatLibrary.transport.credentials import DEFAULT_API_URL, Credentials, credentials_from_secret
 from PlanhatLibrary.transport.redaction import Redactor

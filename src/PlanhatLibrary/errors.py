@@ -100,17 +100,6 @@ class PlanhatBulkError(PlanhatError):
         self.result = result
 
 
-def may_have_landed(error: PlanhatError) -> bool:
-    """Whether the failed request may have taken effect: sent without an answer, or a 5xx after sending."""
-    if isinstance(error, PlanhatConnectionError):
-        return error.sent
-    if isinstance(error, PlanhatResponseError):
-        return True  # Planhat answered, but with something unreadable: the request was handled
-    if isinstance(error, PlanhatHTTPError):
-        return (error.status or 0) >= 500
-    return False
-
-
 MAX_LISTED = 10
 
 
@@ -118,31 +107,6 @@ def listing(problems: Sequence[str], limit: int = MAX_LISTED) -> str:
     """``"a; b; c (and 7 more)"``: the first ``limit`` problems of a list, for one failure message."""
     more = f" (and {len(problems) - limit} more)" if len(problems) > limit else ""
     return "; ".join(problems[:limit]) + more
-
-
-def number_ranges(numbers: Sequence[int]) -> str:
-    """``[1, 2, 3, 5]`` -> ``1-3, 5``: which chunks or requests of a run landed."""
-    runs: list[list[int]] = []
-    for number in numbers:
-        if runs and number == runs[-1][-1] + 1:
-            runs[-1].append(number)
-        else:
-            runs.append([number])
-    return ", ".join(str(run[0]) if len(run) == 1 else f"{run[0]}-{run[-1]}" for run in runs)
-
-
-def landed_text(noun: str, numbers: Sequence[int]) -> str:
-    """``Chunk 1 landed`` / ``Chunks 1-3, 5 landed``."""
-    return f"{noun}{'s' if len(numbers) > 1 else ''} {number_ranges(numbers)} landed"
-
-
-def server_text(body: Any) -> str:
-    """The most useful short text from an error body: a JSON ``error``/``message`` or the raw text."""
-    if isinstance(body, dict):
-        for key in ("error", "message", "msg"):
-            if isinstance(body.get(key), str):
-                return shorten(body[key])
-    return shorten(str(body)) if body not in (None, "") else ""
 
 
 def shorten(text: str, limit: int = _SERVER_TEXT_LIMIT) -> str:

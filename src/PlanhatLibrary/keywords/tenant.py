@@ -11,7 +11,7 @@ from robot.api.deco import keyword
 from PlanhatLibrary.api.results import TenantReport
 from PlanhatLibrary.keywords.base import LibraryComponent, output_dir
 from PlanhatLibrary.keywords.types import seconds
-from PlanhatLibrary.services.tenant.check import BUDGET, SAMPLE, TenantCheck
+from PlanhatLibrary.services.tenant.preflight import BUDGET, SAMPLE, TenantCheck
 from PlanhatLibrary.services.tenant.report import html_report, report_path, write_report
 
 #: The file name of the profile in Robot's output directory when no ``report`` is given.

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from http import HTTPStatus
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PlanhatLibrary.api.identifiers import EXTERNAL_PREFIX, SOURCE_PREFIX
 from PlanhatLibrary.errors import (
@@ -20,7 +20,6 @@ from PlanhatLibrary.errors import (
     PlanhatNotFoundError,
     PlanhatRateLimitError,
     PlanhatServerError,
-    server_text,
     shorten,
 )
 from PlanhatLibrary.transport.retry import Attempt, Failure, retry_after
@@ -190,3 +189,12 @@ def _phrase(status: int) -> str:
         return HTTPStatus(status).phrase
     except ValueError:
         return "Error"
+
+
+def server_text(body: Any) -> str:
+    """The most useful short text from an error body: a JSON ``error``/``message`` or the raw text."""
+    if isinstance(body, dict):
+        for key in ("error", "message", "msg"):
+            if isinstance(body.get(key), str):
+                return shorten(body[key])
+    return shorten(str(body)) if body not in (None, "") else ""

@@ -26,7 +26,6 @@ from PlanhatLibrary.errors import (
     PlanhatConnectionError,
     PlanhatInputError,
     PlanhatResponseError,
-    server_text,
     shorten,
 )
 from PlanhatLibrary.log import logger
@@ -38,7 +37,7 @@ from PlanhatLibrary.transport.deadline import (
     deadline,
     read_body,
 )
-from PlanhatLibrary.transport.failures import Target, connection_failure, http_failure
+from PlanhatLibrary.transport.failures import Target, connection_failure, http_failure, server_text
 from PlanhatLibrary.transport.pacing import Pacer
 from PlanhatLibrary.transport.redaction import Redactor, protect
 from PlanhatLibrary.transport.retry import IDEMPOTENT_METHODS, Attempt, Failure, RetryPolicy, retry_after

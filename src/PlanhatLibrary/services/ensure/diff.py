@@ -8,9 +8,7 @@ from typing import Any
 from PlanhatLibrary.api.models import Model, Operation
 from PlanhatLibrary.api.values import MISSING, same
 from PlanhatLibrary.api.writes import merged
-from PlanhatLibrary.errors import (
-    PlanhatEnsureError,
-)
+from PlanhatLibrary.errors import PlanhatEnsureError
 
 
 def changes(given: Mapping[str, Any], stored: Mapping[str, Any], prefix: str = "") -> tuple[dict[str, Any], list[str]]:

@@ -12,10 +12,7 @@ from PlanhatLibrary.api.payloads import check_items
 from PlanhatLibrary.api.results import EnsureOutcome
 from PlanhatLibrary.api.values import MISSING, same
 from PlanhatLibrary.api.writes import GENERATED_NOT_KEYS, prepared, problem, without_generated
-from PlanhatLibrary.errors import (
-    PlanhatEnsureError,
-    PlanhatNotFoundError,
-)
+from PlanhatLibrary.errors import PlanhatEnsureError, PlanhatNotFoundError
 from PlanhatLibrary.services.companyrefs import CompanyReferences, company_as_reference, references_in
 from PlanhatLibrary.services.ensure.diff import (
     bulk_update,

@@ -21,9 +21,7 @@ from PlanhatLibrary.errors import (
     PlanhatError,
     PlanhatInputError,
     PlanhatResponseError,
-    landed_text,
     listing,
-    may_have_landed,
     shorten,
     shown_value,
 )
@@ -34,7 +32,15 @@ from PlanhatLibrary.log import logger
 from PlanhatLibrary.services.entities import EntityService
 from PlanhatLibrary.services.loads.concurrency import check_parallel
 from PlanhatLibrary.services.loads.interrupts import one_interrupt, surely
-from PlanhatLibrary.services.loads.runner import Chunk, LoadRun, chunks_of, files_advice, interrupted_note
+from PlanhatLibrary.services.loads.runner import (
+    Chunk,
+    LoadRun,
+    chunks_of,
+    files_advice,
+    interrupted_note,
+    landed_text,
+    may_have_landed,
+)
 from PlanhatLibrary.transport.failures import Target
 from PlanhatLibrary.transport.session import PlanhatSession
 

@@ -26,12 +26,18 @@ import select
 import socket
 import threading
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Any
 
-from PlanhatLibrary.errors import PlanhatInputError
+from PlanhatLibrary.errors import (
+    PlanhatConnectionError,
+    PlanhatError,
+    PlanhatHTTPError,
+    PlanhatInputError,
+    PlanhatResponseError,
+)
 from PlanhatLibrary.files.leftovers import LeftoverFile
 from PlanhatLibrary.files.spool import Spool
 from PlanhatLibrary.services.loads.interrupts import deferred_signals, surely
@@ -267,3 +273,30 @@ def interrupted_note(keyword: str, error: BaseException, files: tuple[str | None
     if not any(files):
         parts.append("No failed-items file was given, so the items that did not land are in no file.")
     return " ".join(parts)
+
+
+def may_have_landed(error: PlanhatError) -> bool:
+    """Whether the failed request may have taken effect: sent without an answer, or a 5xx after sending."""
+    if isinstance(error, PlanhatConnectionError):
+        return error.sent
+    if isinstance(error, PlanhatResponseError):
+        return True  # Planhat answered, but with something unreadable: the request was handled
+    if isinstance(error, PlanhatHTTPError):
+        return (error.status or 0) >= 500
+    return False
+
+
+def number_ranges(numbers: Sequence[int]) -> str:
+    """``[1, 2, 3, 5]`` -> ``1-3, 5``: which chunks or requests of a run landed."""
+    runs: list[list[int]] = []
+    for number in numbers:
+        if runs and number == runs[-1][-1] + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    return ", ".join(str(run[0]) if len(run) == 1 else f"{run[0]}-{run[-1]}" for run in runs)
+
+
+def landed_text(noun: str, numbers: Sequence[int]) -> str:
+    """``Chunk 1 landed`` / ``Chunks 1-3, 5 landed``."""
+    return f"{noun}{'s' if len(numbers) > 1 else ''} {number_ranges(numbers)} landed"

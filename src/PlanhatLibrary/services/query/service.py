@@ -14,7 +14,7 @@ from typing import Any
 from PlanhatLibrary.log import logger
 from PlanhatLibrary.services.entities import EntityService
 from PlanhatLibrary.services.fields import FieldCatalog
-from PlanhatLibrary.services.query.checks import check_fields, check_types
+from PlanhatLibrary.services.query.fieldchecks import check_fields, check_types
 from PlanhatLibrary.services.query.plan import Plan, QueryStats, plan, run
 from PlanhatLibrary.services.query.syntax import Query, parse
 from PlanhatLibrary.services.schema import SchemaService

@@ -25,9 +25,7 @@ from PlanhatLibrary.errors import (
     PlanhatHTTPError,
     PlanhatInputError,
     PlanhatResponseError,
-    landed_text,
     listing,
-    may_have_landed,
 )
 from PlanhatLibrary.files.leftovers import LeftoverFile, open_leftovers
 from PlanhatLibrary.files.sources import ItemSource
@@ -48,7 +46,15 @@ from PlanhatLibrary.services.loads.bulk.summary import ON_ERROR, BulkSummary, Ch
 from PlanhatLibrary.services.loads.bulk.validate import validate_items
 from PlanhatLibrary.services.loads.concurrency import check_parallel
 from PlanhatLibrary.services.loads.interrupts import one_interrupt, surely
-from PlanhatLibrary.services.loads.runner import Chunk, LoadRun, chunks_of, files_advice, interrupted_note
+from PlanhatLibrary.services.loads.runner import (
+    Chunk,
+    LoadRun,
+    chunks_of,
+    files_advice,
+    interrupted_note,
+    landed_text,
+    may_have_landed,
+)
 from PlanhatLibrary.transport.failures import Target
 from PlanhatLibrary.transport.session import PlanhatSession
 

@@ -7,11 +7,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from PlanhatLibrary.errors import (
-    MAX_LISTED,
-    landed_text,
-    listing,
-)
+from PlanhatLibrary.errors import MAX_LISTED, listing
+from PlanhatLibrary.services.loads.runner import landed_text
 
 ON_ERROR = ("fail", "stop", "continue")
 

@@ -17,7 +17,7 @@ import requests
 
 from planhat_simulator import PlanhatSimulator
 from PlanhatLibrary.cli import main as check_main
-from PlanhatLibrary.services.tenant.check import TenantCheck
+from PlanhatLibrary.services.tenant.preflight import TenantCheck
 from PlanhatLibrary.services.tenant.profile import load_profile
 from PlanhatLibrary.services.tenant.report import html_report, write_report
 from PlanhatLibrary.transport.credentials import Credentials
