@@ -18,11 +18,12 @@ import pytest
 
 from planhat_simulator import PlanhatSimulator
 from PlanhatLibrary.api.models import MODELS, resolve_model
+from PlanhatLibrary.api.slips import slip_of
 from PlanhatLibrary.errors import PlanhatInputError, PlanhatQueryError
 from PlanhatLibrary.library import PlanhatLibrary
 from PlanhatLibrary.services import fields as fields_module
 from PlanhatLibrary.services.entities import EntityService
-from PlanhatLibrary.services.fields import MAX_WARNINGS, FieldCatalog, FieldCheck, slip_of
+from PlanhatLibrary.services.fields import MAX_WARNINGS, FieldCatalog, FieldCheck
 from PlanhatLibrary.services.loads.bulk.service import BulkService
 from PlanhatLibrary.services.schema import ModelDescription, SchemaService, table_of
 from support import API_KEY, UTEST, session_for

@@ -18,101 +18,22 @@ A check is compiled once per model and keyword call; per item it costs a set com
 
 from __future__ import annotations
 
-import difflib
-import json
-import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from PlanhatLibrary.api.models import Model
 from PlanhatLibrary.api.payloads import key_problem, nested_custom
 from PlanhatLibrary.api.seen import CUSTOM
+from PlanhatLibrary.api.slips import Names, closest
 from PlanhatLibrary.errors import shown_value
 from PlanhatLibrary.log import logger
+from PlanhatLibrary.services.fieldvalues import always_fine, converted, value_problem
 from PlanhatLibrary.services.schema import CUSTOM_FIELDS_CACHE, CustomField, ModelDescription, SchemaService
 
-#: Shorter names are only matched by case: ``arr`` and ``mrr`` are both real fields.
-MIN_TYPO_LENGTH = 4
 #: Unknown fields warned about one by one in a keyword call; past this, one warning says how many more.
 MAX_WARNINGS = 10
-#: Values of a list field named in a refusal.
-MAX_LISTED_VALUES = 20
 _UNSET: Any = object()
-
-
-def edit_distance(first: str, second: str, limit: int) -> int:
-    """Edits (insert, delete, replace, swap of neighbours) from one name to the other; ``limit + 1`` when more."""
-    if abs(len(first) - len(second)) > limit:
-        return limit + 1
-    previous2: list[int] = []
-    previous = list(range(len(second) + 1))
-    for i, char in enumerate(first, start=1):
-        current = [i] + [0] * len(second)
-        for j, other in enumerate(second, start=1):
-            cost = 0 if char == other else 1
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and char == second[j - 2] and first[i - 2] == other:
-                current[j] = min(current[j], previous2[j - 2] + 1)
-        if min(current) > limit:
-            return limit + 1
-        previous2, previous = previous, current
-    return previous[-1]
-
-
-def skeleton(name: str) -> str:
-    """The first letter, the capitals and the digits of a camelCase name (``lastTouch30`` -> ``lT30``): slips keep
-    them, while names of different fields differ in them (``renewalArr`` and ``renewalMrr``, ``name`` and
-    ``cName``, ``lastTouch30`` and ``lastTouch90``)."""
-    return name[:1].lower() + "".join(char for char in name[1:] if char.isupper() or char.isdigit())
-
-
-def squashed(name: str) -> str:
-    """A name without case, spaces, ``_`` and ``-``: ``external_id``, ``External ID`` and ``externalId`` are one."""
-    return _SEPARATORS.sub("", name).lower()
-
-
-_SEPARATORS = re.compile(r"[\s_\-]+")
-
-
-class Names:
-    """Known names indexed for slip look-ups (by lower case, by squashed form, by skeleton), built once per call,
-    so judging a name costs a few dictionary look-ups however many names are known."""
-
-    def __init__(self, names: Iterable[str]) -> None:
-        self.names = frozenset(name for name in names if isinstance(name, str))
-        self._lower: dict[str, str] = {}
-        self._squashed: dict[str, str] = {}
-        self._shapes: dict[str, list[str]] = {}
-        for name in sorted(self.names):
-            self._lower.setdefault(name.lower(), name)
-            self._squashed.setdefault(squashed(name), name)
-            if len(name) >= MIN_TYPO_LENGTH:
-                self._shapes.setdefault(skeleton(name), []).append(name)
-
-    def __bool__(self) -> bool:
-        return bool(self.names)
-
-    def slip_of(self, name: str) -> str | None:
-        """The known name ``name`` is a slip of: the same but for case, spaces, ``_`` or ``-``, or one edit away (a
-        letter left out, added, changed or swapped with its neighbour) with the same first letter, capitals and
-        digits; edits are never counted in names under four letters."""
-        found = self._lower.get(name.lower()) or self._squashed.get(squashed(name))
-        if found is not None or len(name) < MIN_TYPO_LENGTH:
-            return found
-        for candidate in self._shapes.get(skeleton(name), ()):
-            if edit_distance(name, candidate, 1) <= 1:
-                return candidate
-        return None
-
-
-def slip_of(name: str, known: Iterable[str]) -> str | None:
-    """``Names(known).slip_of(name)``, for one look-up."""
-    return Names(known).slip_of(name)
-
-
-def closest(name: str, known: Iterable[str]) -> list[str]:
-    return difflib.get_close_matches(name, list(known), n=3, cutoff=0.6)
 
 
 @dataclass(frozen=True)
@@ -331,7 +252,7 @@ class FieldCheck:
                 if not isinstance(name, str):
                     return f"custom field names must be text, got {type(name).__name__} {name!r}"
                 field = self.catalog.field_type(name)
-                entry = plan[name] = (self.catalog.custom_name(name), field, _always_fine(field))
+                entry = plan[name] = (self.catalog.custom_name(name), field, always_fine(field))
             refusal, field, fine = entry
             if refusal is not None:
                 return str(refusal)
@@ -350,77 +271,6 @@ class FieldCheck:
         fields = self.catalog.custom or {}
         missing = [name for name, field in fields.items() if field.mandatory and custom.get(name) in (None, "")]
         return f"custom field(s) {', '.join(missing)} are mandatory for a new {self.model.name}" if missing else None
-
-
-# ------------------------------------------------------------------ custom field values
-TRUE_WORDS, FALSE_WORDS = frozenset({"true", "yes", "1"}), frozenset({"false", "no", "0"})
-NUMBER_TYPES = ("number", "integer", "rating")
-
-
-def _number(text: str) -> int | float:
-    """``4`` -> 4 (whole numbers stay exact), ``4.5`` and ``1e3`` -> floats; anything else is refused."""
-    if re.fullmatch(r"[-+]?\d+", text):
-        return int(text)
-    if not re.fullmatch(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?", text):
-        raise ValueError(f"{text!r} is not a number")
-    return float(text)
-
-
-def converted(field: CustomField, value: Any) -> Any:
-    """A custom field's value read from text (a CSV cell without a typed header), by the field's type."""
-    if not isinstance(value, str):
-        return value
-    text = value.strip()
-    if not text and field.type in (*NUMBER_TYPES, "checkbox"):
-        return None  # an empty cell clears nothing: it is left as no value
-    if field.type in NUMBER_TYPES:
-        return _number(text)
-    if field.type == "checkbox":
-        if text.lower() not in TRUE_WORDS | FALSE_WORDS:
-            raise ValueError(f"{text!r} is not a checkbox value (true or false)")
-        return text.lower() in TRUE_WORDS
-    if field.type in ("multipicklist", "team members", "endusers"):
-        return json.loads(text) if text.startswith("[") else [part.strip() for part in text.split(";") if part.strip()]
-    return value
-
-
-def value_problem(field: CustomField, value: Any) -> str | None:
-    """Why ``value`` cannot be stored in the custom field, or None."""
-    if value is None:
-        return None
-    if field.formula:
-        return "is a formula field: Planhat computes it, it cannot be written"
-    if field.type in NUMBER_TYPES:
-        kind = type(value)
-        if kind is int or kind is float or (kind is not bool and isinstance(value, int | float)):
-            return None
-        return f"is a number field, got {type(value).__name__} {shown_value(value)}"
-    if field.type == "checkbox" and not isinstance(value, bool):
-        return f"is a checkbox field, got {type(value).__name__} {shown_value(value)}"
-    if field.type == "list" and field.values and str(value) not in field.values:
-        return f"must be one of {_listed(field.values)}, got {shown_value(value)}"
-    if field.type == "multipicklist" and field.values:
-        chosen = value if isinstance(value, list) else [value]
-        wrong = [str(item) for item in chosen if str(item) not in field.values]
-        if wrong:
-            return f"values must be among {_listed(field.values)}, got {_listed(tuple(wrong))}"
-    return None
-
-
-def _always_fine(field: CustomField | None) -> tuple[type, ...]:
-    """Value types ``value_problem`` never refuses for the field (its fast path), or none."""
-    if field is None or field.formula:
-        return ()
-    if field.type in NUMBER_TYPES:
-        return (int, float, type(None))
-    if field.type in ("text", "rich text", "phone", "email", "url", "day", "date"):
-        return (str, type(None))
-    return (type(None),)
-
-
-def _listed(values: tuple[str, ...]) -> str:
-    shown = ", ".join(shown_value(value, 40)[1:-1] for value in values[:MAX_LISTED_VALUES])
-    return shown + (f" and {len(values) - MAX_LISTED_VALUES} more" if len(values) > MAX_LISTED_VALUES else "")
 
 
 def _plain(item: Mapping[Any, Any]) -> dict[Any, Any]:
