@@ -2,41 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
 from PlanhatLibrary.api.models import MODELS, resolve_model
-
-FORMAT = "planhat-tenant-profile/1"
-#: At most this many requests, retries included (issue 25: "at most about 60").
-BUDGET = 60
-#: Requests per minute against Planhat: well under its 200 (planhat.com/developers/api, rate limits). A simulator on
-#: 127.0.0.1 is not paced unless asked.
-PACE = 100
-#: Rows of the sample page read per model.
-SAMPLE = 50
-#: Definitions of custom fields read in one page.
-CUSTOM_FIELDS_PAGE = 2000
-#: Requests kept back from the page-cap probes, for retries of the last ones.
-RESERVE = 4
-#: Statuses that answer "may this token list the model" without being a failure of the check.
-ANSWERED = frozenset({200, 401, 403, 404})
-#: Names longer than this, and fields past this count, are not recorded (a hostile answer stays bounded); a
-#: profile within these bounds stays under the 10 MB its loaders accept.
-MAX_NAME = 200
-MAX_FIELDS = 2000
-MAX_DEFINITIONS = 2000
-MAX_LIST_VALUES = 20_000
-#: Rows asked per sample page at most.
-MAX_SAMPLE = 500
-#: The whole check stops after this long by default (a tenant answering slowly cannot hold it for an hour).
-TIME_LIMIT = 300.0
-OBJECT_ID = re.compile(r"^[0-9a-f]{24}$")
-READ_ONLY_NOTE = (
-    "Planhat offers no request that tells a read-only token from a read-write one without writing, "
-    "and this check never writes."
-)
 
 
 def differences(profile: Mapping[str, Any], slow: float) -> list[dict[str, str]]:
